@@ -1,0 +1,17 @@
+"""Terminology consistency checks (``termtrans check``).
+
+Importing this package registers the built-in checks: ``missing_term``,
+``forbidden_variant``, ``code_mismatch``, ``number_mismatch``,
+``inconsistent``, ``normalisation`` and ``tone_style``.
+"""
+
+from glossary.checks import codes, consistency, normalisation, terms
+from glossary.checks.analysis import SegmentAnalysis, TermHit, analyse
+from glossary.checks.base import REGISTRY, Check, Issue, Segment, Severity, resolve_checks
+from glossary.checks.runner import Report, check_segments
+
+__all__ = [
+    "REGISTRY", "Check", "Issue", "Report", "Segment", "SegmentAnalysis", "Severity", "TermHit",
+    "analyse", "check_segments", "codes", "consistency", "normalisation", "resolve_checks",
+    "terms",
+]

@@ -1,0 +1,59 @@
+"""Code and number checks: document codes byte-exact, numbers with the same value."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from glossary.checks.analysis import SegmentAnalysis
+from glossary.checks.base import Issue, Severity, segment_check
+from glossary.codes import Code, contains_code, find_codes, find_numbers, number_readings
+
+
+def _closest(code: str, candidates: list[Code]) -> str:
+    """The candidate that most looks like an altered *code* (same leading digits)."""
+    digits = re.match(r"\d+", code)
+    lead = digits.group() if digits else ""
+    same = [c.text for c in candidates if c.text.startswith(lead) and c.text != code]
+    return same[0] if same else ""
+
+
+@segment_check("code_mismatch", "a document code from the source is absent or altered")
+def code_mismatch(analysis: SegmentAnalysis) -> Iterator[Issue]:
+    seg = analysis.segment
+    raw_target = seg.target
+    target_codes = find_codes(analysis.target)
+    target_numbers = find_numbers(analysis.target)
+    for code in find_codes(analysis.source):
+        if contains_code(raw_target, code.text):
+            continue
+        if contains_code(analysis.target, code.text):
+            message = (f"code '{code.text}' matches only after NFC normalisation; the "
+                       "translation's bytes differ (decomposed Unicode)")
+            found = code.text
+        else:
+            found = _closest(code.text, target_codes) or _closest(code.text, target_numbers)
+            message = f"code '{code.text}' is not in the translation byte-exact"
+            if found:
+                message += f"; found '{found}'"
+        yield Issue("code_mismatch", Severity.ERROR, seg.file, seg.line, message,
+                    source_term=code.text, expected=code.text, found=found,
+                    source_span=(code.start, code.end))
+
+
+@segment_check("number_mismatch", "a number from the source is missing or changed")
+def number_mismatch(analysis: SegmentAnalysis) -> Iterator[Issue]:
+    seg = analysis.segment
+    target_codes = find_codes(analysis.target)
+    available = [number_readings(n.text) for n in find_numbers(analysis.target, target_codes)]
+    for number in find_numbers(analysis.source, find_codes(analysis.source)):
+        readings = number_readings(number.text)
+        for k, other in enumerate(available):
+            if readings & other:
+                del available[k]
+                break
+        else:
+            yield Issue("number_mismatch", Severity.WARNING, seg.file, seg.line,
+                        f"number '{number.text}' from the source is not in the translation",
+                        source_term=number.text, expected=number.text,
+                        source_span=(number.start, number.end))

@@ -1,0 +1,47 @@
+"""Term checks: a glossary term in the source must be rendered as the glossary says."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+
+from glossary.checks.analysis import SegmentAnalysis
+from glossary.checks.base import Issue, Severity, segment_check
+
+
+@segment_check("missing_term", "a source term has no allowed rendering in the translation")
+def missing_term(analysis: SegmentAnalysis) -> Iterator[Issue]:
+    seg = analysis.segment
+    total = Counter(id(h.match.term) for h in analysis.hits)
+    rendered = Counter(id(h.match.term) for h in analysis.hits if h.ok)
+    for hit in analysis.hits:
+        if hit.ok or hit.forbidden is not None:
+            continue
+        term = hit.match.term
+        key = id(term)
+        accepted = " / ".join(f"'{f}'" for f in term.allowed)
+        if rendered[key]:
+            severity = Severity.WARNING
+            message = (f"'{hit.match.text}' occurs {total[key]}× in the source but "
+                       f"{accepted} only {rendered[key]}× in the translation")
+        else:
+            severity = Severity.ERROR
+            message = f"source has '{hit.match.text}' but the translation has none of {accepted}"
+        yield Issue("missing_term", severity, seg.file, seg.line, message,
+                    source_term=hit.match.text, expected=term.target,
+                    source_span=(hit.match.start, hit.match.end))
+
+
+@segment_check("forbidden_variant", "a listed wrong rendering of a source term is used")
+def forbidden_variant(analysis: SegmentAnalysis) -> Iterator[Issue]:
+    seg = analysis.segment
+    for hit in analysis.hits:
+        if hit.forbidden is None:
+            continue
+        term = hit.match.term
+        yield Issue("forbidden_variant", Severity.ERROR, seg.file, seg.line,
+                    f"'{hit.match.text}' rendered with forbidden '{hit.forbidden.text}'; "
+                    f"use '{term.target}'",
+                    source_term=hit.match.text, expected=term.target, found=hit.forbidden.text,
+                    span=(hit.forbidden.start, hit.forbidden.end),
+                    source_span=(hit.match.start, hit.match.end))

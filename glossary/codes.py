@@ -1,0 +1,137 @@
+"""Legal-document references and document codes, recognised by pattern.
+
+Vietnamese state documents are cited as a type plus a number/code
+("Resolution No. 06-NQ/TU", "Decree No.21/2019/NĐ-CP"). There are thousands of
+them, so they are recognised by pattern rather than listed: the document type
+is translated ("Nghị quyết số") and the code is carried over byte-exact.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+#: English document type → Vietnamese document type.
+DOC_TYPES: dict[str, str] = {
+    "resolution": "Nghị quyết",
+    "conclusion": "Kết luận",
+    "decree": "Nghị định",
+    "directive": "Chỉ thị",
+    "decision": "Quyết định",
+    "circular": "Thông tư",
+    "joint circular": "Thông tư liên tịch",
+    "law": "Luật",
+    "ordinance": "Pháp lệnh",
+    "regulation": "Quy định",
+    "instruction": "Hướng dẫn",
+    "guideline": "Hướng dẫn",
+    "plan": "Kế hoạch",
+    "notice": "Thông báo",
+    "official letter": "Công văn",
+    "official dispatch": "Công văn",
+    "scheme": "Đề án",
+}
+
+_LETTERS = "A-Za-zĐđƯưƠơÂâÊêÔôĂă"
+# A code: digits, optionally more digit groups (/2019), then letter groups (-NQ/TU, /NĐ-CP).
+_CODE = rf"\d+(?:[/.]\d+)*(?:[-/][{_LETTERS}0-9]+)*"
+_TYPE_ALT = "|".join(sorted((re.escape(t).replace(r"\ ", r"\s+") for t in DOC_TYPES),
+                            key=len, reverse=True))
+_REFERENCE_RE = re.compile(
+    rf"\b(?P<type>(?i:{_TYPE_ALT}))\s+(?:(?i:No|Number)\.?|#)\s*(?P<code>{_CODE})(?![\w/-])")
+# A bare code must hold at least one upper-case letter group: 06-NQ/TU, 21/2019/NĐ-CP.
+_BARE_CODE_RE = re.compile(
+    rf"(?<![\w/-])\d+(?:[/.-]\d+)*(?:[-/][A-ZĐƯƠÂÊÔĂ][{_LETTERS}]*)+"
+    rf"(?:[-/][{_LETTERS}0-9]+)*(?![\w/-])")
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A document reference found in English text, with its Vietnamese rendering."""
+
+    start: int
+    end: int
+    text: str
+    doc_type: str
+    code: str
+
+    @property
+    def target(self) -> str:
+        return f"{DOC_TYPES[_type_key(self.doc_type)]} số {self.code}"
+
+    @property
+    def variants(self) -> tuple[str, ...]:
+        """Accepted alternatives: Vietnamese press often drops "số"."""
+        return (f"{DOC_TYPES[_type_key(self.doc_type)]} {self.code}",)
+
+
+def _type_key(doc_type: str) -> str:
+    return " ".join(doc_type.lower().split())
+
+
+def find_references(text: str) -> list[Reference]:
+    """Find "<Type> No. <code>" references in English text."""
+    return [Reference(m.start(), m.end(), m.group(), m.group("type"), m.group("code"))
+            for m in _REFERENCE_RE.finditer(text)]
+
+
+@dataclass(frozen=True)
+class Code:
+    """A code or number token that must survive translation."""
+
+    start: int
+    end: int
+    text: str
+
+
+def find_codes(text: str) -> list[Code]:
+    """Find document codes (digits plus upper-case letter groups) that must be byte-exact."""
+    found = {(m.start(), m.end()): Code(m.start(), m.end(), m.group())
+             for m in _BARE_CODE_RE.finditer(text)}
+    for ref in find_references(text):
+        # A reference's code may be purely numeric ("Resolution No. 5"); keep it too.
+        start = ref.end - len(ref.code)
+        if not any(s <= start < e for s, e in found):
+            found[(start, ref.end)] = Code(start, ref.end, ref.code)
+    return sorted(found.values(), key=lambda c: c.start)
+
+
+def contains_code(text: str, code: str) -> bool:
+    """Whether *code* occurs byte-exact in *text* as a whole token."""
+    return re.search(rf"(?<!\w){re.escape(code)}(?!\w)", text) is not None
+
+
+_NUMBER_RE = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*(?![\w])")
+_ORDINAL_RE = re.compile(r"\d+(?:st|nd|rd|th)\b", re.IGNORECASE)
+
+
+def find_numbers(text: str, exclude: list[Code] | None = None) -> list[Code]:
+    """Find plain numbers (not ordinals, not inside codes) in *text*."""
+    blocked = [(c.start, c.end) for c in exclude or []]
+    blocked += [(m.start(), m.end()) for m in _ORDINAL_RE.finditer(text)]
+    result = []
+    for m in _NUMBER_RE.finditer(text):
+        if any(s <= m.start() < e for s, e in blocked):
+            continue
+        result.append(Code(m.start(), m.end(), m.group()))
+    return result
+
+
+def number_readings(token: str) -> set[str]:
+    """Every value a number token may denote under English or Vietnamese conventions.
+
+    "1,436" (English thousands) and "1.436" (Vietnamese thousands) both read
+    as 1436; "9.6" and "9,6" both read as 9.6; "96" reads only as 96. A source
+    number is matched when the two sides share a reading.
+    """
+    readings: set[str] = set()
+    for dec, thou in ((".", ","), (",", ".")):
+        if token.count(dec) > 1:
+            continue
+        int_part, _, frac = token.partition(dec)
+        groups = int_part.split(thou)
+        if len(groups) > 1 and (not 1 <= len(groups[0]) <= 3
+                                or any(len(g) != 3 for g in groups[1:])):
+            continue
+        readings.add("".join(groups) + (f".{frac}" if frac else ""))
+    return readings or {token}

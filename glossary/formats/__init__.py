@@ -1,0 +1,55 @@
+"""Glossary file formats: one module each, chosen by extension or by name.
+
+Add a format by writing a module with an object following
+:class:`~glossary.formats.base.GlossaryFormat` and listing it in ``FORMATS``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from glossary.errors import ConfigError
+from glossary.formats.base import GlossaryFormat, RawGlossary
+from glossary.formats.delimited import CSV, TSV
+from glossary.formats.po import PO
+from glossary.formats.tbx import TBX
+from glossary.model import Glossary, build_glossary
+from glossary.textio import atomic_write
+
+FORMATS: dict[str, GlossaryFormat] = {f.name: f for f in (TSV, CSV, TBX, PO)}
+
+
+def get_format(path: str | Path, name: str | None = None) -> GlossaryFormat:
+    """The format named *name*, or the one that owns *path*'s extension."""
+    if name:
+        try:
+            return FORMATS[name.lower()]
+        except KeyError:
+            raise ConfigError(f"unknown glossary format '{name}' "
+                              f"(valid: {', '.join(FORMATS)})") from None
+    suffix = Path(path).suffix.lower()
+    for fmt in FORMATS.values():
+        if suffix in fmt.extensions:
+            return fmt
+    known = ", ".join(ext for f in FORMATS.values() for ext in f.extensions)
+    raise ConfigError(f"{path}: cannot tell the glossary format from '{suffix or 'no suffix'}' "
+                      f"(known: {known}); pass --format")
+
+
+def load_glossary(path: str | Path, format: str | None = None) -> Glossary:
+    """Read, validate and merge a glossary file."""
+    path = Path(path)
+    raw = get_format(path, format).read(path)
+    return build_glossary(raw.entries, str(path), source_lang=raw.source_lang or "en",
+                          target_lang=raw.target_lang or "vi")
+
+
+def save_glossary(glossary: Glossary, path: str | Path, format: str | None = None) -> None:
+    """Write *glossary* atomically in the format of *path* (or *format*)."""
+    fmt = get_format(path, format)
+    with atomic_write(path) as stream:
+        fmt.write(glossary, stream)
+
+
+__all__ = ["FORMATS", "GlossaryFormat", "RawGlossary", "get_format", "load_glossary",
+           "save_glossary"]

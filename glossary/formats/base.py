@@ -1,0 +1,29 @@
+"""The glossary format interface: each format reads rows and may write a glossary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol, TextIO
+
+from glossary.model import Entry, Glossary
+
+
+@dataclass(frozen=True)
+class RawGlossary:
+    """What a reader returns: rows plus the language pair if the file declares one."""
+
+    entries: list[Entry]
+    source_lang: str | None = None
+    target_lang: str | None = None
+
+
+class GlossaryFormat(Protocol):
+    """A glossary file format. ``write`` may raise ConfigError if unsupported."""
+
+    name: str
+    extensions: tuple[str, ...]
+
+    def read(self, path: Path) -> RawGlossary: ...
+
+    def write(self, glossary: Glossary, stream: TextIO) -> None: ...

@@ -1,0 +1,240 @@
+"""Term matching over English text, and term finding in Vietnamese text.
+
+Hand-written because no maintained library does what is needed here at once:
+token-level (word-boundary safe) matching on *folded* keys (case, typographic
+apostrophes, British/American spelling), explicit English plural rules,
+leftmost-longest selection among overlapping terms, pattern-recognised
+document codes, and spans mapped back to the user's text. A token trie makes
+the cost per segment proportional to its length, not to the glossary size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from glossary.codes import find_references
+from glossary.model import KIND_CODE, Glossary, Term, en_key, vi_key
+from glossary.normalize import fold_en_token, fold_vi_token, nfc, tokenize
+
+_IRREGULAR_PLURALS = {
+    "person": ("persons", "people"), "people": ("person", "persons"),
+    "persons": ("person", "people"), "man": ("men",), "men": ("man",),
+    "woman": ("women",), "women": ("woman",), "child": ("children",),
+    "children": ("child",),
+}
+
+
+def number_forms(word: str) -> tuple[str, ...]:
+    """Singular/plural alternatives of an English noun, by explicit rules.
+
+    Only the last word of a term is inflected ("prestigious person" →
+    "prestigious persons"/"prestigious people"). Wrong guesses are harmless:
+    they only add keys that never occur in text.
+    """
+    lower = word.lower()
+    if lower in _IRREGULAR_PLURALS:
+        return _IRREGULAR_PLURALS[lower]
+    if not lower.isalpha() or len(lower) < 3:
+        return ()
+    forms: list[str] = []
+    if lower.endswith("ies") and len(lower) > 4:
+        forms.append(lower[:-3] + "y")
+    elif lower.endswith(("ses", "xes", "zes", "ches", "shes")):
+        forms.append(lower[:-2])
+    elif lower.endswith("s") and not lower.endswith(("ss", "us", "is")):
+        forms.append(lower[:-1])
+    if lower.endswith("y") and lower[-2] not in "aeiou":
+        forms.append(lower[:-1] + "ies")
+    elif lower.endswith(("s", "x", "z", "ch", "sh")):
+        forms.append(lower + "es")
+    else:
+        forms.append(lower + "s")
+    return tuple(forms)
+
+
+@dataclass(frozen=True)
+class Match:
+    """A term occurrence in a source text: character span (NFC offsets) and term."""
+
+    start: int
+    end: int
+    text: str
+    term: Term
+
+
+@lru_cache(maxsize=200_000)
+def _fold_en(token: str) -> str:
+    return fold_en_token(token)
+
+
+@lru_cache(maxsize=200_000)
+def _fold_vi(token: str) -> str:
+    return fold_vi_token(token)
+
+
+class _Node:
+    __slots__ = ("children", "entries")
+
+    def __init__(self) -> None:
+        self.children: dict[str, _Node] = {}
+        # (term, exact key for case-sensitive terms or None, explicit?)
+        self.entries: list[tuple[Term, tuple[str, ...] | None]] = []
+
+
+class TermMatcher:
+    """Find glossary terms and document references in English text.
+
+    Build once per glossary (cost ~ total size of the sources), then call
+    :meth:`find` per segment.
+    """
+
+    def __init__(self, glossary: Glossary | Iterable[Term], *, inflect: bool = True,
+                 references: bool = True) -> None:
+        self._root = _Node()
+        self._references = references
+        terms = list(glossary)
+        explicit: set[tuple[str, ...]] = set()
+        for term in terms:
+            for source in term.sources:
+                key = en_key(source)
+                explicit.add(key)
+                self._insert(key, term, en_key(source, True) if term.case_sensitive else None)
+        if inflect:
+            for term in terms:
+                if term.case_sensitive:
+                    continue
+                for source in term.sources:
+                    tokens = [t.text for t in tokenize(source)]
+                    for form in number_forms(tokens[-1]):
+                        key = en_key(" ".join([*tokens[:-1], form]))
+                        if key not in explicit:
+                            explicit.add(key)
+                            self._insert(key, term, None)
+
+    def _insert(self, key: tuple[str, ...], term: Term, exact: tuple[str, ...] | None) -> None:
+        node = self._root
+        for token in key:
+            node = node.children.setdefault(token, _Node())
+        node.entries.append((term, exact))
+
+    def find(self, text: str) -> list[Match]:
+        """Leftmost-longest, non-overlapping matches in *text* (offsets into NFC text)."""
+        text = nfc(text)
+        tokens = tokenize(text)
+        folded = [_fold_en(t.text) for t in tokens]
+        candidates: list[Match] = []
+        i = 0
+        n = len(tokens)
+        while i < n:
+            node = self._root
+            best: tuple[int, Term] | None = None
+            j = i
+            while j < n:
+                child = node.children.get(folded[j])
+                if child is None:
+                    break
+                node = child
+                j += 1
+                for term, exact in node.entries:
+                    if exact is not None and tuple(
+                            fold_en_token(t.text, True) for t in tokens[i:j]) != exact:
+                        continue
+                    best = (j, term)
+                    break
+            if best is None:
+                i += 1
+                continue
+            end, term = best
+            start_char, end_char = tokens[i].start, tokens[end - 1].end
+            candidates.append(Match(start_char, end_char, text[start_char:end_char], term))
+            i = end
+        if self._references:
+            for ref in find_references(text):
+                term = Term((ref.text,), ref.target, ref.variants, kind=KIND_CODE)
+                candidates.append(Match(ref.start, ref.end, ref.text, term))
+        return _select(candidates)
+
+
+def _select(candidates: list[Match]) -> list[Match]:
+    """Keep the leftmost-longest non-overlapping matches; glossary terms win ties."""
+    candidates.sort(key=lambda m: (m.start, -(m.end - m.start), m.term.kind == KIND_CODE))
+    chosen: list[Match] = []
+    last_end = -1
+    for match in candidates:
+        if match.start >= last_end:
+            chosen.append(match)
+            last_end = match.end
+    return chosen
+
+
+# --- Vietnamese side ---------------------------------------------------------
+
+@dataclass(frozen=True)
+class Found:
+    """A rendering of a term found in a translation (NFC offsets)."""
+
+    start: int
+    end: int
+    text: str
+    form: str
+
+
+class TargetText:
+    """A translation prepared for repeated term look-ups.
+
+    Occurrences are *claimed* as they are assigned to source terms, so one
+    Vietnamese span is never credited to two source occurrences (e.g.
+    "dân tộc thiểu số" inside "vùng đồng bào dân tộc thiểu số").
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = nfc(text)
+        self.tokens = tokenize(self.text)
+        self.folded = [_fold_vi(t.text) for t in self.tokens]
+        self._claimed = [False] * len(self.tokens)
+
+    def _positions(self, key: Sequence[str], exact: Sequence[str] | None) -> list[int]:
+        m = len(key)
+        if m == 0:
+            return []
+        hits = []
+        first = key[0]
+        for i in range(len(self.folded) - m + 1):
+            if self.folded[i] != first or any(self._claimed[i:i + m]):
+                continue
+            if list(self.folded[i:i + m]) != list(key):
+                continue
+            if exact is not None and [fold_vi_token(t.text, True)
+                                      for t in self.tokens[i:i + m]] != list(exact):
+                continue
+            hits.append(i)
+        return hits
+
+    def find(self, form: str, case_sensitive: bool = False, claim: bool = True) -> Found | None:
+        """Find the first unclaimed occurrence of *form*; claim it unless told not to."""
+        key = vi_key(form)
+        exact = vi_key(form, True) if case_sensitive else None
+        positions = self._positions(key, exact)
+        if not positions:
+            return None
+        i = positions[0]
+        j = i + len(key)
+        if claim:
+            for k in range(i, j):
+                self._claimed[k] = True
+        start, end = self.tokens[i].start, self.tokens[j - 1].end
+        return Found(start, end, self.text[start:end], form)
+
+    def count(self, form: str, case_sensitive: bool = False) -> int:
+        """Unclaimed, non-overlapping occurrences of *form*."""
+        key = vi_key(form)
+        exact = vi_key(form, True) if case_sensitive else None
+        count = 0
+        last_end = -1
+        for i in self._positions(key, exact):
+            if i >= last_end:
+                count += 1
+                last_end = i + len(key)
+        return count

@@ -1,0 +1,33 @@
+"""Read translated segments to check: aligned line files or PO files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from glossary.checks.base import Segment
+from glossary.errors import AlignmentError
+from glossary.formats.po import load_po, po_units
+from glossary.textio import read_lines
+
+
+def read_parallel(source: str | Path, translation: str | Path) -> list[Segment]:
+    """Pair line *i* of *source* with line *i* of *translation*.
+
+    Different line counts are an error, never a silent truncation: a missing
+    or extra line shifts every pair after it.
+    """
+    src = read_lines(source)
+    tgt = read_lines(translation)
+    if len(src) != len(tgt):
+        raise AlignmentError(translation, min(len(src), len(tgt)) + 1,
+                             f"has {len(tgt)} line(s) but source {source} has {len(src)}; "
+                             "the files must be aligned line by line")
+    return [Segment(str(translation), n, s, t, str(source), n)
+            for n, (s, t) in enumerate(zip(src, tgt, strict=True), start=1)
+            if s.strip() or t.strip()]
+
+
+def read_po(path: str | Path) -> tuple[list[Segment], dict[str, int]]:
+    """Translated units of a PO file, and counts of skipped (fuzzy, untranslated) entries."""
+    units, skipped = po_units(load_po(path))
+    return [Segment(str(path), u.line, u.source, u.target) for u in units], skipped

@@ -1,0 +1,81 @@
+"""Strict, located reading of UTF-8 text files.
+
+Aligned corpora break silently when a reader guesses: a stray ``\\x0b`` split by
+``str.splitlines`` or a Latin-1 byte replaced by U+FFFD shifts or corrupts a
+line without anyone noticing. These helpers accept exactly UTF-8 (with or
+without BOM) and ``\\n``/``\\r\\n`` line ends, and otherwise raise a
+:class:`~glossary.errors.ParseError` naming the file, line and column.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
+from glossary.errors import ParseError
+
+BOM = "\ufeff"
+
+
+def decode_utf8(data: bytes, path: str | Path) -> str:
+    """Decode *data* as UTF-8 (a leading BOM is dropped) or raise a located error."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        column = exc.start - line_start + 1
+        bad = data[exc.start:exc.end].hex(" ")
+        raise ParseError(path, line,
+                         f"not valid UTF-8: byte(s) {bad} at column {column}; "
+                         "re-save the file as UTF-8") from None
+    return text[1:] if text.startswith(BOM) else text
+
+
+def read_text(path: str | Path) -> str:
+    """Read a whole UTF-8 file; ``\\r\\n`` becomes ``\\n``."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise ParseError(path, None, f"cannot read file: {exc.strerror or exc}") from None
+    return decode_utf8(data, path).replace("\r\n", "\n")
+
+
+def split_lines(text: str) -> list[str]:
+    """Split on ``\\n`` only; a final newline does not start an extra line."""
+    if not text:
+        return []
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def read_lines(path: str | Path) -> list[str]:
+    """Read a one-segment-per-line file; an empty file has no lines."""
+    return split_lines(read_text(path))
+
+
+@contextmanager
+def atomic_write(path: str | Path, encoding: str = "utf-8") -> Iterator[IO[str]]:
+    """Write *path* through a temporary file renamed into place on success.
+
+    A crash or an exception leaves the previous file (or no file) behind,
+    never a half-written one that looks complete.
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,39 @@
+"""The ``termtrans`` command line: thin typer commands over the library."""
+
+from __future__ import annotations
+
+import typer
+
+from translate.cli import check as check_cmd
+from translate.cli import glossary_cmd
+from translate.cli import score as score_cmd
+from translate.version import __version__
+
+app = typer.Typer(
+    name="termtrans",
+    help="English→Vietnamese translation and terminology toolkit.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"termtrans {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                       help="Show the version and exit.")) -> None:
+    """English→Vietnamese translation and terminology toolkit."""
+
+
+app.command("check")(check_cmd.check)
+app.command("score")(score_cmd.score)
+app.add_typer(glossary_cmd.app, name="glossary")
+
+
+def main() -> None:
+    app()

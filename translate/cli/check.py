@@ -1,0 +1,138 @@
+"""``termtrans check``: terminology consistency of existing translations."""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from glossary.checks import Report, Segment, Severity, check_segments, resolve_checks
+from glossary.errors import ConfigError, ToolkitError
+from glossary.formats import load_glossary
+from glossary.segments import read_parallel, read_po
+from translate.cli.common import (
+    EXIT_ERROR,
+    EXIT_FAILED,
+    EXIT_OK,
+    handle_errors,
+    report_error,
+    stdout,
+    write_output,
+)
+
+
+class CheckFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class FailOn(str, Enum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+    never = "never"
+
+
+def plan_inputs(paths: list[Path]) -> list[tuple[Path, Path | None]]:
+    """Group CLI paths: a ``.po`` file stands alone, other files come as SOURCE TRANSLATION."""
+    plan: list[tuple[Path, Path | None]] = []
+    pending: Path | None = None
+    for path in paths:
+        if path.suffix.lower() == ".po" and pending is None:
+            plan.append((path, None))
+        elif pending is None:
+            pending = path
+        else:
+            plan.append((pending, path))
+            pending = None
+    if pending is not None:
+        raise ConfigError(f"{pending}: a source file needs its translation file after it "
+                          "(check SOURCE TRANSLATION [SOURCE TRANSLATION ...] or FILE.po)")
+    return plan
+
+
+def render_text(report: Report) -> str:
+    console = stdout()
+    with console.capture() as capture:
+        if report.issues:
+            table = Table(show_lines=False, expand=False)
+            table.add_column("where", no_wrap=True)
+            table.add_column("severity")
+            table.add_column("kind")
+            table.add_column("message", overflow="fold")
+            colours = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+            for issue in report.issues:
+                table.add_row(f"{issue.file}:{issue.line}",
+                              f"[{colours[issue.severity]}]{issue.severity}[/]",
+                              issue.kind, issue.message.replace("[", r"\["))
+            console.print(table)
+        summary = report.summary()
+        rate = summary["term_success_rate"]
+        rate_text = "n/a" if rate is None else f"{rate:.1f}%"
+        kinds = ", ".join(f"{k} {v}" for k, v in summary["by_kind"].items()) or "none"
+        skipped = ", ".join(f"{k} {v}" for k, v in summary["skipped"].items())
+        console.print(
+            f"{summary['files']} file(s), {summary['segments']} segment(s), "
+            f"{summary['terms_checked']} term occurrence(s), term success {rate_text}; "
+            f"{summary['issues']} issue(s): {kinds}"
+            + (f"; skipped PO entries: {skipped}" if skipped else ""),
+            markup=False)
+    return capture.get()
+
+
+@handle_errors
+def check(
+    paths: Annotated[list[Path], typer.Argument(
+        help="SOURCE TRANSLATION pairs (aligned line files) and/or PO files.")],
+    glossary: Annotated[Path, typer.Option("--glossary", "-g", help="Glossary file.")],
+    glossary_format: Annotated[str | None, typer.Option(
+        "--glossary-format", help="Glossary format if the suffix does not tell.")] = None,
+    output_format: Annotated[CheckFormat, typer.Option("--format", "-f")] = CheckFormat.text,
+    output: Annotated[Path | None, typer.Option("--output", "-o",
+                                                help="Write the report here.")] = None,
+    fail_on: Annotated[FailOn, typer.Option(
+        "--fail-on", help="Exit 1 when an issue of this severity or worse is found.")
+    ] = FailOn.error,
+    select: Annotated[list[str] | None, typer.Option(
+        "--select", help="Only these checks or issue kinds (repeatable).")] = None,
+    ignore: Annotated[list[str] | None, typer.Option(
+        "--ignore", help="Skip these checks or issue kinds (repeatable).")] = None,
+) -> None:
+    """Check translations against a glossary (terms, codes, numbers, consistency, Unicode)."""
+    checks = resolve_checks(select, ignore)
+    terms = load_glossary(glossary, glossary_format)
+    plan = plan_inputs(paths)
+    segments: list[Segment] = []
+    skipped: dict[str, int] = {}
+    files: list[str] = []
+    input_errors = 0
+    for first, second in plan:
+        try:
+            if second is None:
+                part, skip = read_po(first)
+                for key, value in skip.items():
+                    skipped[key] = skipped.get(key, 0) + value
+                files.append(str(first))
+            else:
+                part = read_parallel(first, second)
+                files.append(str(second))
+        except ToolkitError as exc:   # report, and go on with the other files
+            report_error(exc)
+            input_errors += 1
+            continue
+        segments.extend(part)
+    report = check_segments(segments, terms, checks=checks, files=files, skipped=skipped)
+    if output_format is CheckFormat.json:
+        write_output(json.dumps(report.to_dict(), ensure_ascii=False, indent=2), output)
+    else:
+        write_output(render_text(report), output)
+    if input_errors:
+        raise typer.Exit(EXIT_ERROR)
+    worst = report.worst()
+    if fail_on is not FailOn.never and worst is not None and worst >= Severity.parse(fail_on.value):
+        raise typer.Exit(EXIT_FAILED)
+    raise typer.Exit(EXIT_OK)

@@ -1,0 +1,76 @@
+"""Shared CLI plumbing: consoles, error-to-exit-code mapping, output files.
+
+Exit codes: 0 success; 1 the check or a threshold failed; 2 bad input or usage.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from glossary.errors import InputError, ToolkitError
+from glossary.textio import atomic_write
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_ERROR = 2
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def stdout() -> Console:
+    return Console(soft_wrap=False, highlight=False)
+
+
+def stderr() -> Console:
+    return Console(stderr=True, soft_wrap=True, highlight=False)
+
+
+def error_line(exc: ToolkitError) -> str:
+    return f"termtrans: error: {exc}"
+
+
+def report_error(exc: ToolkitError) -> None:
+    """Print an error as one line (plus the extra problems of an InputError, if any)."""
+    console = stderr()
+    console.print(error_line(exc), markup=False)
+    if isinstance(exc, InputError):
+        for problem in exc.problems[1:]:
+            console.print(f"termtrans: error: {problem}", markup=False)
+
+
+def handle_errors(fn: F) -> F:
+    """Turn ToolkitErrors raised by a command into a message and exit code 2."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except ToolkitError as exc:
+            report_error(exc)
+            raise typer.Exit(exc.exit_code) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def write_output(text: str, output: Path | None) -> None:
+    """Write *text* to a file atomically, or to stdout."""
+    if output is None:
+        sys.stdout.write(text)
+        if not text.endswith("\n"):
+            sys.stdout.write("\n")
+        sys.stdout.flush()
+        return
+    with atomic_write(output) as stream:
+        stream.write(text if text.endswith("\n") else text + "\n")
+
+
+def is_ci() -> bool:
+    return bool(os.environ.get("CI")) or not sys.stderr.isatty()
