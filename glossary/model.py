@@ -17,7 +17,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from glossary.errors import GlossaryError, Problem
 from glossary.normalize import find_suspicious, fold_en_token, fold_vi_token, is_nfc, nfc, tokenize
@@ -26,11 +26,13 @@ KIND_TERM = "term"
 KIND_CODE = "code"
 
 
+@lru_cache(maxsize=100_000)
 def en_key(text: str, case_sensitive: bool = False) -> tuple[str, ...]:
     """The comparison key of an English phrase: folded tokens."""
     return tuple(fold_en_token(t.text, case_sensitive) for t in tokenize(nfc(text)))
 
 
+@lru_cache(maxsize=100_000)
 def vi_key(text: str, case_sensitive: bool = False) -> tuple[str, ...]:
     """The comparison key of a Vietnamese phrase: tone-style-folded tokens."""
     return tuple(fold_vi_token(t.text, case_sensitive) for t in tokenize(nfc(text)))

@@ -25,6 +25,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 
 # Combining tone marks of Vietnamese (NFD): huyền, sắc, ngã, hỏi, nặng.
 TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
@@ -55,8 +56,7 @@ def fold_punctuation(text: str) -> str:
     return text.translate(_PUNCT_FOLD)
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     """A word or punctuation token of an NFC text, with its character span."""
 
     text: str

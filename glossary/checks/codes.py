@@ -7,23 +7,22 @@ from collections.abc import Iterator
 
 from glossary.checks.analysis import SegmentAnalysis
 from glossary.checks.base import Issue, Severity, segment_check
-from glossary.codes import Code, contains_code, find_codes, find_numbers, number_readings
+from glossary.codes import contains_code, find_codes, find_numbers, number_readings
 
 
-def _closest(code: str, candidates: list[Code]) -> str:
-    """The candidate that most looks like an altered *code* (same leading digits)."""
+def _closest(code: str, target: str) -> str:
+    """The token of *target* that most looks like an altered *code* (same leading digits)."""
     digits = re.match(r"\d+", code)
-    lead = digits.group() if digits else ""
-    same = [c.text for c in candidates if c.text.startswith(lead) and c.text != code]
-    return same[0] if same else ""
+    if digits is None:
+        return ""
+    found = re.search(rf"(?<![\w/]){digits.group()}[^\s,;()\"“”]*", target)
+    return found.group().rstrip(".:") if found else ""
 
 
 @segment_check("code_mismatch", "a document code from the source is absent or altered")
 def code_mismatch(analysis: SegmentAnalysis) -> Iterator[Issue]:
     seg = analysis.segment
     raw_target = seg.target
-    target_codes = find_codes(analysis.target)
-    target_numbers = find_numbers(analysis.target)
     for code in find_codes(analysis.source):
         if contains_code(raw_target, code.text):
             continue
@@ -32,7 +31,7 @@ def code_mismatch(analysis: SegmentAnalysis) -> Iterator[Issue]:
                        "translation's bytes differ (decomposed Unicode)")
             found = code.text
         else:
-            found = _closest(code.text, target_codes) or _closest(code.text, target_numbers)
+            found = _closest(code.text, analysis.target)
             message = f"code '{code.text}' is not in the translation byte-exact"
             if found:
                 message += f"; found '{found}'"

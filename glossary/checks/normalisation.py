@@ -56,10 +56,10 @@ def tone_style(analyses: list[SegmentAnalysis]) -> Iterator[Issue]:
             minority = counts.old_examples if dominant is ToneStyle.NEW else counts.new_examples
             if not minority:
                 continue
-            other = "old (hoà)" if dominant is ToneStyle.NEW else "new (hòa)"
+            other = "old-style (hoà)" if dominant is ToneStyle.NEW else "new-style (hòa)"
             seg = analysis.segment
             yield Issue("normalisation", Severity.INFO, seg.file, seg.line,
-                        f"{other}-style tone placement in {', '.join(minority)}; the file "
+                        f"{other} tone placement in {', '.join(minority)}; the file "
                         f"mostly uses the {dominant.value} style "
                         f"({overall.old} old vs {overall.new} new)",
                         found=", ".join(minority))

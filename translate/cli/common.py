@@ -26,7 +26,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def stdout() -> Console:
-    return Console(soft_wrap=False, highlight=False)
+    return Console(soft_wrap=True, highlight=False)
 
 
 def stderr() -> Console:
