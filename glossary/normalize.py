@@ -24,7 +24,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from typing import NamedTuple
 
 # Combining tone marks of Vietnamese (NFD): huyền, sắc, ngã, hỏi, nặng.
@@ -107,7 +107,7 @@ def fold_vi_token(token: str, case_sensitive: bool = False) -> str:
     return f"{base}{'#' + tone if tone else ''}"
 
 
-class ToneStyle(str, Enum):
+class ToneStyle(StrEnum):
     OLD = "old"   # hoà, thuý, khoẻ
     NEW = "new"   # hòa, thúy, khỏe
 

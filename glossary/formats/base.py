@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol, TextIO
+from typing import IO, Protocol
 
 from glossary.model import Entry, Glossary
 
@@ -21,9 +21,12 @@ class RawGlossary:
 class GlossaryFormat(Protocol):
     """A glossary file format. ``write`` may raise ConfigError if unsupported."""
 
-    name: str
-    extensions: tuple[str, ...]
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def extensions(self) -> tuple[str, ...]: ...
 
     def read(self, path: Path) -> RawGlossary: ...
 
-    def write(self, glossary: Glossary, stream: TextIO) -> None: ...
+    def write(self, glossary: Glossary, stream: IO[str]) -> None: ...

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
-from typing import TextIO
+from typing import IO
 
 from glossary.errors import ParseError
 from glossary.formats.base import RawGlossary
@@ -113,7 +113,7 @@ class DelimitedFormat:
         return Entry(cell("source"), cell("target"), _split_list(cell("variants")),
                      _split_list(cell("forbidden")), flag in TRUE, cell("note"), number)
 
-    def write(self, glossary: Glossary, stream: TextIO) -> None:
+    def write(self, glossary: Glossary, stream: IO[str]) -> None:
         """Write one row per source variant, with a header naming every column."""
         if self.delimiter == "\t":
             def emit(cells: list[str]) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import IO
 
 import polib
 
@@ -87,7 +87,7 @@ class PoFormat:
                    for u in units]
         return RawGlossary(entries, "en", language)
 
-    def write(self, glossary: Glossary, stream: TextIO) -> None:
+    def write(self, glossary: Glossary, stream: IO[str]) -> None:
         po = polib.POFile(wrapwidth=0)
         po.metadata = {"Content-Type": "text/plain; charset=UTF-8",
                        "Language": glossary.target_lang, "MIME-Version": "1.0",

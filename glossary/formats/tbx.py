@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import IO
 from xml.etree import ElementTree as ET
 from xml.parsers import expat
 
@@ -152,11 +152,11 @@ class TbxFormat:
         forbidden = tuple(t[0] for t in targets if t[1] in _FORBIDDEN_STATUS)
         notes = [d.text() for d in concept.iter("descrip", "note")
                  if d.tag == "note" or d.attrs.get("type") in ("definition", "context")]
-        note = "; ".join(n for n in notes if n)
-        return [Entry(text, preferred[0], variants, forbidden, False, note, line)
+        note_text = "; ".join(n for n in notes if n)
+        return [Entry(text, preferred[0], variants, forbidden, False, note_text, line)
                 for text, line in sources]
 
-    def write(self, glossary: Glossary, stream: TextIO) -> None:
+    def write(self, glossary: Glossary, stream: IO[str]) -> None:
         """Write TBX-Basic (``martif``), the dialect most CAT tools import."""
         root = ET.Element("martif", {"type": "TBX-Basic", "xml:lang": glossary.source_lang})
         body = ET.SubElement(ET.SubElement(root, "text"), "body")

@@ -41,6 +41,8 @@ def paired_bootstrap(baseline: Sequence[str], system: Sequence[str],
         if key == "System":
             continue
         base, sys_ = values[0], values[1]
+        if isinstance(base, str) or isinstance(sys_, str):
+            continue
         results.append(PairedResult(key, float(base.score), float(sys_.score),
                                     sys_.p_value, str(signatures[key])))
     return results
