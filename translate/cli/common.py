@@ -26,7 +26,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def stdout() -> Console:
-    return Console(soft_wrap=True, highlight=False)
+    # Logs and pipes get a wide table instead of rich's 80-column default.
+    return Console(soft_wrap=True, highlight=False, width=None if sys.stdout.isatty() else 160)
 
 
 def stderr() -> Console:
