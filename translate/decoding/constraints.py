@@ -1,0 +1,93 @@
+"""Lexical constraints for decoding, and the state a hypothesis keeps about them.
+
+A :class:`Constraint` is a token sequence the output must contain (a glossary
+target, or a protected code/number/URL copied from the source). Targets the
+model's vocabulary cannot spell (a round trip through the tokenizer changes
+them) are decoded as an ASCII placeholder and replaced afterwards, so they
+come out byte-exact instead of being dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """Tokens to force once; ``text`` is what must appear in the final output."""
+
+    token_ids: tuple[int, ...]
+    text: str
+    placeholder: str | None = None
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.token_ids:
+            raise ValueError("a constraint needs at least one token")
+
+
+@dataclass(frozen=True)
+class ConstraintState:
+    """Which constraints a hypothesis has met, and the one it is in the middle of.
+
+    Immutable, so hypotheses can share states. ``progress`` is the number of
+    constraint tokens produced so far; it is the bank of Post & Vilar's (2018)
+    dynamic beam allocation.
+    """
+
+    constraints: tuple[Constraint, ...]
+    met: frozenset[int] = frozenset()
+    current: int | None = None
+    position: int = 0
+    just_met: bool = False
+
+    @property
+    def done(self) -> bool:
+        return len(self.met) == len(self.constraints)
+
+    @property
+    def progress(self) -> int:
+        made = sum(len(self.constraints[i].token_ids) for i in self.met)
+        return made + (self.position if self.current is not None else 0)
+
+    @property
+    def remaining(self) -> int:
+        """Tokens still needed to meet every constraint."""
+        total = sum(len(c.token_ids) for c in self.constraints)
+        return total - self.progress
+
+    def next_tokens(self) -> set[int]:
+        """Tokens that advance a constraint from this state."""
+        if self.current is not None:
+            return {self.constraints[self.current].token_ids[self.position]}
+        return {c.token_ids[0] for i, c in enumerate(self.constraints) if i not in self.met}
+
+    def forced_token(self) -> int | None:
+        """The token that makes the fastest progress (for forced completion)."""
+        if self.current is not None:
+            return self.constraints[self.current].token_ids[self.position]
+        for i, c in enumerate(self.constraints):
+            if i not in self.met:
+                return c.token_ids[0]
+        return None
+
+    def advance(self, token: int) -> ConstraintState:
+        if self.current is not None:
+            ids = self.constraints[self.current].token_ids
+            if ids[self.position] == token:
+                if self.position + 1 == len(ids):
+                    return ConstraintState(self.constraints, self.met | {self.current},
+                                           just_met=True)
+                return ConstraintState(self.constraints, self.met, self.current,
+                                       self.position + 1)
+            # abandoned mid-way: the partial sequence no longer counts
+            return ConstraintState(self.constraints, self.met)._start(token)
+        return self._start(token)
+
+    def _start(self, token: int) -> ConstraintState:
+        for i, c in enumerate(self.constraints):
+            if i not in self.met and c.token_ids[0] == token:
+                if len(c.token_ids) == 1:
+                    return ConstraintState(self.constraints, self.met | {i}, just_met=True)
+                return ConstraintState(self.constraints, self.met, i, 1)
+        return ConstraintState(self.constraints, self.met) if self.just_met else self

@@ -1,0 +1,77 @@
+"""Build tiny MarianMT models (random weights, real sentencepiece vocabulary).
+
+Used by the tests and as a last-resort demo model: it translates badly, but
+it has the exact layout ``MarianMTModel``/``MarianTokenizer`` load, so every
+code path — constraints, placeholders, caching, documents — runs for real.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+SPECIALS = ("</s>", "<unk>")
+
+
+def train_joint_spm(lines: Iterable[str], prefix: Path, vocab_size: int) -> Path:
+    """Train one sentencepiece model for both languages; returns the ``.model`` path."""
+    import sentencepiece as spm
+
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", encoding="utf-8", delete=False) as f:
+        for line in lines:
+            if line.strip():
+                f.write(line.strip() + "\n")
+        corpus = f.name
+    try:
+        spm.SentencePieceTrainer.train(
+            input=corpus, model_prefix=str(prefix), vocab_size=vocab_size,
+            character_coverage=1.0, model_type="unigram", eos_id=0, unk_id=1, bos_id=-1,
+            pad_id=-1, hard_vocab_limit=False, num_threads=1,
+            minloglevel=2, normalization_rule_name="identity")
+    finally:
+        Path(corpus).unlink(missing_ok=True)
+    return prefix.with_suffix(".model")
+
+
+def write_marian_vocab(spm_model: Path, out: Path) -> dict[str, int]:
+    """Write ``vocab.json`` (piece → id, ``<pad>`` last) for a sentencepiece model."""
+    import sentencepiece as spm
+
+    processor = spm.SentencePieceProcessor(model_file=str(spm_model))
+    vocab = {processor.id_to_piece(i): i for i in range(processor.get_piece_size())}
+    vocab["<pad>"] = len(vocab)
+    out.write_text(json.dumps(vocab, ensure_ascii=False, indent=0), encoding="utf-8")
+    return vocab
+
+
+def build_tiny_marian(out_dir: str | Path, corpus: Iterable[str], *, vocab_size: int = 600,
+                      d_model: int = 32, layers: int = 1, seed: int = 0) -> Path:
+    """Create a random-weight MarianMT model directory from a small text corpus."""
+    import torch
+    from transformers import MarianConfig, MarianMTModel, MarianTokenizer
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    model_file = train_joint_spm(corpus, out / "spm", vocab_size)
+    for name in ("source.spm", "target.spm"):
+        (out / name).write_bytes(model_file.read_bytes())
+    model_file.unlink()
+    (out / "spm.vocab").unlink(missing_ok=True)
+    vocab = write_marian_vocab(out / "source.spm", out / "vocab.json")
+    pad = vocab["<pad>"]
+    config = MarianConfig(
+        vocab_size=len(vocab), d_model=d_model, encoder_layers=layers, decoder_layers=layers,
+        encoder_attention_heads=2, decoder_attention_heads=2, encoder_ffn_dim=2 * d_model,
+        decoder_ffn_dim=2 * d_model, max_position_embeddings=512, pad_token_id=pad,
+        eos_token_id=0, decoder_start_token_id=pad, forced_eos_token_id=0,
+        share_encoder_decoder_embeddings=True, scale_embedding=True)
+    torch.manual_seed(seed)
+    model = MarianMTModel(config)
+    model.eval()
+    model.save_pretrained(out)
+    tokenizer = MarianTokenizer(str(out / "source.spm"), str(out / "target.spm"),
+                                str(out / "vocab.json"), source_lang="en", target_lang="vi")
+    tokenizer.save_pretrained(out)
+    return out
