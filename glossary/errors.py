@@ -77,3 +77,11 @@ class ConfigError(ToolkitError):
 
 class MissingDependencyError(ToolkitError):
     """An optional heavy dependency is not installed; the message says how to install it."""
+
+
+class ModelError(ToolkitError):
+    """A model is missing, incomplete, corrupt, or cannot be downloaded."""
+
+
+class CacheError(ToolkitError):
+    """The translation cache cannot be opened or written."""

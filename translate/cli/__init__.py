@@ -7,6 +7,7 @@ import typer
 from translate.cli import check as check_cmd
 from translate.cli import glossary_cmd
 from translate.cli import score as score_cmd
+from translate.cli import translate_cmd
 from translate.version import __version__
 
 app = typer.Typer(
@@ -30,6 +31,7 @@ def _root(version: bool = typer.Option(False, "--version", callback=_version, is
     """English→Vietnamese translation and terminology toolkit."""
 
 
+app.command("translate")(translate_cmd.translate)
 app.command("check")(check_cmd.check)
 app.command("score")(score_cmd.score)
 app.add_typer(glossary_cmd.app, name="glossary")

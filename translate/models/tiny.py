@@ -8,8 +8,8 @@ code path — constraints, placeholders, caching, documents — runs for real.
 from __future__ import annotations
 
 import json
-import tempfile
 from collections.abc import Iterable
+from contextlib import chdir
 from pathlib import Path
 
 SPECIALS = ("</s>", "<unk>")
@@ -19,19 +19,21 @@ def train_joint_spm(lines: Iterable[str], prefix: Path, vocab_size: int) -> Path
     """Train one sentencepiece model for both languages; returns the ``.model`` path."""
     import sentencepiece as spm
 
-    with tempfile.NamedTemporaryFile("w", suffix=".txt", encoding="utf-8", delete=False) as f:
+    # A fixed corpus file name: sentencepiece records it in the model file.
+    corpus = prefix.with_name(prefix.name + ".corpus.txt")
+    with corpus.open("w", encoding="utf-8") as f:
         for line in lines:
             if line.strip():
                 f.write(line.strip() + "\n")
-        corpus = f.name
     try:
-        spm.SentencePieceTrainer.train(
-            input=corpus, model_prefix=str(prefix), vocab_size=vocab_size,
-            character_coverage=1.0, model_type="unigram", eos_id=0, unk_id=1, bos_id=-1,
-            pad_id=-1, hard_vocab_limit=False, num_threads=1,
-            minloglevel=2, normalization_rule_name="identity")
+        with chdir(prefix.parent):   # relative names: the model file records them
+            spm.SentencePieceTrainer.train(
+                input=corpus.name, model_prefix=prefix.name, vocab_size=vocab_size,
+                character_coverage=1.0, model_type="unigram", eos_id=0, unk_id=1, bos_id=-1,
+                pad_id=-1, hard_vocab_limit=False, num_threads=1,
+                minloglevel=2, normalization_rule_name="identity")
     finally:
-        Path(corpus).unlink(missing_ok=True)
+        corpus.unlink(missing_ok=True)
     return prefix.with_suffix(".model")
 
 
@@ -75,3 +77,29 @@ def build_tiny_marian(out_dir: str | Path, corpus: Iterable[str], *, vocab_size:
                                 str(out / "vocab.json"), source_lang="en", target_lang="vi")
     tokenizer.save_pretrained(out)
     return out
+
+
+def demo_corpus(root: Path) -> list[str]:
+    """The text the shipped tiny demo model's vocabulary is trained on (all in the repo)."""
+    lines: list[str] = []
+    for article in sorted((root / "seeds" / "articles").glob("*.txt")):
+        lines += article.read_text(encoding="utf-8").splitlines()
+    for row in (root / "seeds" / "glossary.tsv").read_text(encoding="utf-8").splitlines()[1:]:
+        cells = row.split("\t")
+        lines += [cells[1], *cells[2].split("|"), *cells[3].split("|")]
+    return [line for line in lines if line.strip()]
+
+
+def main() -> None:
+    """``python -m translate.models.tiny OUT`` rebuilds the tiny random demo model."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("out", type=Path)
+    args = parser.parse_args()
+    root = Path(__file__).resolve().parents[2]
+    build_tiny_marian(args.out, demo_corpus(root), vocab_size=1000, d_model=32, seed=0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,108 @@
+"""The translation backend interface.
+
+A backend turns batches of source sentences plus per-sentence constraints
+into token ids. :meth:`Translator.translate` is the one public method; it
+calls small hooks that each backend implements:
+
+* ``_load()`` — read the model (lazily, on first use);
+* ``_encode_target(text)`` — target token ids of a string (for constraints);
+* ``_decode_target(ids)`` — text of target ids;
+* ``_generate(sources, constraints, beam, max_lengths)`` — token ids per sentence.
+
+Everything else — turning glossary targets into :class:`Constraint` s
+(with the placeholder path for unspellable targets), placeholder
+restoration, output counts — is shared here, so every backend gives the same
+guarantees.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from translate.decoding.constraints import Constraint
+
+PLACEHOLDER_PATTERNS = ("ZQ{k}QZ", "XQ{k}QX", "{k}{k}{k}{k}9")
+
+
+@dataclass(frozen=True)
+class Output:
+    """What a backend produced for one sentence."""
+
+    text: str
+    tokens: int
+    constraints_met: bool
+
+
+class Translator(ABC):
+    """A loaded model that translates batches of sentences under constraints."""
+
+    name: str = "abstract"
+
+    def __init__(self) -> None:
+        self._loaded = False
+
+    def ensure_loaded(self) -> None:
+        if not self._loaded:
+            self._load()
+            self._loaded = True
+
+    @abstractmethod
+    def _load(self) -> None: ...
+
+    @abstractmethod
+    def _encode_target(self, text: str) -> list[int]: ...
+
+    @abstractmethod
+    def _decode_target(self, ids: Sequence[int]) -> str: ...
+
+    @abstractmethod
+    def _generate(self, sources: Sequence[str], constraints: Sequence[Sequence[Constraint]],
+                  beam: int, max_lengths: Sequence[int]) -> list[tuple[list[int], bool]]: ...
+
+    @abstractmethod
+    def source_length(self, text: str) -> int:
+        """Number of source tokens (to keep inputs below the model's limit)."""
+
+    @property
+    @abstractmethod
+    def max_source_tokens(self) -> int: ...
+
+    def make_constraint(self, text: str, taken: set[str], source: str = "") -> Constraint:
+        """Tokens for *text*; if the vocabulary cannot spell it, an ASCII placeholder's."""
+        ids = self._encode_target(text)
+        if ids and self._decode_target(ids) == text:
+            return Constraint(tuple(ids), text, None, source)
+        for k in range(1, 1000):
+            for pattern in PLACEHOLDER_PATTERNS:
+                placeholder = pattern.format(k=k)
+                if placeholder in taken:
+                    continue
+                ids = self._encode_target(placeholder)
+                if ids and self._decode_target(ids) == placeholder:
+                    taken.add(placeholder)
+                    return Constraint(tuple(ids), text, placeholder, source)
+        raise ValueError(f"no placeholder can be spelled by this model's vocabulary for {text!r}")
+
+    def translate(self, sources: Sequence[str], targets: Sequence[Sequence[tuple[str, str]]],
+                  *, beam: int = 4) -> list[Output]:
+        """Translate *sources*; ``targets[i]`` lists (source span, required target) pairs."""
+        self.ensure_loaded()
+        constraints: list[list[Constraint]] = []
+        max_lengths = []
+        for source, required in zip(sources, targets, strict=True):
+            taken = {w for w in source.split()}
+            cons = [self.make_constraint(text, taken, span) for span, text in required]
+            constraints.append(cons)
+            budget = 2 * self.source_length(source) + 10 + sum(len(c.token_ids) for c in cons)
+            max_lengths.append(min(budget, 510))
+        results = self._generate(sources, constraints, beam, max_lengths)
+        outputs = []
+        for (ids, met), cons in zip(results, constraints, strict=True):
+            text = self._decode_target(ids)
+            for c in cons:
+                if c.placeholder is not None:
+                    text = text.replace(c.placeholder, c.text, 1)
+            outputs.append(Output(text, len(ids), met))
+        return outputs

@@ -1,0 +1,98 @@
+"""A SQLite cache of translated segments, so interrupted runs resume.
+
+Keys hash everything that determines an output (model fingerprint, glossary
+hash, decoding options, toolkit version, source text), so a cache can never
+serve a translation made under other settings. Each batch is committed as
+soon as it is translated; a run killed with SIGKILL loses at most the batch
+in flight. A cache file that is corrupt or from another schema version is
+moved aside (``*.corrupt-N``) and rebuilt: it only ever costs time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+
+from glossary.errors import CacheError
+
+SCHEMA = "2"
+
+
+def segment_key(context: str, source: str) -> str:
+    return hashlib.sha256(f"{context}\x00{source}".encode()).hexdigest()
+
+
+class TranslationCache:
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.rebuilt_from: Path | None = None
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.conn = self._open()
+        except sqlite3.DatabaseError:
+            self.rebuilt_from = self._move_aside()
+            self.conn = self._open()
+
+    def _open(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if tables and "meta" in tables:
+                row = conn.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+                if row is None or row[0] != SCHEMA:
+                    raise sqlite3.DatabaseError("schema mismatch")
+                check = conn.execute("PRAGMA quick_check").fetchone()
+                if check is None or check[0] != "ok":
+                    raise sqlite3.DatabaseError("integrity check failed")
+            elif tables:
+                raise sqlite3.DatabaseError("not a termtrans cache")
+            else:
+                conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+                conn.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA,))
+                conn.execute("CREATE TABLE segments (key TEXT PRIMARY KEY, text TEXT NOT NULL, "
+                             "tokens INTEGER NOT NULL, met INTEGER NOT NULL)")
+        except sqlite3.DatabaseError:
+            conn.close()
+            raise
+        return conn
+
+    def _move_aside(self) -> Path:
+        for n in range(1, 1000):
+            target = self.path.with_name(f"{self.path.name}.corrupt-{n}")
+            if not target.exists():
+                try:
+                    self.path.rename(target)
+                    for suffix in ("-wal", "-shm"):
+                        Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+                except OSError as exc:
+                    raise CacheError(f"{self.path}: cache is unusable and cannot be moved "
+                                     f"aside: {exc}") from None
+                return target
+        raise CacheError(f"{self.path}: too many corrupt cache copies beside it")
+
+    def get_many(self, keys: Iterable[str]) -> dict[str, tuple[str, int, bool]]:
+        found: dict[str, tuple[str, int, bool]] = {}
+        keys = list(keys)
+        for start in range(0, len(keys), 500):
+            chunk = keys[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            for key, text, tokens, met in self.conn.execute(
+                    f"SELECT key, text, tokens, met FROM segments WHERE key IN ({marks})", chunk):
+                found[key] = (text, tokens, bool(met))
+        return found
+
+    def put_many(self, rows: Iterable[tuple[str, str, int, bool]]) -> None:
+        try:
+            with self.conn:
+                self.conn.execute("BEGIN")
+                self.conn.executemany("INSERT OR REPLACE INTO segments VALUES (?, ?, ?, ?)",
+                                      [(k, t, n, int(m)) for k, t, n, m in rows])
+        except sqlite3.Error as exc:
+            raise CacheError(f"{self.path}: cannot write the cache: {exc}") from None
+
+    def close(self) -> None:
+        self.conn.close()

@@ -1,0 +1,26 @@
+"""Document formats for ``termtrans translate``: plain text, Markdown, PO."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from glossary.errors import ConfigError
+from translate.documents.base import Document, DocumentFormat, Unit
+from translate.documents.markdown import MD
+from translate.documents.po import PO
+from translate.documents.txt import TXT
+
+FORMATS: dict[str, DocumentFormat] = {f.name: f for f in (TXT, MD, PO)}
+
+
+def get_document_format(path: Path) -> DocumentFormat:
+    suffix = path.suffix.lower()
+    for fmt in FORMATS.values():
+        if suffix in fmt.extensions:
+            return fmt
+    known = ", ".join(ext for f in FORMATS.values() for ext in f.extensions)
+    raise ConfigError(f"{path}: unsupported document type '{suffix or 'no suffix'}' "
+                      f"(supported: {known})")
+
+
+__all__ = ["FORMATS", "Document", "DocumentFormat", "Unit", "get_document_format"]

@@ -1,0 +1,40 @@
+"""Document formats: each splits a file into text units and puts translations back.
+
+A format's ``read(path)`` returns a :class:`Document`: the *units* to
+translate (paragraphs, headings, list items, PO messages) and a ``render``
+function that rebuilds the file around translated units. Sentence splitting,
+batching, caching and verification happen once, in ``translate.documents.run``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+
+@dataclass
+class Unit:
+    """A piece of text to translate, and the line it comes from (for reports)."""
+
+    text: str
+    line: int
+
+
+@dataclass
+class Document:
+    path: Path
+    units: list[Unit]
+    render: Callable[[list[str]], str]
+    stats: dict[str, int] = field(default_factory=dict)
+
+
+class DocumentFormat(Protocol):
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def extensions(self) -> tuple[str, ...]: ...
+
+    def read(self, path: Path, overwrite: bool = False) -> Document: ...

@@ -1,0 +1,113 @@
+"""Markdown: translate the text of headings, paragraphs, list items, block quotes
+and table cells; leave code, HTML, links' targets and structure untouched.
+
+Parsed with markdown-it-py (CommonMark + tables). Each inline block is put
+back into its source lines, keeping their prefixes (``#``, ``-``, ``>``,
+indentation). Inline blocks with markup (emphasis, links, inline code) are
+translated run by run between the markup, so the markup survives exactly;
+plain ones are translated whole, as sentences.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from glossary.textio import read_text
+from translate.documents.base import Document, Unit
+
+_TEXT_TYPES = {"text"}
+_BREAKS = {"softbreak", "hardbreak"}
+
+
+@dataclass
+class _Slot:
+    """Where a translated unit goes: a whole inline block, or one text run of one."""
+
+    first: int            # first source line of the block
+    count: int            # source lines of the block
+    original: str         # the block's raw inline source
+    runs: list[tuple[str, bool]]   # (raw text, translatable?) in order
+    in_table: bool
+
+
+def _inline_runs(token: Any) -> list[tuple[str, bool]]:
+    """Split an inline token into raw markdown runs; text runs are translatable."""
+    children = token.children or []
+    if all(c.type in _TEXT_TYPES | _BREAKS for c in children):
+        return [(token.content, True)]
+    runs: list[tuple[str, bool]] = []
+    rest = token.content
+    for child in children:
+        if child.type == "text" and child.content.strip():
+            at = rest.find(child.content)
+            if at < 0:
+                return [(token.content, False)]   # cannot locate safely: leave as is
+            runs.append((rest[:at], False))
+            runs.append((child.content, True))
+            rest = rest[at + len(child.content):]
+    runs.append((rest, False))
+    return [(text, ok) for text, ok in runs if text]
+
+
+class MarkdownFormat:
+    name = "md"
+    extensions = (".md", ".markdown")
+
+    def read(self, path: Path, overwrite: bool = False) -> Document:
+        from markdown_it import MarkdownIt
+
+        text = read_text(path)
+        lines = text.split("\n")
+        tokens = MarkdownIt("commonmark").enable("table").parse(text)
+        slots: list[_Slot] = []
+        units: list[Unit] = []
+        in_table = 0
+        for token in tokens:
+            if token.type == "table_open":
+                in_table += 1
+            elif token.type == "table_close":
+                in_table -= 1
+            if token.type != "inline" or not token.map or not token.content.strip():
+                continue
+            runs = _inline_runs(token)
+            slot = _Slot(token.map[0], token.map[1] - token.map[0], token.content, runs,
+                         in_table > 0)
+            slots.append(slot)
+            for run, ok in runs:
+                if ok and run.strip():
+                    units.append(Unit(" ".join(run.split()), token.map[0] + 1))
+
+        def render(translations: list[str]) -> str:
+            out: list[str | None] = list(lines)
+            done = iter(translations)
+            for slot in slots:
+                parts = []
+                for run, ok in slot.runs:
+                    if ok and run.strip():
+                        lead = run[:len(run) - len(run.lstrip())]
+                        trail = run[len(run.rstrip()):]
+                        parts.append(lead.replace("\n", " ") + next(done)
+                                     + trail.replace("\n", " "))
+                    else:
+                        parts.append(run.replace("\n", " "))
+                new = "".join(parts)
+                first_line = lines[slot.first]
+                if slot.in_table:
+                    out[slot.first] = (out[slot.first] or "").replace(slot.original, new, 1)
+                    continue
+                first_content = slot.original.split("\n", 1)[0]
+                at = first_line.find(first_content)
+                prefix = first_line[:at] if at >= 0 else ""
+                suffix = first_line[at + len(first_content):] if at >= 0 else ""
+                content_lines = slot.original.count("\n") + 1
+                out[slot.first] = prefix + new + (suffix if content_lines == 1 else "")
+                for k in range(1, content_lines):
+                    out[slot.first + k] = None
+            return "\n".join(line for line in out if line is not None)
+
+        return Document(path, units, render)
+
+
+MD = MarkdownFormat()

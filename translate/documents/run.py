@@ -1,0 +1,104 @@
+"""Translate whole documents: segment, translate once (cached, batched), rebuild, write.
+
+Each output file is written atomically, only after every segment of it is
+translated; a bad input file is reported and the others are still done.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from glossary.checks import Issue
+from glossary.errors import ConfigError, ToolkitError
+from glossary.textio import atomic_write
+from translate.documents import Document, get_document_format
+from translate.documents.segment import split_long, split_sentences
+from translate.pipeline import Hypothesis, TranslationPipeline
+
+MAX_SOURCE_TOKENS = 200
+
+
+@dataclass
+class FileResult:
+    source: Path
+    output: Path | None = None
+    segments: int = 0
+    terms_required: int = 0
+    issues: list[Issue] = field(default_factory=list)
+    error: str | None = None
+
+
+def output_path(source: Path, out_dir: Path | None, out_file: Path | None) -> Path:
+    if out_file is not None:
+        return out_file
+    if out_dir is not None:
+        return out_dir / source.name
+    return source.with_name(f"{source.stem}.vi{source.suffix}")
+
+
+def plan_segments(doc: Document, length: Callable[[str], int], limit: int) -> list[list[str]]:
+    """Per unit, the sentence pieces to translate."""
+    return [[piece for sentence in split_sentences(unit.text)
+             for piece in split_long(sentence, length, limit)] for unit in doc.units]
+
+
+def translate_documents(paths: Sequence[Path], pipeline: TranslationPipeline, *,
+                        out_dir: Path | None = None, out_file: Path | None = None,
+                        overwrite: bool = False,
+                        progress: Callable[[int, int], None] | None = None) -> list[FileResult]:
+    """Translate every file in *paths*; returns one result per file, errors included."""
+    if out_file is not None and len(paths) != 1:
+        raise ConfigError("-o/--output takes one input file; use --out DIR for several")
+    results: list[FileResult] = []
+    docs: list[tuple[FileResult, Document, list[list[str]]]] = []
+    translator = pipeline.translator
+    limit = min(MAX_SOURCE_TOKENS, translator.max_source_tokens)
+    for path in paths:
+        result = FileResult(path)
+        results.append(result)
+        try:
+            doc = get_document_format(path).read(path, overwrite=overwrite)
+            plan = plan_segments(doc, translator.source_length, limit)
+        except ToolkitError as exc:
+            result.error = str(exc)
+            continue
+        docs.append((result, doc, plan))
+    unique = list(dict.fromkeys(p for _, _, plan in docs for pieces in plan for p in pieces))
+    done = 0
+
+    def tick(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress is not None:
+            progress(done, len(unique))
+
+    hyps = pipeline.translate(unique, tick)
+    by_source: dict[str, Hypothesis] = dict(zip(unique, hyps, strict=True))
+    for result, doc, plan in docs:
+        translations = []
+        for unit, pieces in zip(doc.units, plan, strict=True):
+            translations.append(" ".join(by_source[p].text for p in pieces))
+            for piece in pieces:
+                hyp = by_source[piece]
+                result.segments += 1
+                result.terms_required += len(hyp.required)
+                result.issues.extend(_locate(i, str(result.source), unit.line)
+                                     for i in hyp.issues)
+        target = output_path(result.source, out_dir, out_file)
+        try:
+            text = doc.render(translations)
+            with atomic_write(target) as handle:
+                handle.write(text)
+        except OSError as exc:
+            result.error = f"{target}: cannot write: {exc.strerror or exc}"
+            continue
+        result.output = target
+    return results
+
+
+def _locate(issue: Issue, file: str, line: int) -> Issue:
+    from dataclasses import replace
+
+    return replace(issue, file=file, line=line)

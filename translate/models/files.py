@@ -1,0 +1,123 @@
+"""Model directories: required files, hashing, and the ``models.lock`` file.
+
+``models.lock`` (JSON) pins every model the toolkit knows: where it comes
+from (a hub id at an exact revision, or a path in this repository) and the
+sha256 of each file. Loading refuses files whose hash differs from the lock,
+so a translation's signature names exactly the weights that produced it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from glossary.errors import ModelError
+from glossary.textio import atomic_write
+
+REQUIRED = ("config.json", "source.spm", "target.spm", "vocab.json")
+WEIGHTS = ("model.safetensors", "pytorch_model.bin")
+OPTIONAL = ("tokenizer_config.json", "generation_config.json", "special_tokens_map.json",
+            "target_vocab.json", "MODEL_CARD.md", "README.md")
+
+
+def model_files(directory: Path) -> list[str]:
+    """The files of a MarianMT directory that define its behaviour (sorted)."""
+    missing = [name for name in REQUIRED if not (directory / name).is_file()]
+    weights = [name for name in WEIGHTS if (directory / name).is_file()]
+    if not weights:
+        missing.append(" or ".join(WEIGHTS))
+    if missing:
+        raise ModelError(f"{directory}: not a complete MarianMT model directory: missing "
+                         f"{', '.join(missing)}")
+    extra = [name for name in OPTIONAL if (directory / name).is_file()]
+    return sorted([*REQUIRED, *weights[:1], *extra])
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def hash_directory(directory: Path) -> dict[str, str]:
+    return {name: sha256_file(directory / name) for name in model_files(directory)}
+
+
+def fingerprint(hashes: dict[str, str]) -> str:
+    """One hash for a whole model: used in cache keys and signatures."""
+    payload = json.dumps(sorted(hashes.items()), separators=(",", ":"))
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+@dataclass
+class LockEntry:
+    name: str
+    source: str                       # "hub" or "path"
+    hub_id: str | None = None
+    revision: str | None = None
+    path: str | None = None
+    description: str = ""
+    license: str = ""
+    files: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"description": self.description, "source": self.source}
+        if self.source == "hub":
+            data.update(hub_id=self.hub_id, revision=self.revision)
+        else:
+            data["path"] = self.path
+        data["license"] = self.license
+        data["files"] = dict(sorted(self.files.items()))
+        return data
+
+
+@dataclass
+class ModelsLock:
+    path: Path
+    entries: dict[str, LockEntry]
+
+    @classmethod
+    def read(cls, path: Path) -> ModelsLock:
+        from glossary.textio import read_text
+        from glossary.errors import ParseError
+
+        try:
+            data = json.loads(read_text(path))
+        except json.JSONDecodeError as exc:
+            raise ParseError(path, exc.lineno, f"invalid JSON: {exc.msg}") from None
+        entries = {}
+        for name, raw in (data.get("models") or {}).items():
+            if raw.get("source") not in ("hub", "path"):
+                raise ParseError(path, None, f"model '{name}': source must be 'hub' or 'path'")
+            entries[name] = LockEntry(name, raw["source"], raw.get("hub_id"), raw.get("revision"),
+                                      raw.get("path"), raw.get("description", ""),
+                                      raw.get("license", ""), dict(raw.get("files") or {}))
+        return cls(path, entries)
+
+    def write(self) -> None:
+        data = {"lock_version": 1,
+                "models": {name: e.to_dict() for name, e in self.entries.items()}}
+        with atomic_write(self.path) as handle:
+            handle.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+    def directory(self, entry: LockEntry) -> Path | None:
+        if entry.source == "path" and entry.path:
+            return (self.path.parent / entry.path).resolve()
+        return None
+
+
+def verify(directory: Path, expected: dict[str, str]) -> list[str]:
+    """Problems (one line each) where *directory* differs from the locked hashes."""
+    problems = []
+    for name, digest in sorted(expected.items()):
+        file = directory / name
+        if not file.is_file():
+            problems.append(f"{file}: missing (locked sha256 {digest[:12]})")
+        elif sha256_file(file) != digest:
+            problems.append(f"{file}: sha256 differs from models.lock")
+    return problems
