@@ -15,7 +15,8 @@ from pathlib import Path
 SPECIALS = ("</s>", "<unk>")
 
 
-def train_joint_spm(lines: Iterable[str], prefix: Path, vocab_size: int) -> Path:
+def train_joint_spm(lines: Iterable[str], prefix: Path, vocab_size: int,
+                    symbols: Iterable[str] = ()) -> Path:
     """Train one sentencepiece model for both languages; returns the ``.model`` path."""
     import sentencepiece as spm
 
@@ -31,7 +32,9 @@ def train_joint_spm(lines: Iterable[str], prefix: Path, vocab_size: int) -> Path
                 input=corpus.name, model_prefix=prefix.name, vocab_size=vocab_size,
                 character_coverage=1.0, model_type="unigram", eos_id=0, unk_id=1, bos_id=-1,
                 pad_id=-1, hard_vocab_limit=False, num_threads=1,
-                minloglevel=2, normalization_rule_name="identity")
+                minloglevel=2, normalization_rule_name="identity",
+                user_defined_symbols=list(symbols), input_sentence_size=2_000_000,
+                shuffle_input_sentence=True)
     finally:
         corpus.unlink(missing_ok=True)
     return prefix.with_suffix(".model")

@@ -1,0 +1,103 @@
+"""Training data for the project's model: loading, cleaning, term-aware annotation.
+
+Term-aware training follows Dinu et al. (ACL 2019, "train-by-append"): for a
+share of training pairs, a source phrase whose translation is known *and*
+present in the reference is followed inline by that translation between
+marker tokens (``<t> Background Color <=> Màu nền </t>``). The model learns to
+copy what follows ``<=>``, so at inference glossary targets can be supplied
+inline and constrained decoding stays fluent around them.
+"""
+
+from __future__ import annotations
+
+import html
+import random
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from glossary.matching import TargetText, TermMatcher
+from glossary.model import Glossary, Term
+
+MARK_START, MARK_SEP, MARK_END = "<t>", "<=>", "</t>"
+MARKERS = (MARK_START, MARK_SEP, MARK_END)
+
+
+@dataclass(frozen=True)
+class Pair:
+    en: str
+    vi: str
+
+
+def read_pairs(en: Path, vi: Path) -> list[Pair]:
+    src = en.read_text(encoding="utf-8").splitlines()
+    tgt = vi.read_text(encoding="utf-8").splitlines()
+    if len(src) != len(tgt):
+        raise ValueError(f"{en} and {vi} differ in length")
+    return [Pair(s.strip(), t.strip()) for s, t in zip(src, tgt, strict=True)
+            if s.strip() and t.strip()]
+
+
+_DETOK = [(re.compile(r" ([.,;:!?%)\]}])"), r"\1"), (re.compile(r"([(\[{]) "), r"\1"),
+          (re.compile(r" (n't|'s|'re|'ve|'ll|'d|'m)\b"), r"\1"), (re.compile(r" ' "), "'"),
+          (re.compile(r"\" (.*?) \""), r'"\1"'), (re.compile(r" @-@ "), "-")]
+
+
+def detokenize(line: str) -> str:
+    """Undo the Moses tokenisation and XML escaping of the IWSLT'15 files (approximately)."""
+    text = html.unescape(html.unescape(line))
+    for pattern, repl in _DETOK:
+        text = pattern.sub(repl, text)
+    return text.strip()
+
+
+def mine_dictionary(pairs: Iterable[Pair], max_en_words: int = 4,
+                    max_vi_words: int = 8) -> list[Term]:
+    """Short aligned pairs (UI labels, glossary-like entries) as a phrase dictionary."""
+    seen: dict[str, str] = {}
+    for pair in pairs:
+        en_words = pair.en.split()
+        if not 1 <= len(en_words) <= max_en_words or len(pair.vi.split()) > max_vi_words:
+            continue
+        if not re.fullmatch(r"[A-Za-z][A-Za-z' -]*[A-Za-z]", pair.en):
+            continue
+        key = pair.en.lower()
+        if key not in seen and len(key) > 3:
+            seen[key] = pair.vi.rstrip(".:")
+    return [Term((en,), vi) for en, vi in seen.items()]
+
+
+def annotate(pairs: list[Pair], terms: list[Term], share: float, seed: int,
+             max_per_sentence: int = 2) -> tuple[list[Pair], int]:
+    """Copies of a *share* of pairs with known translations appended inline."""
+    rng = random.Random(seed)
+    matcher = TermMatcher(Glossary(tuple(terms)), references=False)
+    out: list[Pair] = []
+    for pair in pairs:
+        if len(pair.en.split()) < 5 or rng.random() >= share:
+            continue
+        target = TargetText(pair.vi)
+        chosen = []
+        for match in matcher.find(pair.en):
+            if target.find(match.term.target, claim=True) is not None:
+                chosen.append(match)
+        if not chosen:
+            continue
+        rng.shuffle(chosen)
+        chosen = sorted(chosen[:max_per_sentence], key=lambda m: m.start)
+        text = pair.en
+        for match in reversed(chosen):
+            text = (text[:match.start] + f"{MARK_START} {match.text} {MARK_SEP} "
+                    f"{match.term.target} {MARK_END}" + text[match.end:])
+        out.append(Pair(text, pair.vi))
+    return out, len(out)
+
+
+def annotate_source(source: str, spans: list[tuple[int, int, str]]) -> str:
+    """Inference-time annotation: (start, end, target) spans of *source*, non-overlapping."""
+    text = source
+    for start, end, target in sorted(spans, reverse=True):
+        text = (text[:start] + f"{MARK_START} {source[start:end]} {MARK_SEP} {target} "
+                f"{MARK_END}" + text[end:])
+    return text
