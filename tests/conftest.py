@@ -22,3 +22,28 @@ def run_cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedP
     env = dict(os.environ, PYTHONIOENCODING="utf-8", COLUMNS="200")
     return subprocess.run([sys.executable, "-m", "translate", *map(str, args)],
                           capture_output=True, text=True, cwd=cwd, env=env, timeout=120)
+
+
+def _tiny_corpus() -> list[str]:
+    from translate.models.tiny import demo_corpus
+
+    return demo_corpus(ROOT) + (FIXTURES / "seed_check" / "clean.vi").read_text(
+        encoding="utf-8").splitlines()
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A random-weight MarianMT model built at test time (≈5 s, once per session)."""
+    from translate.models.tiny import build_tiny_marian
+
+    return build_tiny_marian(tmp_path_factory.mktemp("tiny") / "model", _tiny_corpus(),
+                             vocab_size=700, seed=3)
+
+
+@pytest.fixture(scope="session")
+def tiny_translator(tiny_model: Path):  # type: ignore[no-untyped-def]
+    from translate.backends import make_translator
+
+    translator = make_translator("transformers", str(tiny_model))
+    translator.ensure_loaded()
+    return translator

@@ -29,6 +29,10 @@ VERIFY_CHECKS = ("missing_term", "forbidden_variant", "code_mismatch", "number_m
 _URL_RE = re.compile(r"\b(?:https?://|www\.)[^\s<>\"]+[^\s<>\".,;:!?)]|"
                      r"\b[\w.+-]+@[\w-]+\.[\w.-]+\w")
 
+# printf-style (%d, %(name)s, %1$s) and brace ({0}, {name}) placeholders of software strings
+_PLACEHOLDER_RE = re.compile(r"%(?:\(\w+\)|\d+\$)?[-+#0]*\d*(?:\.\d+)?[sdifFeEgGxXoucr]"
+                             r"|\{\w*\}")
+
 
 @dataclass(frozen=True)
 class Hypothesis:
@@ -65,7 +69,8 @@ def plan_targets(source: str, matcher: TermMatcher) -> list[tuple[str, str]]:
     def free(start: int, end: int) -> bool:
         return not any(s < end and start < e for s, e in spans)
 
-    protected = [(m.start(), m.end(), m.group()) for m in _URL_RE.finditer(source)]
+    protected = [(m.start(), m.end(), m.group()) for pattern in (_URL_RE, _PLACEHOLDER_RE)
+                 for m in pattern.finditer(source)]
     codes = find_codes(source)
     protected += [(c.start, c.end, c.text) for c in codes]
     protected += [(n.start, n.end, n.text) for n in find_numbers(source, codes)]

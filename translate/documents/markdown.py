@@ -32,21 +32,65 @@ class _Slot:
     in_table: bool
 
 
+def _skip_destination(rest: str) -> int:
+    """Length of the ``](destination "title")`` part that follows a link's text."""
+    if not rest.startswith("]("):
+        end = rest.find("]")
+        return end + 1 if end >= 0 else 0
+    depth = 0
+    for i, ch in enumerate(rest[1:], start=1):
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+    return len(rest)
+
+
 def _inline_runs(token: Any) -> list[tuple[str, bool]]:
-    """Split an inline token into raw markdown runs; text runs are translatable."""
+    """Split an inline token into raw markdown runs; only prose text runs are translatable.
+
+    Code spans, inline HTML, link destinations and autolinks are carried over
+    verbatim; the raw text between them is located left to right, so markup
+    characters are never moved.
+    """
     children = token.children or []
     if all(c.type in _TEXT_TYPES | _BREAKS for c in children):
         return [(token.content, True)]
     runs: list[tuple[str, bool]] = []
     rest = token.content
+    autolink = False
+
+    def keep(length: int) -> None:
+        nonlocal rest
+        runs.append((rest[:length], False))
+        rest = rest[length:]
+
     for child in children:
-        if child.type == "text" and child.content.strip():
+        if child.type == "link_open":
+            autolink = child.markup == "autolink"
+        elif child.type == "link_close":
+            if autolink:
+                autolink = False
+            else:
+                at = rest.find("]")
+                if at >= 0:
+                    keep(at)
+                    keep(_skip_destination(rest))
+        elif child.type in ("code_inline", "html_inline", "image") or (
+                child.type == "text" and autolink):
+            raw = child.content if child.type != "image" else ""
+            at = rest.find(raw) if raw else -1
+            if at >= 0:
+                keep(at + len(raw))
+        elif child.type == "text" and child.content.strip():
             at = rest.find(child.content)
             if at < 0:
                 return [(token.content, False)]   # cannot locate safely: leave as is
-            runs.append((rest[:at], False))
+            keep(at)
             runs.append((child.content, True))
-            rest = rest[at + len(child.content):]
+            rest = rest[len(child.content):]
     runs.append((rest, False))
     return [(text, ok) for text, ok in runs if text]
 

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from translate.decoding.constraints import Constraint, ConstraintState
+
+A = Constraint((5, 6, 7), "a")
+B = Constraint((9,), "b")
+
+
+def test_progress_and_completion() -> None:
+    state = ConstraintState((A, B))
+    assert state.next_tokens() == {5, 9} and state.remaining == 4
+    state = state.advance(5).advance(6)
+    assert state.progress == 2 and state.next_tokens() == {7}
+    state = state.advance(7)
+    assert state.met == {0} and state.just_met and state.remaining == 1
+    state = state.advance(9)
+    assert state.done and state.forced_token() is None
+
+
+def test_abandoning_a_partial_constraint_resets_it() -> None:
+    state = ConstraintState((A,)).advance(5).advance(1)
+    assert state.progress == 0 and state.current is None
+    assert ConstraintState((A,)).advance(5).advance(5).progress == 1   # restarts
+
+
+def test_same_constraint_twice_needs_two_occurrences() -> None:
+    state = ConstraintState((B, B)).advance(9)
+    assert not state.done and state.next_tokens() == {9}
+    assert state.advance(9).done
+
+
+def test_unrelated_tokens_clear_just_met() -> None:
+    state = ConstraintState((B,)).advance(9)
+    assert state.just_met and not state.advance(3).just_met
