@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from translate.cli import check as check_cmd
-from translate.cli import glossary_cmd
+from translate.cli import glossary_cmd, models_cmd
 from translate.cli import score as score_cmd
 from translate.cli import translate_cmd
 from translate.version import __version__
@@ -35,6 +35,7 @@ app.command("translate")(translate_cmd.translate)
 app.command("check")(check_cmd.check)
 app.command("score")(score_cmd.score)
 app.add_typer(glossary_cmd.app, name="glossary")
+app.add_typer(models_cmd.app, name="models")
 
 
 def main() -> None:

@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, SEED_GLOSSARY, run_cli
+
+ARTICLES = sorted((ROOT / "seeds" / "articles").glob("*.txt"))
+
+
+def test_translate_seed_article_with_default_model(tmp_path: Path) -> None:
+    result = run_cli("translate", ARTICLES[2], "-g", SEED_GLOSSARY, "--out", tmp_path / "out",
+                     "--cache", tmp_path / "c.sqlite", "--report-json", tmp_path / "r.json",
+                     "--beam", "2")
+    assert result.returncode == 0, result.stderr
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    (entry,) = report["files"]
+    assert entry["issues"] == [] and entry["terms_required"] > 10
+    assert report["signature"].startswith("model:tiny-random@")
+    out = (tmp_path / "out" / ARTICLES[2].name).read_text(encoding="utf-8")
+    assert len(out.splitlines()) == len(ARTICLES[2].read_text(encoding="utf-8").splitlines())
+    assert "Mặt trận Tổ quốc Việt Nam" in out and "người có uy tín" in out
+
+
+def test_missing_model_file_is_named(tmp_path: Path, tiny_model: Path) -> None:
+    broken = tmp_path / "broken"
+    shutil.copytree(tiny_model, broken)
+    (broken / "target.spm").unlink()
+    source = tmp_path / "a.txt"
+    source.write_text("Border Guard.\n", encoding="utf-8")
+    result = run_cli("translate", source, "--model", broken, "--no-cache")
+    assert result.returncode == 2
+    assert result.stderr.strip() == (f"termtrans: error: {broken}: not a complete MarianMT "
+                                     "model directory: missing target.spm")
+
+
+def test_locked_model_with_changed_file_is_refused(tmp_path: Path) -> None:
+    copy = tmp_path / "models" / "tiny-random"
+    shutil.copytree(ROOT / "models" / "tiny-random", copy)
+    lock = json.loads((ROOT / "models.lock").read_text(encoding="utf-8"))
+    (tmp_path / "models.lock").write_text(json.dumps(lock), encoding="utf-8")
+    with (copy / "config.json").open("a", encoding="utf-8") as handle:
+        handle.write(" ")
+    source = tmp_path / "a.txt"
+    source.write_text("Border Guard.\n", encoding="utf-8")
+    env_lock = ["--no-cache"]
+    result = subprocess.run([sys.executable, "-m", "translate", "translate", str(source),
+                             *env_lock], capture_output=True, text=True, cwd=tmp_path,
+                            timeout=120)
+    assert result.returncode == 2
+    assert "does not match models.lock" in result.stderr and "--no-verify" in result.stderr
+    result = subprocess.run([sys.executable, "-m", "translate", "translate", str(source),
+                             "--no-cache", "--no-verify"], capture_output=True, text=True,
+                            cwd=tmp_path, timeout=120)
+    assert result.returncode == 0, result.stderr
+
+
+def test_hub_model_offline_says_what_to_do(tmp_path: Path) -> None:
+    source = tmp_path / "a.txt"
+    source.write_text("x\n", encoding="utf-8")
+    result = run_cli("translate", source, "--model", "opus-mt-en-vi", "--no-cache")
+    assert result.returncode == 2
+    assert "termtrans models pull opus-mt-en-vi" in result.stderr
+
+
+def test_corrupt_cache_is_moved_aside_and_rebuilt(tmp_path: Path) -> None:
+    cache = tmp_path / "c.sqlite"
+    cache.write_bytes(b"this is not a database" * 100)
+    source = tmp_path / "a.txt"
+    source.write_text("Border Guard.\n", encoding="utf-8")
+    result = run_cli("translate", source, "--cache", cache, "-g", SEED_GLOSSARY)
+    assert result.returncode == 0, result.stderr
+    assert "was unusable; moved to" in result.stderr
+    assert (tmp_path / "c.sqlite.corrupt-1").read_bytes().startswith(b"this is not")
+    again = run_cli("translate", source, "--cache", cache, "-g", SEED_GLOSSARY)
+    assert "translated 0 segment(s), 1 from cache" in again.stderr
+
+
+def test_cache_from_an_older_schema_is_rebuilt(tmp_path: Path) -> None:
+    cache = tmp_path / "c.sqlite"
+    with sqlite3.connect(cache) as conn:
+        conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+        conn.execute("INSERT INTO meta VALUES ('schema', '1')")
+    source = tmp_path / "a.txt"
+    source.write_text("Border Guard.\n", encoding="utf-8")
+    result = run_cli("translate", source, "--cache", cache)
+    assert result.returncode == 0 and "rebuilt" in result.stderr
+
+
+@pytest.mark.slow
+def test_kill_9_then_resume_gives_identical_output(tmp_path: Path) -> None:
+    """SIGKILL mid-run: no half-written output; the re-run only does what is left."""
+    articles = [ARTICLES[2], ARTICLES[4]]   # 36 segments: enough to stop halfway
+    args = [sys.executable, "-m", "translate", "translate", *map(str, articles), "-g",
+            str(SEED_GLOSSARY), "--beam", "1", "--batch-size", "2"]
+    reference = subprocess.run([*args, "--out", str(tmp_path / "ref"), "--cache",
+                                str(tmp_path / "ref.sqlite")], capture_output=True, text=True,
+                               timeout=600)
+    assert reference.returncode == 0, reference.stderr
+    cache = tmp_path / "c.sqlite"
+    proc = subprocess.Popen([*args, "--out", str(tmp_path / "out"), "--cache", str(cache)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env=dict(os.environ))
+    deadline = time.time() + 300
+    rows = 0
+    while time.time() < deadline and proc.poll() is None:
+        time.sleep(0.2)
+        try:
+            with sqlite3.connect(cache, timeout=1) as conn:
+                rows = conn.execute("SELECT COUNT(*) FROM segments").fetchone()[0]
+        except sqlite3.Error:
+            continue
+        if rows >= 12:
+            break
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert rows >= 12
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").glob("*.txt"))
+    resumed = subprocess.run([*args, "--out", str(tmp_path / "out"), "--cache", str(cache)],
+                             capture_output=True, text=True, timeout=600)
+    assert resumed.returncode == 0, resumed.stderr
+    line = next(x for x in resumed.stderr.splitlines() if x.startswith("translated "))
+    done, cached = int(line.split()[1]), int(line.split(", ")[1].split()[0])
+    assert cached >= 12 and done + cached == 36 and done < 36
+    for article in articles:
+        assert (tmp_path / "out" / article.name).read_bytes() == \
+               (tmp_path / "ref" / article.name).read_bytes()

@@ -1,0 +1,129 @@
+"""``termtrans models list|verify|pull|lock``: the models the toolkit knows, pinned."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from glossary.errors import ConfigError, ModelError
+from translate.cli.common import EXIT_FAILED, handle_errors, stderr, stdout
+from translate.models import cached_snapshot, lock_path
+from translate.models.files import LockEntry, ModelsLock, hash_directory, verify
+
+app = typer.Typer(help="List, verify, download and pin models (models.lock).",
+                  no_args_is_help=True)
+LockOption = Annotated[Path | None, typer.Option("--lock", help="models.lock to use.")]
+
+
+def _read(lock: Path | None) -> ModelsLock:
+    path = lock_path(lock)
+    if not path.is_file():
+        raise ConfigError(f"{path}: no models.lock here (pass --lock PATH)")
+    return ModelsLock.read(path)
+
+
+def _directory(models: ModelsLock, entry: LockEntry) -> Path | None:
+    directory = models.directory(entry)
+    return directory if directory is not None else cached_snapshot(entry)
+
+
+@app.command("list")
+@handle_errors
+def list_models(lock: LockOption = None) -> None:
+    """Show every locked model and whether it is available offline."""
+    models = _read(lock)
+    table = Table(title=str(models.path))
+    for column in ("name", "source", "files", "available", "description"):
+        table.add_column(column, overflow="fold")
+    for entry in models.entries.values():
+        where = (f"{entry.hub_id}@{(entry.revision or 'main')[:12]}" if entry.source == "hub"
+                 else str(entry.path))
+        directory = _directory(models, entry)
+        table.add_row(entry.name, where, str(len(entry.files)),
+                      "yes" if directory is not None and directory.is_dir() else "no",
+                      entry.description)
+    stdout().print(table)
+
+
+@app.command("verify")
+@handle_errors
+def verify_models(names: Annotated[list[str] | None, typer.Argument()] = None,
+                  lock: LockOption = None) -> None:
+    """Check files against their locked sha256; exit 1 on any difference."""
+    models = _read(lock)
+    chosen = names or list(models.entries)
+    failed = False
+    out = stdout()
+    for name in chosen:
+        entry = models.entries.get(name)
+        if entry is None:
+            raise ConfigError(f"unknown model '{name}' (known: {', '.join(models.entries)})")
+        directory = _directory(models, entry)
+        if directory is None or not directory.is_dir():
+            out.print(f"{name}: not available locally (skipped)", markup=False)
+            continue
+        if not entry.files:
+            out.print(f"{name}: no hashes locked yet (run: termtrans models lock {name})",
+                      markup=False)
+            failed = True
+            continue
+        problems = verify(directory, entry.files)
+        for problem in problems:
+            out.print(f"{name}: {problem}", markup=False)
+        failed |= bool(problems)
+        if not problems:
+            out.print(f"{name}: ok ({len(entry.files)} files)", markup=False)
+    if failed:
+        raise typer.Exit(EXIT_FAILED)
+
+
+@app.command("pull")
+@handle_errors
+def pull(name: str, lock: LockOption = None) -> None:
+    """Download a locked hub model at its pinned revision and check its hashes."""
+    models = _read(lock)
+    entry = models.entries.get(name)
+    if entry is None or entry.source != "hub":
+        raise ConfigError(f"'{name}' is not a hub model in {models.path}")
+    try:
+        from huggingface_hub import snapshot_download
+
+        directory = Path(snapshot_download(entry.hub_id or "", revision=entry.revision))
+    except Exception as exc:   # network errors come in many types
+        raise ModelError(f"cannot download {entry.hub_id}@{entry.revision}: "
+                         f"{str(exc).splitlines()[0][:200]}. This needs internet access to "
+                         "the Hugging Face Hub; elsewhere, copy the model directory here and "
+                         "pass --model DIR") from None
+    problems = verify(directory, entry.files) if entry.files else []
+    for problem in problems:
+        stderr().print(f"{name}: {problem}", markup=False)
+    if problems:
+        raise typer.Exit(EXIT_FAILED)
+    stderr().print(f"{name}: downloaded to {directory}", markup=False)
+
+
+@app.command("lock")
+@handle_errors
+def lock_model(name: str,
+               path: Annotated[Path | None, typer.Option(
+                   "--path", help="Add or update a model directory under this name.")] = None,
+               lock: LockOption = None) -> None:
+    """Record the sha256 of every file of a model in models.lock."""
+    models = _read(lock)
+    entry = models.entries.get(name)
+    if path is not None:
+        relative = path.resolve().relative_to(models.path.parent.resolve())
+        entry = entry or LockEntry(name, "path")
+        entry.source, entry.path = "path", str(relative)
+        models.entries[name] = entry
+    if entry is None:
+        raise ConfigError(f"unknown model '{name}'; add a directory with --path DIR")
+    directory = _directory(models, entry)
+    if directory is None or not directory.is_dir():
+        raise ModelError(f"model '{name}' is not available locally; pull it first")
+    entry.files = hash_directory(directory)
+    models.write()
+    stderr().print(f"{name}: locked {len(entry.files)} files in {models.path}", markup=False)
