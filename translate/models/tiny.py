@@ -52,8 +52,13 @@ def write_marian_vocab(spm_model: Path, out: Path) -> dict[str, int]:
 
 
 def build_tiny_marian(out_dir: str | Path, corpus: Iterable[str], *, vocab_size: int = 600,
-                      d_model: int = 32, layers: int = 1, seed: int = 0) -> Path:
-    """Create a random-weight MarianMT model directory from a small text corpus."""
+                      d_model: int = 32, layers: int = 1, seed: int = 0,
+                      eos_bias: float = 4.0) -> Path:
+    """Create a random-weight MarianMT model directory from a small text corpus.
+
+    *eos_bias* is added to the end-of-sentence logit so random outputs stay short
+    (fast demos and tests); decoding still cannot end before constraints are met.
+    """
     import torch
     from transformers import MarianConfig, MarianMTModel, MarianTokenizer
 
@@ -75,6 +80,8 @@ def build_tiny_marian(out_dir: str | Path, corpus: Iterable[str], *, vocab_size:
     torch.manual_seed(seed)
     model = MarianMTModel(config)
     model.eval()
+    with torch.no_grad():
+        model.final_logits_bias[0, 0] += eos_bias
     model.save_pretrained(out)
     tokenizer = MarianTokenizer(str(out / "source.spm"), str(out / "target.spm"),
                                 str(out / "vocab.json"), source_lang="en", target_lang="vi")
