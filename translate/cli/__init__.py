@@ -5,9 +5,8 @@ from __future__ import annotations
 import typer
 
 from translate.cli import check as check_cmd
-from translate.cli import glossary_cmd, models_cmd
+from translate.cli import glossary_cmd, models_cmd, translate_cmd
 from translate.cli import score as score_cmd
-from translate.cli import translate_cmd
 from translate.version import __version__
 
 app = typer.Typer(

@@ -163,6 +163,6 @@ def constrained_beam_search(model: Any, input_ids: Any, attention_mask: Any,
         if not done:
             results.append(Decoded((), -math.inf, not constraints[b]))
             continue
-        norm, tokens, met = max(done, key=lambda f: f[0])
-        results.append(Decoded(tuple(tokens), norm, met))
+        top = max(done, key=lambda f: f[0])
+        results.append(Decoded(tuple(top[1]), top[0], top[2]))
     return results

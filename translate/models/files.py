@@ -83,8 +83,8 @@ class ModelsLock:
 
     @classmethod
     def read(cls, path: Path) -> ModelsLock:
-        from glossary.textio import read_text
         from glossary.errors import ParseError
+        from glossary.textio import read_text
 
         try:
             data = json.loads(read_text(path))

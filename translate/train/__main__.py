@@ -119,7 +119,7 @@ def save_checkpoint(path: Path, state: dict[str, Any]) -> None:
 
 def train(args: argparse.Namespace) -> None:
     import torch
-    from transformers import MarianConfig, MarianMTModel, MarianTokenizer
+    from transformers import GenerationConfig, MarianConfig, MarianMTModel, MarianTokenizer
     from transformers.utils import logging as hf_logging
 
     hf_logging.set_verbosity_error()
@@ -149,10 +149,13 @@ def train(args: argparse.Namespace) -> None:
         encoder_ffn_dim=args.ffn, decoder_ffn_dim=args.ffn, max_position_embeddings=512,
         pad_token_id=pad, eos_token_id=tokenizer.eos_token_id, decoder_start_token_id=pad,
         forced_eos_token_id=tokenizer.eos_token_id, dropout=args.dropout,
-        share_encoder_decoder_embeddings=True, scale_embedding=True, num_beams=4,
-        max_length=256, bad_words_ids=[[pad]])
+        share_encoder_decoder_embeddings=True, scale_embedding=True)
     torch.manual_seed(args.seed)
     model = MarianMTModel(config)
+    model.generation_config = GenerationConfig(
+        num_beams=4, max_length=256, bad_words_ids=[[pad]], decoder_start_token_id=pad,
+        eos_token_id=tokenizer.eos_token_id, forced_eos_token_id=tokenizer.eos_token_id,
+        pad_token_id=pad)
     optim = torch.optim.AdamW(model.parameters(), lr=args.lr, betas=(0.9, 0.98), eps=1e-9,
                               weight_decay=0.0)
 
@@ -160,7 +163,7 @@ def train(args: argparse.Namespace) -> None:
         step = max(step, 1)
         return args.lr * min(step / args.warmup, math.sqrt(args.warmup / step))
 
-    state = {"step": 0, "epoch": 0, "batch": 0, "best": -1.0, "bad_evals": 0}
+    state: dict[str, Any] = {"step": 0, "epoch": 0, "batch": 0, "best": -1.0, "bad_evals": 0}
     checkpoint = run / "checkpoint.pt"
     if checkpoint.is_file():
         saved = torch.load(checkpoint, weights_only=False)
