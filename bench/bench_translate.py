@@ -1,0 +1,112 @@
+"""Constraint overhead and resume, measured side by side in one run.
+
+    python bench/bench_translate.py [--model DIR] [--beam 4] [--repeats 3]
+
+(1) Decodes the seed-article sentences that contain glossary terms at the
+same beam with and without constraints (median of repeats after a warm-up)
+and prints the time ratio and term success of both. (2) Kills a
+``termtrans translate`` of the seed articles with SIGKILL halfway, re-runs it
+and reports how many segments the second run translated and whether the
+output is byte-identical to an uninterrupted run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from glossary.formats import load_glossary
+from glossary.matching import TermMatcher
+from translate.backends import make_translator
+from translate.documents.segment import split_sentences
+from translate.models import resolve_model
+from translate.pipeline import Options, TranslationPipeline
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTICLES = sorted((ROOT / "seeds" / "articles").glob("*.txt"))
+
+
+def term_sentences() -> list[str]:
+    matcher = TermMatcher(load_glossary(ROOT / "seeds" / "glossary.tsv"))
+    sentences = [s for a in ARTICLES for line in a.read_text(encoding="utf-8").splitlines()
+                 for s in split_sentences(line)]
+    return [s for s in dict.fromkeys(sentences) if matcher.find(s)]
+
+
+def overhead(model: str | None, beam: int, repeats: int) -> None:
+    resolved = resolve_model(model)
+    translator = make_translator("transformers", resolved.location, resolved.revision)
+    glossary = load_glossary(ROOT / "seeds" / "glossary.tsv")
+    sentences = term_sentences()
+    rows = {}
+    for constrained in (False, True):
+        pipeline = TranslationPipeline(translator, glossary, model_id=resolved.model_id,
+                                       options=Options(beam=beam, constraints=constrained))
+        pipeline.translate(sentences[:4])
+        times = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            hyps = pipeline.translate(sentences)
+            times.append(time.perf_counter() - start)
+        checked = TranslationPipeline(translator, glossary, model_id="x")
+        hits = [checked.verify(h.source, h.text) for h in hyps]
+        terms_ok = sum(1 for issues in hits if not issues)
+        tokens = sum(h.tokens for h in hyps)
+        rows[constrained] = (statistics.median(times), tokens, terms_ok)
+    print(f"model {resolved.model_id}, beam {beam}, {len(sentences)} seed sentences with terms")
+    print(f"{'decoding':15} {'seconds':>8} {'tokens':>7} {'tokens/s':>9} {'verified ok':>12}")
+    for constrained, (secs, tokens, ok) in rows.items():
+        name = "constrained" if constrained else "unconstrained"
+        print(f"{name:15} {secs:8.2f} {tokens:7d} {tokens / secs:9.1f} "
+              f"{ok:5d}/{len(sentences)}")
+    print(f"time ratio constrained / unconstrained: {rows[True][0] / rows[False][0]:.2f}x")
+
+
+def resume() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        base = [sys.executable, "-m", "translate", "translate", *map(str, ARTICLES), "-g",
+                str(ROOT / "seeds" / "glossary.tsv"), "--batch-size", "4", "--quiet"]
+        subprocess.run([*base, "--out", f"{tmp}/ref", "--cache", f"{tmp}/ref.sqlite"],
+                       check=True)
+        cache = Path(tmp) / "c.sqlite"
+        proc = subprocess.Popen([*base, "--out", f"{tmp}/out", "--cache", str(cache)])
+        rows = 0
+        while proc.poll() is None and rows < 60:
+            time.sleep(0.2)
+            try:
+                with sqlite3.connect(cache, timeout=1) as conn:
+                    rows = conn.execute("SELECT COUNT(*) FROM segments").fetchone()[0]
+            except sqlite3.Error:
+                pass
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        partial = list(Path(f"{tmp}/out").glob("*.txt")) if Path(f"{tmp}/out").exists() else []
+        again = subprocess.run([*base[:-1], "--out", f"{tmp}/out", "--cache", str(cache)],
+                               capture_output=True, text=True, check=True)
+        summary = next(x for x in again.stderr.splitlines() if x.startswith("translated "))
+        same = all((Path(tmp) / "out" / a.name).read_bytes()
+                   == (Path(tmp) / "ref" / a.name).read_bytes() for a in ARTICLES)
+        print(f"killed with SIGKILL after {rows} cached segments; output files left: "
+              f"{len(partial)}")
+        print(f"re-run: {summary.split(';')[0]}; byte-identical to uninterrupted run: {same}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", default=None)
+    parser.add_argument("--beam", type=int, default=4)
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    overhead(args.model, args.beam, args.repeats)
+    resume()
+
+
+if __name__ == "__main__":
+    main()
