@@ -111,7 +111,7 @@ def constrained_beam_search(model: Any, input_ids: Any, attention_mask: Any,
                         tokens = {forced} if forced is not None else {eos_id}
                     else:
                         tokens = set(top_idx_l[hyp.row]) | state.next_tokens()
-                        if not state.done:
+                        if not state.done or not hyp.tokens:   # never an empty output
                             tokens.discard(eos_id)
                     row_vals = dict(zip(top_idx_l[hyp.row], top_vals_l[hyp.row], strict=True))
                     for token in tokens:
