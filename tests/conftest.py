@@ -37,7 +37,7 @@ def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from translate.models.tiny import build_tiny_marian
 
     return build_tiny_marian(tmp_path_factory.mktemp("tiny") / "model", _tiny_corpus(),
-                             vocab_size=700, seed=3)
+                             vocab_size=700, seed=3, eos_bias=2.0)
 
 
 @pytest.fixture(scope="session")
