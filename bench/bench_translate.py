@@ -67,6 +67,9 @@ def overhead(model: str | None, beam: int, repeats: int) -> None:
         print(f"{name:15} {secs:8.2f} {tokens:7d} {tokens / secs:9.1f} "
               f"{ok:5d}/{len(sentences)}")
     print(f"time ratio constrained / unconstrained: {rows[True][0] / rows[False][0]:.2f}x")
+    per_token = (rows[True][0] / rows[True][1]) / (rows[False][0] / rows[False][1])
+    print(f"time-per-token ratio constrained / unconstrained: {per_token:.2f}x "
+          "(outputs differ in length: constraints add tokens)")
 
 
 def resume() -> None:
