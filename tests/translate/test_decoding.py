@@ -128,3 +128,20 @@ def test_model_directory_layout(tiny_model: Path) -> None:
     for name in ("config.json", "model.safetensors", "source.spm", "target.spm", "vocab.json"):
         assert (tiny_model / name).is_file()
     assert isinstance(tiny_model, Path)
+
+
+def test_inline_annotation_for_term_aware_models(tiny_translator: Translator) -> None:
+    assert tiny_translator.annotation is None   # the random model was not trained with it
+    tiny_translator.annotation = ("<t>", "<=>", "</t>")
+    try:
+        text = tiny_translator.annotate(
+            "Prestigious people under Resolution No. 5 met prestigious people.",
+            [("Prestigious people", "người có uy tín"), ("5", "5"),
+             ("prestigious people", "người có uy tín")])
+        assert text == ("<t> Prestigious people <=> người có uy tín </t> under Resolution No. 5 "
+                        "met <t> prestigious people <=> người có uy tín </t>.")
+        (out,) = tiny_translator.translate(["Prestigious people met."],
+                                           [[("Prestigious people", "người có uy tín")]])
+        assert "người có uy tín" in out.text
+    finally:
+        tiny_translator.annotation = None

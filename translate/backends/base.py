@@ -39,6 +39,9 @@ class Translator(ABC):
     """A loaded model that translates batches of sentences under constraints."""
 
     name: str = "abstract"
+    #: Inline term-annotation markers (start, sep, end) when the model was trained with them
+    #: (its ``termtrans.json`` says so); the source then carries the required targets inline.
+    annotation: tuple[str, str, str] | None = None
 
     def __init__(self) -> None:
         self._loaded = False
@@ -85,6 +88,26 @@ class Translator(ABC):
                     return Constraint(tuple(ids), text, placeholder, source)
         raise ValueError(f"no placeholder can be spelled by this model's vocabulary for {text!r}")
 
+    def annotate(self, source: str, required: Sequence[tuple[str, str]]) -> str:
+        """Append each required target after its source span, between the model's markers
+        (Dinu et al. 2019); identity spans (codes, numbers) are left as they are."""
+        if self.annotation is None:
+            return source
+        start_mark, sep, end_mark = self.annotation
+        pieces: list[str] = []
+        at = 0
+        for span, target in required:
+            if span == target:
+                continue
+            found = source.find(span, at)
+            if found < 0:
+                continue
+            pieces.append(source[at:found])
+            pieces.append(f"{start_mark} {span} {sep} {target} {end_mark}")
+            at = found + len(span)
+        pieces.append(source[at:])
+        return "".join(pieces)
+
     def translate(self, sources: Sequence[str], targets: Sequence[Sequence[tuple[str, str]]],
                   *, beam: int = 4) -> list[Output]:
         """Translate *sources*; ``targets[i]`` lists (source span, required target) pairs."""
@@ -97,6 +120,8 @@ class Translator(ABC):
             constraints.append(cons)
             budget = 2 * self.source_length(source) + 10 + sum(len(c.token_ids) for c in cons)
             max_lengths.append(min(budget, 510))
+        if self.annotation is not None:
+            sources = [self.annotate(s, req) for s, req in zip(sources, targets, strict=True)]
         results = self._generate(sources, constraints, beam, max_lengths)
         outputs = []
         for (ids, met), cons in zip(results, constraints, strict=True):

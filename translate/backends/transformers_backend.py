@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -60,6 +61,11 @@ class TransformersTranslator(Translator):
             raise ModelError(f"cannot load model {where} '{self.location}': "
                              f"{str(exc).splitlines()[0]}") from None
         self.model.eval()
+        card = Path(self.location) / "termtrans.json"
+        if card.is_file():
+            markers = json.loads(card.read_text(encoding="utf-8")).get("term_annotation")
+            if markers:
+                self.annotation = (markers["start"], markers["sep"], markers["end"])
         vocab = self.tokenizer.get_vocab()
         self._joiners = [i for piece, i in vocab.items()
                          if piece and piece[0].isalnum()]
