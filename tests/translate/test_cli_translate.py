@@ -101,7 +101,7 @@ def test_kill_9_then_resume_gives_identical_output(tmp_path: Path) -> None:
     """SIGKILL mid-run: no half-written output; the re-run only does what is left."""
     articles = [ARTICLES[2], ARTICLES[4]]   # 36 segments: enough to stop halfway
     args = [sys.executable, "-m", "translate", "translate", *map(str, articles), "-g",
-            str(SEED_GLOSSARY), "--beam", "1", "--batch-size", "2"]
+            str(SEED_GLOSSARY), "--beam", "2", "--batch-size", "2"]
     reference = subprocess.run([*args, "--out", str(tmp_path / "ref"), "--cache",
                                 str(tmp_path / "ref.sqlite")], capture_output=True, text=True,
                                timeout=600)
