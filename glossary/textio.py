@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, TypeVar
 
 from glossary.errors import ParseError
 
 BOM = "\ufeff"
+T = TypeVar("T")
 
 
 def decode_utf8(data: bytes, path: str | Path) -> str:
@@ -79,3 +80,14 @@ def atomic_write(path: str | Path, encoding: str = "utf-8") -> Iterator[IO[str]]
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def pick_by_suffix(path: str | Path, registry: Mapping[str, T]) -> tuple[T | None, str, str]:
+    """The registry entry whose ``extensions`` include *path*'s suffix, the suffix, and
+    every known extension (for the error message when nothing matches)."""
+    suffix = Path(path).suffix.lower()
+    for entry in registry.values():
+        if suffix in getattr(entry, "extensions", ()):
+            return entry, suffix, ""
+    known = ", ".join(ext for e in registry.values() for ext in getattr(e, "extensions", ()))
+    return None, suffix, known

@@ -14,7 +14,7 @@ from glossary.formats.delimited import CSV, TSV
 from glossary.formats.po import PO
 from glossary.formats.tbx import TBX
 from glossary.model import Glossary, build_glossary
-from glossary.textio import atomic_write
+from glossary.textio import atomic_write, pick_by_suffix
 
 FORMATS: dict[str, GlossaryFormat] = {f.name: f for f in (TSV, CSV, TBX, PO)}
 
@@ -27,11 +27,9 @@ def get_format(path: str | Path, name: str | None = None) -> GlossaryFormat:
         except KeyError:
             raise ConfigError(f"unknown glossary format '{name}' "
                               f"(valid: {', '.join(FORMATS)})") from None
-    suffix = Path(path).suffix.lower()
-    for fmt in FORMATS.values():
-        if suffix in fmt.extensions:
-            return fmt
-    known = ", ".join(ext for f in FORMATS.values() for ext in f.extensions)
+    fmt, suffix, known = pick_by_suffix(path, FORMATS)
+    if fmt is not None:
+        return fmt
     raise ConfigError(f"{path}: cannot tell the glossary format from '{suffix or 'no suffix'}' "
                       f"(known: {known}); pass --format")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from glossary.errors import ConfigError
+from glossary.textio import pick_by_suffix
 from translate.documents.base import Document, DocumentFormat, Unit
 from translate.documents.markdown import MD
 from translate.documents.po import PO
@@ -14,11 +15,9 @@ FORMATS: dict[str, DocumentFormat] = {f.name: f for f in (TXT, MD, PO)}
 
 
 def get_document_format(path: Path) -> DocumentFormat:
-    suffix = path.suffix.lower()
-    for fmt in FORMATS.values():
-        if suffix in fmt.extensions:
-            return fmt
-    known = ", ".join(ext for f in FORMATS.values() for ext in f.extensions)
+    fmt, suffix, known = pick_by_suffix(path, FORMATS)
+    if fmt is not None:
+        return fmt
     raise ConfigError(f"{path}: unsupported document type '{suffix or 'no suffix'}' "
                       f"(supported: {known})")
 
