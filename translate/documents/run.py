@@ -7,7 +7,7 @@ translated; a bad input file is reported and the others are still done.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from glossary.checks import Issue
@@ -99,6 +99,4 @@ def translate_documents(paths: Sequence[Path], pipeline: TranslationPipeline, *,
 
 
 def _locate(issue: Issue, file: str, line: int) -> Issue:
-    from dataclasses import replace
-
     return replace(issue, file=file, line=line)
