@@ -61,6 +61,17 @@ def read_lines(path: str | Path) -> list[str]:
     return split_lines(read_text(path))
 
 
+def _file_mode(target: Path) -> int:
+    """Keep an existing file's permissions; a new file gets the usual 0666 & ~umask
+    (mkstemp's private 0600 would surprise anyone sharing the output)."""
+    try:
+        return target.stat().st_mode & 0o777
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
+
+
 @contextmanager
 def atomic_write(path: str | Path, encoding: str = "utf-8") -> Iterator[IO[str]]:
     """Write *path* through a temporary file renamed into place on success.
@@ -76,6 +87,7 @@ def atomic_write(path: str | Path, encoding: str = "utf-8") -> Iterator[IO[str]]
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
+            os.fchmod(handle.fileno(), _file_mode(target))
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -20,8 +20,11 @@ ARTICLES = sorted((ROOT / "seeds" / "articles").glob("*.txt"))
 def test_translate_seed_article_with_default_model(tmp_path: Path) -> None:
     result = run_cli("translate", ARTICLES[2], "-g", SEED_GLOSSARY, "--out", tmp_path / "out",
                      "--cache", tmp_path / "c.sqlite", "--report-json", tmp_path / "r.json",
-                     "--beam", "2")
+                     "--report", tmp_path / "report.html", "--beam", "2")
     assert result.returncode == 0, result.stderr
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert 'data-stat="term_success_rate">100.0%<' in html
+    assert str(tmp_path / "out" / ARTICLES[2].name) in html
     report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     (entry,) = report["files"]
     assert entry["issues"] == [] and entry["terms_required"] > 10

@@ -13,6 +13,7 @@ from rich.table import Table
 from glossary.checks import Report, Segment, Severity, check_segments, resolve_checks
 from glossary.errors import ConfigError, ToolkitError
 from glossary.formats import load_glossary
+from glossary.report import build_report_data, render_html
 from glossary.segments import read_parallel, read_po
 from translate.cli.common import (
     EXIT_ERROR,
@@ -20,6 +21,7 @@ from translate.cli.common import (
     EXIT_OK,
     handle_errors,
     report_error,
+    report_meta,
     stdout,
     write_output,
 )
@@ -28,6 +30,7 @@ from translate.cli.common import (
 class CheckFormat(StrEnum):
     text = "text"
     json = "json"
+    html = "html"
 
 
 class FailOn(StrEnum):
@@ -91,7 +94,9 @@ def check(
     glossary: Annotated[Path, typer.Option("--glossary", "-g", help="Glossary file.")],
     glossary_format: Annotated[str | None, typer.Option(
         "--glossary-format", help="Glossary format if the suffix does not tell.")] = None,
-    output_format: Annotated[CheckFormat, typer.Option("--format", "-f")] = CheckFormat.text,
+    output_format: Annotated[CheckFormat, typer.Option(
+        "--format", "-f", help="text (table), json (machine-readable) or html "
+        "(self-contained page for editors).")] = CheckFormat.text,
     output: Annotated[Path | None, typer.Option("--output", "-o",
                                                 help="Write the report here.")] = None,
     fail_on: Annotated[FailOn, typer.Option(
@@ -128,6 +133,9 @@ def check(
     report = check_segments(segments, terms, checks=checks, files=files, skipped=skipped)
     if output_format is CheckFormat.json:
         write_output(json.dumps(report.to_dict(), ensure_ascii=False, indent=2), output)
+    elif output_format is CheckFormat.html:
+        write_output(render_html(build_report_data(report, terms, meta=report_meta(glossary))),
+                     output)
     else:
         write_output(render_text(report), output)
     if input_errors:

@@ -73,5 +73,20 @@ def write_output(text: str, output: Path | None) -> None:
         stream.write(text if text.endswith("\n") else text + "\n")
 
 
+def report_meta(glossary: Path | None, signature: str = "") -> dict[str, str]:
+    """What an HTML report states about how it was made."""
+    from datetime import datetime
+
+    from translate.version import __version__
+
+    meta = {"generated": datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
+            "termtrans": __version__}
+    if glossary is not None:
+        meta["glossary file"] = str(glossary)
+    if signature:
+        meta["signature"] = signature
+    return meta
+
+
 def is_ci() -> bool:
     return bool(os.environ.get("CI")) or not sys.stderr.isatty()

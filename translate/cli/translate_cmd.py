@@ -17,12 +17,21 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from glossary.checks import check_segments
 from glossary.errors import ConfigError
 from glossary.formats import load_glossary
 from glossary.model import Glossary
+from glossary.report import write_html_report
 from translate.backends import BACKENDS, make_translator
 from translate.cache import TranslationCache
-from translate.cli.common import EXIT_ERROR, EXIT_FAILED, handle_errors, stderr, write_output
+from translate.cli.common import (
+    EXIT_ERROR,
+    EXIT_FAILED,
+    handle_errors,
+    report_meta,
+    stderr,
+    write_output,
+)
 from translate.documents.run import FileResult, translate_documents
 from translate.models import resolve_model
 from translate.pipeline import Options, TranslationPipeline
@@ -75,6 +84,8 @@ def translate(
                        ] = 0,
     report: Annotated[Path | None, typer.Option(
         "--report-json", help="Write a JSON run report here.")] = None,
+    report_html: Annotated[Path | None, typer.Option(
+        "--report", help="Write an HTML terminology report of the batch here.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
 ) -> None:
     """Translate documents EN→VI with glossary terms and codes enforced, verified and cached."""
@@ -129,6 +140,11 @@ def translate(
     if report is not None:
         write_output(json.dumps(_summary(results, pipeline), ensure_ascii=False, indent=2),
                      report)
+    if report_html is not None:
+        pairs = [pair for r in results for pair in r.pairs]
+        checked = check_segments(pairs, terms, files=[str(r.output) for r in results if r.output])
+        write_html_report(checked, terms, report_html, title="Translation report",
+                          meta=report_meta(glossary, pipeline.signature))
     if any(r.error for r in results):
         raise typer.Exit(EXIT_ERROR)
     if failed:

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from glossary.checks import Issue
+from glossary.checks import Issue, Segment
 from glossary.errors import ConfigError, ToolkitError
 from glossary.textio import atomic_write
 from translate.documents import Document, get_document_format
@@ -28,6 +28,7 @@ class FileResult:
     terms_required: int = 0
     issues: list[Issue] = field(default_factory=list)
     error: str | None = None
+    pairs: list[Segment] = field(default_factory=list)   # unit source and translation
 
 
 def output_path(source: Path, out_dir: Path | None, out_file: Path | None) -> Path:
@@ -78,8 +79,11 @@ def translate_documents(paths: Sequence[Path], pipeline: TranslationPipeline, *,
     by_source: dict[str, Hypothesis] = dict(zip(unique, hyps, strict=True))
     for result, doc, plan in docs:
         translations = []
+        target = output_path(result.source, out_dir, out_file)
         for unit, pieces in zip(doc.units, plan, strict=True):
             translations.append(" ".join(by_source[p].text for p in pieces))
+            result.pairs.append(Segment(str(target), unit.line, unit.text, translations[-1],
+                                        str(result.source), unit.line))
             for piece in pieces:
                 hyp = by_source[piece]
                 result.segments += 1
