@@ -17,11 +17,12 @@ def seed_glossary_path() -> Path:
     return SEED_GLOSSARY
 
 
-def run_cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(*args: str | Path, cwd: Path | None = None,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Run the real ``termtrans`` entry point in a subprocess, as users do."""
-    env = dict(os.environ, PYTHONIOENCODING="utf-8", COLUMNS="200")
+    environ = dict(os.environ, PYTHONIOENCODING="utf-8", COLUMNS="200", **(env or {}))
     return subprocess.run([sys.executable, "-m", "translate", *map(str, args)],
-                          capture_output=True, text=True, cwd=cwd, env=env, timeout=120)
+                          capture_output=True, text=True, cwd=cwd, env=environ, timeout=120)
 
 
 def _tiny_corpus() -> list[str]:
@@ -44,6 +45,6 @@ def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def tiny_translator(tiny_model: Path):  # type: ignore[no-untyped-def]
     from translate.backends import make_translator
 
-    translator = make_translator("transformers", str(tiny_model))
+    translator = make_translator("transformers", str(tiny_model), threads=1)
     translator.ensure_loaded()
     return translator

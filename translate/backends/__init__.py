@@ -14,9 +14,20 @@ def _transformers(location: str, revision: str | None, threads: int) -> Translat
     return TransformersTranslator(location, revision, threads)
 
 
-#: Backend name → factory(location, revision, threads).
+def _ctranslate2(compute_type: str) -> Callable[[str, str | None, int], Translator]:
+    def factory(location: str, revision: str | None, threads: int) -> Translator:
+        from translate.backends.ctranslate2_backend import CTranslate2Translator
+
+        return CTranslate2Translator(location, revision, threads, compute_type)
+    return factory
+
+
+#: Backend name → factory(location, revision, threads). ``ctranslate2`` is int8.
 BACKENDS: dict[str, Callable[[str, str | None, int], Translator]] = {
     "transformers": _transformers,
+    "ctranslate2": _ctranslate2("int8"),
+    "ctranslate2-int8_float32": _ctranslate2("int8_float32"),
+    "ctranslate2-float32": _ctranslate2("float32"),
 }
 
 

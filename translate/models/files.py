@@ -20,7 +20,7 @@ from glossary.textio import atomic_write
 REQUIRED = ("config.json", "source.spm", "target.spm", "vocab.json")
 WEIGHTS = ("model.safetensors", "pytorch_model.bin")
 OPTIONAL = ("tokenizer_config.json", "generation_config.json", "special_tokens_map.json",
-            "target_vocab.json", "MODEL_CARD.md", "README.md")
+            "target_vocab.json", "termtrans.json", "MODEL_CARD.md", "README.md")
 
 
 def model_files(directory: Path) -> list[str]:

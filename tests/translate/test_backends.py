@@ -1,0 +1,216 @@
+"""Contract tests every backend passes: same interface, same term guarantee.
+
+The models have random weights, so the guarantee is proved where it is
+hardest: the model never produces a term by itself.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from glossary.checks import REGISTRY, Segment, analyse
+from glossary.errors import ConfigError, ModelError
+from glossary.formats import load_glossary
+from glossary.matching import TermMatcher
+from glossary.model import Glossary, Term
+from tests.conftest import FIXTURES, SEED_GLOSSARY, run_cli
+from translate.backends import BACKENDS, make_translator
+from translate.backends.base import Translator
+from translate.backends.ctranslate2_backend import CTranslate2Translator, match_constraints
+from translate.decoding.constraints import Constraint
+from translate.models.convert import MANIFEST, converted_model
+from translate.pipeline import Options, TranslationPipeline
+
+SOURCES = (FIXTURES / "seed_check" / "source.en").read_text(encoding="utf-8").splitlines()
+BACKEND_NAMES = ["transformers", "ctranslate2-int8", "ctranslate2-float32"]
+
+
+@pytest.fixture(scope="module")
+def glossary() -> Glossary:
+    return load_glossary(SEED_GLOSSARY)
+
+
+@pytest.fixture(scope="session")
+def ct2_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("ct2-cache")
+
+
+@pytest.fixture(scope="session")
+def ct2_translators(tiny_model: Path, ct2_cache: Path) -> dict[str, CTranslate2Translator]:
+    made = {}
+    for compute_type in ("int8", "float32"):
+        translator = CTranslate2Translator(tiny_model, threads=2, compute_type=compute_type,
+                                           cache_root=ct2_cache)
+        translator.ensure_loaded()
+        made[f"ctranslate2-{compute_type}"] = translator
+    return made
+
+
+@pytest.fixture(params=BACKEND_NAMES)
+def backend(request: pytest.FixtureRequest, tiny_translator: Translator,
+            ct2_translators: dict[str, CTranslate2Translator]) -> Iterator[Translator]:
+    yield tiny_translator if request.param == "transformers" else ct2_translators[request.param]
+
+
+@pytest.mark.parametrize("beam", [1, 4])
+def test_every_seed_term_and_code_is_in_the_output(backend: Translator, glossary: Glossary,
+                                                   beam: int) -> None:
+    pipeline = TranslationPipeline(backend, glossary, model_id="tiny",
+                                   options=Options(beam=beam, batch_size=8))
+    hyps = pipeline.translate(SOURCES)
+    matcher = TermMatcher(glossary)
+    for hyp in hyps:
+        assert hyp.ok, (hyp.source, hyp.text, [i.message for i in hyp.issues])
+        analysis = analyse(Segment("t", 1, hyp.source, hyp.text), matcher)
+        assert all(h.ok for h in analysis.hits)
+        assert not list(REGISTRY["code_mismatch"].segment_fn(analysis))  # type: ignore[misc]
+    assert sum(len(h.required) for h in hyps) >= 35
+
+
+@pytest.mark.parametrize(("source", "targets"), [
+    ("The all-people defence posture and the defence posture.",
+     ["thế trận quốc phòng toàn dân", "thế trận phòng thủ"]),
+    ("Prestigious people met prestigious people again.",
+     ["người có uy tín", "người có uy tín"]),
+    ("Resolution No. 06-NQ/TU and Decree No. 21/2019/NĐ-CP.",
+     ["Nghị quyết số 06-NQ/TU", "Nghị định số 21/2019/NĐ-CP"]),
+])
+def test_overlapping_and_repeated_terms(backend: Translator, source: str,
+                                        targets: list[str]) -> None:
+    glossary = Glossary((Term(("all-people defence posture",), "thế trận quốc phòng toàn dân"),
+                         Term(("defence posture",), "thế trận phòng thủ"),
+                         Term(("prestigious people",), "người có uy tín")))
+    (hyp,) = TranslationPipeline(backend, glossary, model_id="tiny").translate([source])
+    assert hyp.ok, hyp.text
+    for target in set(targets):
+        assert hyp.text.lower().count(target.lower()) >= targets.count(target)
+
+
+def test_unspellable_target_goes_through_a_placeholder(backend: Translator) -> None:
+    weird = "Ꝑ龍 ⟦Δ⟧"   # characters the tiny vocabulary has never seen
+    glossary = Glossary((Term(("Steering Committee",), weird),))
+    assert backend.make_constraint(weird, set()).placeholder is not None
+    (hyp,) = TranslationPipeline(backend, glossary, model_id="tiny").translate(
+        ["The Steering Committee met."])
+    assert weird in hyp.text and hyp.ok
+
+
+def test_batches_with_different_constraints(backend: Translator) -> None:
+    outputs = backend.translate(
+        ["Peaceful evolution.", "Border Guard and militia.", "Nothing here."],
+        [[("Peaceful evolution", "diễn biến hòa bình")],
+         [("Border Guard", "Bộ đội Biên phòng"), ("militia", "dân quân")], []], beam=3)
+    assert "diễn biến hòa bình" in outputs[0].text
+    assert "Bộ đội Biên phòng" in outputs[1].text and "dân quân" in outputs[1].text
+    assert all(o.constraints_met for o in outputs)
+    assert all(o.tokens > 0 for o in outputs)
+
+
+def test_interface_reports_lengths(backend: Translator) -> None:
+    assert backend.max_source_tokens > 100
+    assert backend.source_length("Border Guard.") >= 3
+
+
+# -- CTranslate2 specifics --------------------------------------------------------------------
+
+def test_tokenisation_matches_the_transformers_backend(
+        tiny_translator: Translator, ct2_translators: dict[str, CTranslate2Translator],
+        glossary: Glossary) -> None:
+    fast = ct2_translators["ctranslate2-int8"]
+    for term in glossary.terms:
+        for text in term.allowed:
+            ids = tiny_translator._encode_target(text)
+            assert fast._encode_target(text) == ids, text
+            assert fast._decode_target(ids) == tiny_translator._decode_target(ids)
+    for sentence in SOURCES:
+        assert fast.source_length(sentence) == tiny_translator.source_length(sentence)
+
+
+def test_float32_plain_output_equals_transformers(
+        tiny_translator: Translator, ct2_translators: dict[str, CTranslate2Translator]) -> None:
+    sentences = SOURCES[:4]
+    exact = tiny_translator.translate(sentences, [[] for _ in sentences], beam=1)
+    fast = ct2_translators["ctranslate2-float32"].translate(sentences,
+                                                            [[] for _ in sentences], beam=1)
+    assert [o.text for o in fast] == [o.text for o in exact]
+
+
+def test_fast_path_stages_are_counted(ct2_translators: dict[str, CTranslate2Translator]) -> None:
+    fast = ct2_translators["ctranslate2-int8"]
+    before = sum(fast.stats.values())
+    fast.translate([*SOURCES[:3], "No terms at all."],
+                   [[("Border Guard", "Bộ đội Biên phòng")]] * 3 + [[]], beam=2)
+    assert sum(fast.stats.values()) - before == 4
+    assert set(fast.stats) <= {"plain", "repaired", "exact"}
+
+
+@pytest.mark.parametrize(("ids", "wanted", "missing"), [
+    ([5, 6, 7, 3], [(6, 7)], []),
+    ([5, 6, 7, 3], [(6, 7), (6, 7)], [(6, 7)]),          # needed twice, present once
+    ([6, 7, 6, 7], [(6, 7), (6, 7)], []),
+    ([6, 7, 9], [(6, 7)], [(6, 7)]),                     # 9 is a word-internal piece: fused
+    ([1, 6, 7, 8], [(6, 7, 8), (7, 8)], [(7, 8)]),       # tokens are not shared
+])
+def test_match_constraints(ids: list[int], wanted: list[tuple[int, ...]],
+                           missing: list[tuple[int, ...]]) -> None:
+    joiner = [False] * 9 + [True]
+    constraints = [Constraint(w, str(w)) for w in wanted]
+    _, unmet = match_constraints(ids, constraints, joiner)
+    assert [c.token_ids for c in unmet] == missing
+
+
+def test_conversion_is_cached_verified_and_redone_when_damaged(tiny_model: Path,
+                                                               tmp_path: Path) -> None:
+    first = converted_model(tiny_model, "int8", tmp_path)
+    manifest = json.loads((first / MANIFEST).read_text(encoding="utf-8"))
+    assert manifest["compute_type"] == "int8" and "model.bin" in manifest["files"]
+    stamp = (first / "model.bin").stat().st_mtime_ns
+    assert converted_model(tiny_model, "int8", tmp_path) == first
+    assert (first / "model.bin").stat().st_mtime_ns == stamp      # not converted again
+    with (first / "model.bin").open("r+b") as handle:              # bit rot
+        handle.seek(100)
+        handle.write(b"\0\0\0\0")
+    again = converted_model(tiny_model, "int8", tmp_path)
+    assert again == first
+    assert json.loads((again / MANIFEST).read_text(encoding="utf-8"))["files"] == \
+        manifest["files"]
+    assert [p.name for p in tmp_path.iterdir() if ".corrupt-" in p.name]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]   # no temp left
+
+
+def test_changed_source_model_gets_its_own_conversion(tiny_model: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "model"
+    shutil.copytree(tiny_model, copy)
+    first = converted_model(copy, "int8", tmp_path / "cache")
+    config = json.loads((copy / "config.json").read_text(encoding="utf-8"))
+    config["max_position_embeddings"] = 256
+    (copy / "config.json").write_text(json.dumps(config), encoding="utf-8")
+    assert converted_model(copy, "int8", tmp_path / "cache") != first
+
+
+def test_bad_names_list_the_valid_ones(tiny_model: Path) -> None:
+    with pytest.raises(ConfigError, match="valid: transformers, ctranslate2"):
+        make_translator("marian-cpp", str(tiny_model))
+    with pytest.raises(ModelError, match="valid: int8, int8_float32, float32"):
+        CTranslate2Translator(tiny_model, compute_type="int4")
+    with pytest.raises(ModelError, match="needs a local model directory"):
+        make_translator("ctranslate2", "Helsinki-NLP/opus-mt-en-vi").ensure_loaded()
+    assert "ctranslate2" in BACKENDS
+
+
+def test_cli_translate_with_the_fast_backend(tmp_path: Path, tiny_model: Path) -> None:
+    source = tmp_path / "a.txt"
+    source.write_text("The Border Guard met prestigious people under Resolution No. "
+                      "06-NQ/TU.\n", encoding="utf-8")
+    result = run_cli("translate", source, "--model", tiny_model, "--backend", "ctranslate2",
+                     "-g", SEED_GLOSSARY, "--no-cache", "-o", tmp_path / "a.vi.txt",
+                     env={"XDG_CACHE_HOME": str(tmp_path / "xdg")})
+    assert result.returncode == 0, result.stderr
+    out = (tmp_path / "a.vi.txt").read_text(encoding="utf-8")
+    assert "Bộ đội Biên phòng" in out and "Nghị quyết số 06-NQ/TU" in out
+    assert "backend:ctranslate2-int8" in result.stderr

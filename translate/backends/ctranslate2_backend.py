@@ -1,0 +1,247 @@
+"""MarianMT through CTranslate2 (int8 on CPU), with the same term guarantee.
+
+CTranslate2 has no lexical constraints (its issues #739, #1893), and its
+decoder cannot be stepped from Python under beam search, so the exact
+constrained search of :mod:`translate.decoding.beam` cannot run inside it.
+The guarantee is kept in three stages, each cheaper than the next is exact:
+
+1. **Plain pass.** Every sentence is decoded by CTranslate2. A term-aware model
+   (``termtrans.json``) reads the required targets inline in the source
+   (Dinu et al. 2019) and copies most of them by itself. Each output is
+   checked token by token: every constraint present as many times as
+   required, not fused with a following word piece.
+2. **Prefix repair.** For a sentence that misses a constraint, the constraint
+   is spliced into the output at a few word boundaries near the position its
+   source span suggests; CTranslate2 decodes the rest of each candidate with
+   ``target_prefix`` and rescores whole candidates with ``score_batch``; the
+   best candidate that keeps every constraint met so far wins. Repeated once
+   per missing constraint.
+3. **Exact fallback.** Whatever is still unmet is re-decoded with the exact
+   dynamic-beam-allocation search on the transformers model (loaded only if
+   this stage is ever reached).
+
+``stats`` counts how many sentences each stage settled, so the benchmark can
+report what the fast path really did.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from glossary.errors import ModelError
+from translate.backends.base import Translator
+from translate.decoding.constraints import Constraint
+from translate.models.convert import COMPUTE_TYPES, converted_model, import_ctranslate2
+
+#: Word boundaries tried per missing constraint in the repair stage.
+REPAIR_POSITIONS = 6
+
+
+class CTranslate2Translator(Translator):
+    """A MarianMT directory converted (once, cached) to CTranslate2 and run on CPU."""
+
+    def __init__(self, location: str | Path, revision: str | None = None, threads: int = 0,
+                 compute_type: str = "int8", cache_root: Path | None = None) -> None:
+        super().__init__()
+        if compute_type not in COMPUTE_TYPES:
+            raise ModelError(f"unknown compute type '{compute_type}' "
+                             f"(valid: {', '.join(COMPUTE_TYPES)})")
+        self.location = Path(location)
+        self.revision = revision
+        self.threads = threads
+        self.compute_type = compute_type
+        self.cache_root = cache_root
+        self.name = f"ctranslate2-{compute_type}"
+        self.stats: Counter[str] = Counter()
+        self.converted: Path | None = None
+        self._ct2: Any = None
+        self._sp_source: Any = None
+        self._sp_target: Any = None
+        self._vocab: dict[str, int] = {}
+        self._pieces: list[str] = []
+        self._special: set[int] = set()
+        self._joiner: list[bool] = []
+        self._unk = 0
+        self._max_positions = 512
+        self._exact: Translator | None = None
+
+    # -- hooks -------------------------------------------------------------------------------
+    def _load(self) -> None:
+        if not self.location.is_dir():
+            raise ModelError(f"the ctranslate2 backend needs a local model directory, not "
+                             f"'{self.location}': run 'termtrans models pull' first or pass "
+                             "--model DIR")
+        ctranslate2 = import_ctranslate2()
+        import sentencepiece
+
+        self.converted = converted_model(self.location, self.compute_type, self.cache_root)
+        self._ct2 = ctranslate2.Translator(
+            str(self.converted), device="cpu", compute_type=self.compute_type,
+            inter_threads=1, intra_threads=self.threads or (os.cpu_count() or 1))
+        self._sp_source = sentencepiece.SentencePieceProcessor(
+            model_file=str(self.location / "source.spm"))
+        self._sp_target = sentencepiece.SentencePieceProcessor(
+            model_file=str(self.location / "target.spm"))
+        self._vocab = json.loads((self.location / "vocab.json").read_text(encoding="utf-8"))
+        size = max(self._vocab.values()) + 1
+        self._pieces = [""] * size
+        for piece, index in self._vocab.items():
+            self._pieces[index] = piece
+        config = json.loads((self.location / "config.json").read_text(encoding="utf-8"))
+        self._special = {int(config.get(k)) for k in ("pad_token_id", "eos_token_id",
+                                                       "decoder_start_token_id")
+                         if config.get(k) is not None}
+        self._unk = self._vocab.get("<unk>", 0)
+        self._max_positions = int(config.get("max_position_embeddings", 512))
+        self._joiner = [bool(p) and p[0].isalnum() for p in self._pieces]
+        card = self.location / "termtrans.json"
+        if card.is_file():
+            markers = json.loads(card.read_text(encoding="utf-8")).get("term_annotation")
+            if markers:
+                self.annotation = (markers["start"], markers["sep"], markers["end"])
+
+    def _encode_target(self, text: str) -> list[int]:
+        return [self._vocab.get(p, self._unk)
+                for p in self._sp_target.encode(text, out_type=str)]
+
+    def _decode_target(self, ids: Sequence[int]) -> str:
+        pieces = [self._pieces[i] for i in ids if i not in self._special]
+        return str(self._sp_target.decode_pieces(pieces))
+
+    def source_length(self, text: str) -> int:
+        self.ensure_loaded()
+        return len(self._sp_source.encode(text)) + 1
+
+    @property
+    def max_source_tokens(self) -> int:
+        self.ensure_loaded()
+        return self._max_positions - 2
+
+    def _source_pieces(self, text: str) -> list[str]:
+        return [*self._sp_source.encode(text, out_type=str), "</s>"]
+
+    def _generate(self, sources: Sequence[str], constraints: Sequence[Sequence[Constraint]],
+                  beam: int, max_lengths: Sequence[int]) -> list[tuple[list[int], bool]]:
+        pieces = [self._source_pieces(s) for s in sources]
+        results = self._ct2.translate_batch(
+            pieces, beam_size=beam, max_decoding_length=max(max_lengths, default=1),
+            max_batch_size=32)
+        outputs = [self._ids(r.hypotheses[0]) for r in results]
+        todo = [k for k, cons in enumerate(constraints)
+                if cons and unmet(outputs[k], cons, self._joiner)]
+        self.stats["plain"] += len(sources) - len(todo)
+        if todo:
+            self._repair(todo, sources, pieces, constraints, outputs, beam, max_lengths)
+            still = [k for k in todo if unmet(outputs[k], constraints[k], self._joiner)]
+            self.stats["repaired"] += len(todo) - len(still)
+            if still:
+                self._fallback(still, sources, constraints, outputs, beam, max_lengths)
+                self.stats["exact"] += len(still)
+        return [(ids, not unmet(ids, cons, self._joiner))
+                for ids, cons in zip(outputs, constraints, strict=True)]
+
+    # -- stages 2 and 3 ----------------------------------------------------------------------
+    def _ids(self, tokens: Sequence[str]) -> list[int]:
+        return [self._vocab.get(t, self._unk) for t in tokens]
+
+    def _repair(self, todo: list[int], sources: Sequence[str], pieces: list[list[str]],
+                constraints: Sequence[Sequence[Constraint]], outputs: list[list[int]],
+                beam: int, max_lengths: Sequence[int]) -> None:
+        for _ in range(max(len(c) for c in constraints)):
+            requests: list[tuple[int, list[int]]] = []
+            for k in todo:
+                missing = unmet(outputs[k], constraints[k], self._joiner)
+                if not missing:
+                    continue
+                wanted = missing[0]
+                for at in self._positions(outputs[k], constraints[k], wanted, sources[k]):
+                    requests.append((k, outputs[k][:at] + list(wanted.token_ids)))
+            if not requests:
+                return
+            done = self._ct2.translate_batch(
+                [pieces[k] for k, _ in requests],
+                target_prefix=[[self._pieces[i] for i in prefix] for _, prefix in requests],
+                beam_size=min(beam, 2), max_batch_size=32,
+                max_decoding_length=max(max_lengths[k] + len(p) for k, p in requests))
+            candidates = [self._ids(r.hypotheses[0]) for r in done]
+            scores = self._ct2.score_batch([pieces[k] for k, _ in requests],
+                                           [[self._pieces[i] for i in c] for c in candidates],
+                                           max_batch_size=32)
+            best: dict[int, tuple[tuple[int, float], list[int]]] = {}
+            for (k, _), cand, score in zip(requests, candidates, scores, strict=True):
+                met = len(constraints[k]) - len(unmet(cand, constraints[k], self._joiner))
+                mean = sum(score.log_probs) / max(1, len(score.log_probs))
+                rank = (met, mean)
+                if k not in best or rank > best[k][0]:
+                    best[k] = (rank, cand)
+            for k, ((met, _), cand) in best.items():
+                before = len(constraints[k]) - len(unmet(outputs[k], constraints[k],
+                                                         self._joiner))
+                if met > before:
+                    outputs[k] = cand
+
+    def _positions(self, ids: list[int], cons: Sequence[Constraint], wanted: Constraint,
+                   source: str) -> list[int]:
+        """Word boundaries outside met constraints, nearest the source span's position."""
+        taken: set[int] = set()
+        for start, end in match_constraints(ids, cons, self._joiner)[0]:
+            taken.update(range(start + 1, end))
+        bounds = [i for i in range(len(ids) + 1)
+                  if i not in taken and (i == len(ids) or not self._joiner[ids[i]])]
+        found = source.find(wanted.source) if wanted.source else -1
+        ratio = found / max(1, len(source)) if found >= 0 else 1.0
+        bounds.sort(key=lambda i: (abs(i / max(1, len(ids)) - ratio), i))
+        return bounds[:REPAIR_POSITIONS]
+
+    def _fallback(self, still: list[int], sources: Sequence[str],
+                  constraints: Sequence[Sequence[Constraint]], outputs: list[list[int]],
+                  beam: int, max_lengths: Sequence[int]) -> None:
+        if self._exact is None:
+            from translate.backends.transformers_backend import TransformersTranslator
+
+            self._exact = TransformersTranslator(self.location, self.revision, self.threads)
+            self._exact.ensure_loaded()
+        exact = self._exact._generate([sources[k] for k in still],
+                                      [constraints[k] for k in still], beam,
+                                      [max_lengths[k] for k in still])
+        for k, (ids, _) in zip(still, exact, strict=True):
+            outputs[k] = ids
+
+
+def match_constraints(ids: Sequence[int], constraints: Sequence[Constraint],
+                      joiner: Sequence[bool]) -> tuple[list[tuple[int, int]], list[Constraint]]:
+    """Where *ids* satisfy the constraints, and which constraints are unmet.
+
+    Occurrences do not overlap (a repeated constraint needs as many
+    occurrences), longer constraints claim tokens first, and an occurrence
+    directly followed by a word-internal piece does not count: "06-NQ/TUaaa"
+    is not the code. Unmet constraints keep their given order.
+    """
+    spans: list[tuple[int, int]] = []
+    missing: list[Constraint] = []
+    used = [False] * len(ids)
+    for cons in sorted(constraints, key=lambda c: -len(c.token_ids)):
+        want = cons.token_ids
+        n = len(want)
+        for start in range(len(ids) - n + 1):
+            end = start + n
+            if (tuple(ids[start:end]) == want and not any(used[start:end])
+                    and not (end < len(ids) and joiner[ids[end]])):
+                used[start:end] = [True] * n
+                spans.append((start, end))
+                break
+        else:
+            missing.append(cons)
+    order = {id(c): i for i, c in enumerate(constraints)}
+    return spans, sorted(missing, key=lambda c: order[id(c)])
+
+
+def unmet(ids: Sequence[int], constraints: Sequence[Constraint],
+          joiner: Sequence[bool]) -> list[Constraint]:
+    """Constraints not (or not often enough) present in *ids*."""
+    return match_constraints(ids, constraints, joiner)[1]

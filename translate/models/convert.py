@@ -1,0 +1,103 @@
+"""Convert a MarianMT directory to CTranslate2, once, into a verified cache.
+
+Converted models are keyed by the source model's fingerprint and the
+quantisation, so a changed source model can never be served by a stale
+conversion. Each conversion is written to a temporary directory and renamed
+into place, with a manifest recording what it was made from and the sha256 of
+every file it holds; a conversion whose files no longer match is moved aside
+and redone rather than loaded.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from glossary.errors import MissingDependencyError, ModelError
+from translate.models.files import fingerprint, hash_directory, sha256_file
+
+COMPUTE_TYPES = ("int8", "int8_float32", "float32")
+MANIFEST = "termtrans-conversion.json"
+
+
+def default_cache_root() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "termtrans" / "ctranslate2"
+
+
+def import_ctranslate2() -> Any:
+    try:
+        import ctranslate2
+    except ImportError:
+        raise MissingDependencyError(
+            "the ctranslate2 backend needs CTranslate2: pip install 'termtrans[fast]' "
+            "(or pip install ctranslate2)") from None
+    return ctranslate2
+
+
+def _verify(directory: Path, manifest: dict[str, Any]) -> bool:
+    files = manifest.get("files", {})
+    return bool(files) and all((directory / name).is_file()
+                               and sha256_file(directory / name) == digest
+                               for name, digest in files.items())
+
+
+def converted_model(source: Path, compute_type: str, cache_root: Path | None = None) -> Path:
+    """The CTranslate2 directory for *source* at *compute_type*, converting if needed."""
+    if compute_type not in COMPUTE_TYPES:
+        raise ModelError(f"unknown compute type '{compute_type}' "
+                         f"(valid: {', '.join(COMPUTE_TYPES)})")
+    ctranslate2 = import_ctranslate2()
+    hashes = hash_directory(source)
+    key = fingerprint(hashes)
+    root = cache_root or default_cache_root()
+    target = root / f"{key[:16]}-{compute_type}"
+    manifest_path = target / MANIFEST
+    if manifest_path.is_file():
+        try:
+            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            manifest = {}
+        if manifest.get("source_fingerprint") == key and _verify(target, manifest):
+            return target
+    if target.exists():   # incomplete or damaged: keep it for inspection, never load it
+        aside = target.with_name(f"{target.name}.corrupt-{os.getpid()}")
+        shutil.rmtree(aside, ignore_errors=True)
+        target.rename(aside)
+    root.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=root))
+    try:
+        out = work / "model"
+        _convert(ctranslate2, source, out, compute_type)
+        files = {p.name: sha256_file(p) for p in sorted(out.iterdir()) if p.is_file()}
+        (out / MANIFEST).write_text(json.dumps({
+            "source": str(source), "source_fingerprint": key, "source_files": hashes,
+            "compute_type": compute_type, "ctranslate2": ctranslate2.__version__,
+            "files": files}, indent=1) + "\n", encoding="utf-8")
+        os.replace(out, target)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return target
+
+
+def _convert(ctranslate2: Any, source: Path, out: Path, compute_type: str) -> None:
+    import warnings
+
+    import transformers
+    from ctranslate2.converters import TransformersConverter
+
+    quantization = None if compute_type == "float32" else compute_type
+    transformers.utils.logging.set_verbosity_error()
+    transformers.utils.logging.disable_progress_bar()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            TransformersConverter(str(source)).convert(str(out), quantization=quantization,
+                                                       force=True)
+        except (OSError, ValueError, RuntimeError) as exc:
+            raise ModelError(f"{source}: CTranslate2 conversion failed: "
+                             f"{str(exc).splitlines()[0] if str(exc) else exc!r}") from None
