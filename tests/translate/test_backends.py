@@ -149,6 +149,22 @@ def test_fast_path_stages_are_counted(ct2_translators: dict[str, CTranslate2Tran
     assert set(fast.stats) <= {"plain", "repaired", "exact"}
 
 
+def test_exact_fallback_settles_what_repair_cannot(
+        ct2_translators: dict[str, CTranslate2Translator],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import translate.backends.ctranslate2_backend as fast_module
+
+    monkeypatch.setattr(fast_module, "REPAIR_POSITIONS", 0)     # no repair candidates
+    fast = ct2_translators["ctranslate2-int8"]
+    before = fast.stats["exact"]
+    (out,) = fast.translate(["The Border Guard met prestigious people."],
+                            [[("Border Guard", "Bộ đội Biên phòng"),
+                              ("prestigious people", "người có uy tín")]], beam=2)
+    assert fast.stats["exact"] == before + 1
+    assert out.constraints_met
+    assert "Bộ đội Biên phòng" in out.text and "người có uy tín" in out.text
+
+
 @pytest.mark.parametrize(("ids", "wanted", "missing"), [
     ([5, 6, 7, 3], [(6, 7)], []),
     ([5, 6, 7, 3], [(6, 7), (6, 7)], [(6, 7)]),          # needed twice, present once

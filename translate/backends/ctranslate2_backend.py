@@ -10,12 +10,13 @@ The guarantee is kept in three stages, each cheaper than the next is exact:
    (Dinu et al. 2019) and copies most of them by itself. Each output is
    checked token by token: every constraint present as many times as
    required, not fused with a following word piece.
-2. **Prefix repair.** For a sentence that misses a constraint, the constraint
-   is spliced into the output at a few word boundaries near the position its
-   source span suggests; CTranslate2 decodes the rest of each candidate with
-   ``target_prefix`` and rescores whole candidates with ``score_batch``; the
-   best candidate that keeps every constraint met so far wins. Repeated once
-   per missing constraint.
+2. **Prefix repair.** For a sentence that misses constraints, each missing
+   constraint is spliced into the output at a word boundary near the
+   relative position of its source span (a few alternative placements); the
+   prefix runs through the last constraint, met or inserted, so all of them
+   are in it. CTranslate2 decodes the rest of each candidate with
+   ``target_prefix``, ``score_batch`` rescores the whole candidates, and the
+   most probable one wins.
 3. **Exact fallback.** Whatever is still unmet is re-decoded with the exact
    dynamic-beam-allocation search on the transformers model (loaded only if
    this stage is ever reached).
@@ -152,51 +153,65 @@ class CTranslate2Translator(Translator):
     def _repair(self, todo: list[int], sources: Sequence[str], pieces: list[list[str]],
                 constraints: Sequence[Sequence[Constraint]], outputs: list[list[int]],
                 beam: int, max_lengths: Sequence[int]) -> None:
-        for _ in range(max(len(c) for c in constraints)):
-            requests: list[tuple[int, list[int]]] = []
-            for k in todo:
-                missing = unmet(outputs[k], constraints[k], self._joiner)
-                if not missing:
-                    continue
-                wanted = missing[0]
-                for at in self._positions(outputs[k], constraints[k], wanted, sources[k]):
-                    requests.append((k, outputs[k][:at] + list(wanted.token_ids)))
-            if not requests:
-                return
-            done = self._ct2.translate_batch(
-                [pieces[k] for k, _ in requests],
-                target_prefix=[[self._pieces[i] for i in prefix] for _, prefix in requests],
-                beam_size=min(beam, 2), max_batch_size=32,
-                max_decoding_length=max(max_lengths[k] + len(p) for k, p in requests))
-            candidates = [self._ids(r.hypotheses[0]) for r in done]
-            scores = self._ct2.score_batch([pieces[k] for k, _ in requests],
-                                           [[self._pieces[i] for i in c] for c in candidates],
-                                           max_batch_size=32)
-            best: dict[int, tuple[tuple[int, float], list[int]]] = {}
-            for (k, _), cand, score in zip(requests, candidates, scores, strict=True):
-                met = len(constraints[k]) - len(unmet(cand, constraints[k], self._joiner))
-                mean = sum(score.log_probs) / max(1, len(score.log_probs))
-                rank = (met, mean)
-                if k not in best or rank > best[k][0]:
-                    best[k] = (rank, cand)
-            for k, ((met, _), cand) in best.items():
-                before = len(constraints[k]) - len(unmet(outputs[k], constraints[k],
-                                                         self._joiner))
-                if met > before:
-                    outputs[k] = cand
+        requests: list[tuple[int, list[int]]] = []
+        for k in todo:
+            for prefix in self._prefixes(outputs[k], constraints[k], sources[k]):
+                requests.append((k, prefix))
+        if not requests:
+            return
+        done = self._ct2.translate_batch(
+            [pieces[k] for k, _ in requests],
+            target_prefix=[[self._pieces[i] for i in prefix] for _, prefix in requests],
+            beam_size=min(beam, 2), max_batch_size=32,
+            max_decoding_length=max(max_lengths[k] + len(p) for k, p in requests))
+        candidates = [self._ids(r.hypotheses[0]) for r in done]
+        scores = self._ct2.score_batch([pieces[k] for k, _ in requests],
+                                       [[self._pieces[i] for i in c] for c in candidates],
+                                       max_batch_size=32)
+        best: dict[int, tuple[tuple[int, float], list[int]]] = {}
+        for (k, _), cand, score in zip(requests, candidates, scores, strict=True):
+            met = len(constraints[k]) - len(unmet(cand, constraints[k], self._joiner))
+            rank = (met, sum(score.log_probs) / max(1, len(score.log_probs)))
+            if k not in best or rank > best[k][0]:
+                best[k] = (rank, cand)
+        for k, ((met, _), cand) in best.items():
+            if met > len(constraints[k]) - len(unmet(outputs[k], constraints[k], self._joiner)):
+                outputs[k] = cand
 
-    def _positions(self, ids: list[int], cons: Sequence[Constraint], wanted: Constraint,
-                   source: str) -> list[int]:
-        """Word boundaries outside met constraints, nearest the source span's position."""
-        taken: set[int] = set()
-        for start, end in match_constraints(ids, cons, self._joiner)[0]:
-            taken.update(range(start + 1, end))
+    def _prefixes(self, ids: list[int], cons: Sequence[Constraint],
+                  source: str) -> list[list[int]]:
+        """Candidate target prefixes: *ids* with every missing constraint spliced in.
+
+        Candidate *r* puts each missing constraint at its *r*-th preferred word
+        boundary (nearest the relative position of its source span). A prefix
+        runs to the end of the last inserted or already met constraint, so
+        every constraint is inside it and the model writes only the rest.
+        """
+        spans, missing = match_constraints(ids, cons, self._joiner)
+        inside = {i for start, end in spans for i in range(start + 1, end)}
         bounds = [i for i in range(len(ids) + 1)
-                  if i not in taken and (i == len(ids) or not self._joiner[ids[i]])]
-        found = source.find(wanted.source) if wanted.source else -1
-        ratio = found / max(1, len(source)) if found >= 0 else 1.0
-        bounds.sort(key=lambda i: (abs(i / max(1, len(ids)) - ratio), i))
-        return bounds[:REPAIR_POSITIONS]
+                  if i not in inside and (i == len(ids) or not self._joiner[ids[i]])]
+        last_met = max((end for _, end in spans), default=0)
+        ranked = []
+        seen: dict[str, int] = {}
+        for c in missing:
+            found = source.find(c.source, seen.get(c.source, -1) + 1) if c.source else -1
+            if found >= 0:
+                seen[c.source] = found
+            ratio = found / max(1, len(source)) if found >= 0 else 1.0
+            ranked.append(sorted(bounds, key=lambda i: (abs(i / max(1, len(ids)) - ratio), i)))
+        prefixes: list[list[int]] = []
+        for r in range(min(REPAIR_POSITIONS, len(bounds))):
+            picks = sorted((order[r], n) for n, order in enumerate(ranked))
+            prefix: list[int] = []
+            at = 0
+            for position, n in picks:
+                prefix += ids[at:position] + list(missing[n].token_ids)
+                at = position
+            prefix += ids[at:max(at, last_met)]
+            if prefix not in prefixes:
+                prefixes.append(prefix)
+        return prefixes
 
     def _fallback(self, still: list[int], sources: Sequence[str],
                   constraints: Sequence[Sequence[Constraint]], outputs: list[list[int]],
