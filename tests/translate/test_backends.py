@@ -230,3 +230,16 @@ def test_cli_translate_with_the_fast_backend(tmp_path: Path, tiny_model: Path) -
     out = (tmp_path / "a.vi.txt").read_text(encoding="utf-8")
     assert "Bộ đội Biên phòng" in out and "Nghị quyết số 06-NQ/TU" in out
     assert "backend:ctranslate2-int8" in result.stderr
+
+
+def test_models_convert_and_verify_cover_conversions(tmp_path: Path) -> None:
+    env = {"XDG_CACHE_HOME": str(tmp_path)}
+    made = run_cli("models", "convert", "tiny-random", env=env)
+    assert made.returncode == 0, made.stderr
+    (converted,) = (tmp_path / "termtrans" / "ctranslate2").iterdir()
+    ok = run_cli("models", "verify", "tiny-random", env=env)
+    assert ok.returncode == 0 and f"conversion {converted.name}: ok" in ok.stdout
+    with (converted / "model.bin").open("ab") as handle:
+        handle.write(b"tampered")
+    bad = run_cli("models", "verify", "tiny-random", env=env)
+    assert bad.returncode == 1 and "differs from the conversion manifest" in bad.stdout

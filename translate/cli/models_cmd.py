@@ -1,4 +1,4 @@
-"""``termtrans models list|verify|pull|lock``: the models the toolkit knows, pinned."""
+"""``termtrans models list|verify|convert|pull|lock``: the models the toolkit knows, pinned."""
 
 from __future__ import annotations
 
@@ -10,7 +10,13 @@ from rich.table import Table
 
 from glossary.errors import ConfigError, ModelError
 from translate.cli.common import EXIT_FAILED, handle_errors, stderr, stdout
-from translate.models import cached_snapshot, lock_path
+from translate.models import cached_snapshot, lock_path, resolve_model
+from translate.models.convert import (
+    COMPUTE_TYPES,
+    conversions,
+    converted_model,
+    verify_conversion,
+)
 from translate.models.files import LockEntry, ModelsLock, hash_directory, verify
 
 app = typer.Typer(help="List, verify, download and pin models (models.lock).",
@@ -76,8 +82,29 @@ def verify_models(names: Annotated[list[str] | None, typer.Argument()] = None,
         failed |= bool(problems)
         if not problems:
             out.print(f"{name}: ok ({len(entry.files)} files)", markup=False)
+            for converted in conversions(directory):
+                bad = verify_conversion(converted)
+                for problem in bad:
+                    out.print(f"{name}: ctranslate2 conversion {problem}", markup=False)
+                failed |= bool(bad)
+                if not bad:
+                    out.print(f"{name}: ctranslate2 conversion {converted.name}: ok",
+                              markup=False)
     if failed:
         raise typer.Exit(EXIT_FAILED)
+
+
+@app.command("convert")
+@handle_errors
+def convert(name: Annotated[str, typer.Argument(help="A models.lock name or a model directory.")],
+            compute_type: Annotated[str, typer.Option(
+                "--compute-type", help=f"One of {', '.join(COMPUTE_TYPES)}.")] = "int8",
+            lock: LockOption = None) -> None:
+    """Convert a model for the ctranslate2 backend now (otherwise done on first use)."""
+    resolved = resolve_model(name, lock=lock)
+    target = converted_model(Path(resolved.location), compute_type)
+    stdout().print(f"{resolved.name}: ctranslate2 {compute_type} conversion at {target}",
+                   markup=False)
 
 
 @app.command("pull")

@@ -39,11 +39,30 @@ def import_ctranslate2() -> Any:
     return ctranslate2
 
 
-def _verify(directory: Path, manifest: dict[str, Any]) -> bool:
-    files = manifest.get("files", {})
-    return bool(files) and all((directory / name).is_file()
-                               and sha256_file(directory / name) == digest
-                               for name, digest in files.items())
+def conversions(source: Path, cache_root: Path | None = None) -> list[Path]:
+    """The cached conversions made from *source* as it is now."""
+    key = fingerprint(hash_directory(source))
+    root = cache_root or default_cache_root()
+    if not root.is_dir():
+        return []
+    return sorted(p for p in root.iterdir()
+                  if p.is_dir() and p.name.startswith(key[:16] + "-") and ".corrupt-" not in p.name)
+
+
+def verify_conversion(directory: Path) -> list[str]:
+    """Problems of a cached conversion (empty when its files match its manifest)."""
+    try:
+        manifest = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return [f"{directory}: no readable {MANIFEST}"]
+    problems = []
+    for name, digest in manifest.get("files", {}).items():
+        path = directory / name
+        if not path.is_file():
+            problems.append(f"{path}: missing")
+        elif sha256_file(path) != digest:
+            problems.append(f"{path}: sha256 differs from the conversion manifest")
+    return problems
 
 
 def converted_model(source: Path, compute_type: str, cache_root: Path | None = None) -> Path:
@@ -62,7 +81,7 @@ def converted_model(source: Path, compute_type: str, cache_root: Path | None = N
             manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             manifest = {}
-        if manifest.get("source_fingerprint") == key and _verify(target, manifest):
+        if manifest.get("source_fingerprint") == key and not verify_conversion(target):
             return target
     if target.exists():   # incomplete or damaged: keep it for inspection, never load it
         aside = target.with_name(f"{target.name}.corrupt-{os.getpid()}")
