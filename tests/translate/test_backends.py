@@ -210,7 +210,7 @@ def test_changed_source_model_gets_its_own_conversion(tiny_model: Path, tmp_path
 
 
 def test_bad_names_list_the_valid_ones(tiny_model: Path) -> None:
-    with pytest.raises(ConfigError, match="valid: transformers, ctranslate2"):
+    with pytest.raises(ConfigError, match="valid: auto, transformers, ctranslate2"):
         make_translator("marian-cpp", str(tiny_model))
     with pytest.raises(ModelError, match="valid: int8, int8_float32, float32"):
         CTranslate2Translator(tiny_model, compute_type="int4")

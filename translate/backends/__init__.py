@@ -31,13 +31,28 @@ BACKENDS: dict[str, Callable[[str, str | None, int], Translator]] = {
 }
 
 
+def pick_backend(location: str) -> str:
+    """``auto``: the fast path when CTranslate2 is installed and the model is a local
+    directory (it has to be converted), otherwise transformers."""
+    import importlib.util
+    from pathlib import Path
+
+    if importlib.util.find_spec("ctranslate2") is not None and Path(location).is_dir():
+        return "ctranslate2"
+    return "transformers"
+
+
 def make_translator(name: str, location: str, revision: str | None = None,
                     threads: int = 0) -> Translator:
+    """A backend by registry name (or ``auto``); unknown names list the valid ones."""
+    if name == "auto":
+        name = pick_backend(location)
     try:
         factory = BACKENDS[name]
     except KeyError:
-        raise ConfigError(f"unknown backend '{name}' (valid: {', '.join(BACKENDS)})") from None
+        raise ConfigError(f"unknown backend '{name}' (valid: auto, {', '.join(BACKENDS)})"
+                          ) from None
     return factory(location, revision, threads)
 
 
-__all__ = ["BACKENDS", "Output", "Translator", "make_translator"]
+__all__ = ["BACKENDS", "Output", "Translator", "make_translator", "pick_backend"]
