@@ -1,0 +1,127 @@
+"""The figures of a model card, measured in one run and scored with ``termtrans score``.
+
+    python bench/eval_model.py [--model NAME|DIR] [--backend auto] [--beam 4] [--out DIR]
+
+Test sets (from ../shared/data, never trained on):
+  * FLORES dev (997 sentences, out of domain);
+  * IWSLT'15 tst2013 (1,268 TED sentences; Moses-tokenised and XML-escaped in the
+    source files, detokenised here before translating and scoring);
+  * "term sentences": every sentence of those sets and of tst2012 that contains a
+    seed-glossary term, plus the 16 seed-article sentences of
+    tests/fixtures/seed_check with their reference translations
+    (clean.vi) — the sentences where the glossary matters.
+Each set is translated with the seed glossary enforced and without it; hypotheses,
+references and `termtrans score` JSON go to --out. Also prints term success on all
+seed-article sentences and output tokens/s at the chosen beam.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT.parent / "shared" / "data"
+
+
+def test_sets() -> dict[str, tuple[list[str], list[str]]]:
+    from glossary.formats import load_glossary
+    from glossary.matching import TermMatcher
+    from translate.train.data import detokenize
+
+    def lines(path: Path) -> list[str]:
+        return path.read_text(encoding="utf-8").splitlines()
+
+    flores = (lines(DATA / "flores-dev" / "dev.en"), lines(DATA / "flores-dev" / "dev.vi"))
+    iwslt = {name: ([detokenize(x) for x in lines(DATA / "iwslt15-en-vi" / f"{name}.en")],
+                    [detokenize(x) for x in lines(DATA / "iwslt15-en-vi" / f"{name}.vi")])
+             for name in ("tst2012", "tst2013")}
+    matcher = TermMatcher(load_glossary(ROOT / "seeds" / "glossary.tsv"))
+    seed_dir = ROOT / "tests" / "fixtures" / "seed_check"
+    term_src, term_ref = lines(seed_dir / "source.en"), lines(seed_dir / "clean.vi")
+    for src, ref in (flores, *iwslt.values()):
+        for s, r in zip(src, ref, strict=True):
+            if matcher.find(s):
+                term_src.append(s)
+                term_ref.append(r)
+    return {"flores-dev": flores, "iwslt-tst2013": iwslt["tst2013"],
+            "term-sentences": (term_src, term_ref)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--model", default=None)
+    parser.add_argument("--backend", default="auto")
+    parser.add_argument("--beam", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=0)
+    parser.add_argument("--out", type=Path, default=ROOT / "out" / "eval")
+    args = parser.parse_args()
+
+    from glossary.checks import Segment, analyse
+    from glossary.formats import load_glossary
+    from glossary.matching import TermMatcher
+    from glossary.model import Glossary
+    from translate.backends import make_translator
+    from translate.documents.segment import split_sentences
+    from translate.models import resolve_model
+    from translate.pipeline import Options, TranslationPipeline
+
+    resolved = resolve_model(args.model)
+    translator = make_translator(args.backend, resolved.location, resolved.revision,
+                                 args.threads)
+    glossary = load_glossary(ROOT / "seeds" / "glossary.tsv")
+    args.out.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for name, (src, ref) in test_sets().items():
+        files = {"ref": args.out / f"{name}.ref.vi", "src": args.out / f"{name}.src.en"}
+        files["ref"].write_text("\n".join(ref) + "\n", encoding="utf-8")
+        files["src"].write_text("\n".join(src) + "\n", encoding="utf-8")
+        for label, terms in (("glossary", glossary), ("plain", Glossary(()))):
+            pipeline = TranslationPipeline(translator, terms, model_id=resolved.model_id,
+                                           options=Options(beam=args.beam, batch_size=32))
+            start = time.perf_counter()
+            hyps = pipeline.translate(src)
+            seconds = time.perf_counter() - start
+            hyp_path = args.out / f"{name}.{label}.vi"
+            hyp_path.write_text("\n".join(h.text for h in hyps) + "\n", encoding="utf-8")
+            scored = subprocess.run(
+                [sys.executable, "-m", "translate", "score", "-i", str(hyp_path),
+                 "-r", str(files["ref"]), "--src", str(files["src"]),
+                 "-g", str(ROOT / "seeds" / "glossary.tsv"), "-w", "2", "--json", "-"],
+                capture_output=True, text=True, cwd=ROOT, check=False)
+            if scored.returncode not in (0, 1):
+                sys.exit(f"termtrans score failed: {scored.stderr}")
+            (args.out / f"{name}.{label}.score.json").write_text(scored.stdout,
+                                                                 encoding="utf-8")
+            rows.append((name, label, len(src), json.loads(scored.stdout), seconds,
+                         sum(h.tokens for h in hyps)))
+            print(f"{name:15} {label:9} done in {seconds:.1f} s", flush=True)
+
+    matcher = TermMatcher(glossary)
+    seed = [s for a in sorted((ROOT / "seeds" / "articles").glob("*.txt"))
+            for line in a.read_text(encoding="utf-8").splitlines() for s in split_sentences(line)]
+    pipeline = TranslationPipeline(translator, glossary, model_id=resolved.model_id,
+                                   options=Options(beam=args.beam, batch_size=32))
+    hits = [h for hyp in pipeline.translate(seed)
+            for h in analyse(Segment("s", 1, hyp.source, hyp.text), matcher).hits]
+
+    print(f"\nmodel {resolved.model_id}, backend {translator.name}, beam {args.beam}")
+    print("| test set | sentences | glossary | BLEU | chrF++ | TER | term success | tokens/s |")
+    print("|---|---:|---|---:|---:|---:|---:|---:|")
+    for name, label, n, report, seconds, tokens in rows:
+        term = report.get("terms", {}).get("success_rate")
+        print(f"| {name} | {n} | {'enforced' if label == 'glossary' else 'none'} | "
+              f"{report['bleu']['score']:.2f} | {report['chrf']['score']:.2f} | "
+              f"{report['ter']['score']:.2f} | {'–' if term is None else f'{term:.1f}%'} | "
+              f"{tokens / seconds:.0f} |")
+    print(f"\nseed articles, all {len(seed)} sentences: term success with the glossary "
+          f"{sum(h.ok for h in hits)}/{len(hits)}")
+    print(f"signature: {pipeline.signature}")
+
+
+if __name__ == "__main__":
+    main()
