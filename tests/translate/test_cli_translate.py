@@ -15,6 +15,8 @@ import pytest
 from tests.conftest import ROOT, SEED_GLOSSARY, run_cli
 
 ARTICLES = sorted((ROOT / "seeds" / "articles").glob("*.txt"))
+# The shipped random model on the exact search: slow enough to stop halfway, deterministic.
+TINY = ("--model", "tiny-random", "--backend", "transformers")
 
 
 def test_translate_seed_article_with_default_model(tmp_path: Path) -> None:
@@ -80,11 +82,11 @@ def test_corrupt_cache_is_moved_aside_and_rebuilt(tmp_path: Path) -> None:
     cache.write_bytes(b"this is not a database" * 100)
     source = tmp_path / "a.txt"
     source.write_text("Border Guard.\n", encoding="utf-8")
-    result = run_cli("translate", source, "--cache", cache, "-g", SEED_GLOSSARY)
+    result = run_cli("translate", source, "--cache", cache, "-g", SEED_GLOSSARY, *TINY)
     assert result.returncode == 0, result.stderr
     assert "was unusable; moved to" in result.stderr
     assert (tmp_path / "c.sqlite.corrupt-1").read_bytes().startswith(b"this is not")
-    again = run_cli("translate", source, "--cache", cache, "-g", SEED_GLOSSARY)
+    again = run_cli("translate", source, "--cache", cache, "-g", SEED_GLOSSARY, *TINY)
     assert "translated 0 segment(s), 1 from cache" in again.stderr
 
 
@@ -95,7 +97,7 @@ def test_cache_from_an_older_schema_is_rebuilt(tmp_path: Path) -> None:
         conn.execute("INSERT INTO meta VALUES ('schema', '1')")
     source = tmp_path / "a.txt"
     source.write_text("Border Guard.\n", encoding="utf-8")
-    result = run_cli("translate", source, "--cache", cache)
+    result = run_cli("translate", source, "--cache", cache, *TINY)
     assert result.returncode == 0 and "rebuilt" in result.stderr
 
 
@@ -104,7 +106,7 @@ def test_kill_9_then_resume_gives_identical_output(tmp_path: Path) -> None:
     """SIGKILL mid-run: no half-written output; the re-run only does what is left."""
     articles = [ARTICLES[2], ARTICLES[4]]   # 36 segments: enough to stop halfway
     args = [sys.executable, "-m", "translate", "translate", *map(str, articles), "-g",
-            str(SEED_GLOSSARY), "--beam", "2", "--batch-size", "2"]
+            str(SEED_GLOSSARY), "--beam", "2", "--batch-size", "2", *TINY]
     reference = subprocess.run([*args, "--out", str(tmp_path / "ref"), "--cache",
                                 str(tmp_path / "ref.sqlite")], capture_output=True, text=True,
                                timeout=600)
