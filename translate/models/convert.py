@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from glossary.errors import MissingDependencyError, ModelError
-from translate.models.files import fingerprint, hash_directory, sha256_file
+from translate.models.files import fingerprint, hash_directory, sha256_file, verify
 
 COMPUTE_TYPES = ("int8", "int8_float32", "float32")
 MANIFEST = "termtrans-conversion.json"
@@ -55,14 +55,10 @@ def verify_conversion(directory: Path) -> list[str]:
         manifest = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return [f"{directory}: no readable {MANIFEST}"]
-    problems = []
-    for name, digest in manifest.get("files", {}).items():
-        path = directory / name
-        if not path.is_file():
-            problems.append(f"{path}: missing")
-        elif sha256_file(path) != digest:
-            problems.append(f"{path}: sha256 differs from the conversion manifest")
-    return problems
+    files = manifest.get("files") or {}
+    if not files:
+        return [f"{directory}: {MANIFEST} lists no files"]
+    return verify(directory, files, "the conversion manifest")
 
 
 def converted_model(source: Path, compute_type: str, cache_root: Path | None = None) -> Path:

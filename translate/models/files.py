@@ -111,13 +111,13 @@ class ModelsLock:
         return None
 
 
-def verify(directory: Path, expected: dict[str, str]) -> list[str]:
-    """Problems (one line each) where *directory* differs from the locked hashes."""
+def verify(directory: Path, expected: dict[str, str], against: str = "models.lock") -> list[str]:
+    """Problems (one line each) where *directory* differs from the recorded hashes."""
     problems = []
     for name, digest in sorted(expected.items()):
         file = directory / name
         if not file.is_file():
-            problems.append(f"{file}: missing (locked sha256 {digest[:12]})")
+            problems.append(f"{file}: missing (recorded sha256 {digest[:12]})")
         elif sha256_file(file) != digest:
-            problems.append(f"{file}: sha256 differs from models.lock")
+            problems.append(f"{file}: sha256 differs from {against}")
     return problems
