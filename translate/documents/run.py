@@ -1,7 +1,10 @@
 """Translate whole documents: segment, translate once (cached, batched), rebuild, write.
 
-Each output file is written atomically, only after every segment of it is
-translated; a bad input file is reported and the others are still done.
+Files are done one after the other and each output is written atomically as
+soon as every segment of it is translated, so a long batch delivers finished
+files as it goes and an interrupted one leaves only complete files behind; a
+segment repeated across files is translated once. A bad input file is
+reported and the others are still done.
 """
 
 from __future__ import annotations
@@ -66,40 +69,43 @@ def translate_documents(paths: Sequence[Path], pipeline: TranslationPipeline, *,
             result.error = str(exc)
             continue
         docs.append((result, doc, plan))
-    unique = list(dict.fromkeys(p for _, _, plan in docs for pieces in plan for p in pieces))
+    total = len({p for _, _, plan in docs for pieces in plan for p in pieces})
     done = 0
 
     def tick(n: int) -> None:
         nonlocal done
         done += n
         if progress is not None:
-            progress(done, len(unique))
+            progress(done, total)
 
-    hyps = pipeline.translate(unique, tick)
-    by_source: dict[str, Hypothesis] = dict(zip(unique, hyps, strict=True))
-    for result, doc, plan in docs:
-        translations = []
-        target = output_path(result.source, out_dir, out_file)
-        for unit, pieces in zip(doc.units, plan, strict=True):
-            translations.append(" ".join(by_source[p].text for p in pieces))
-            result.pairs.append(Segment(str(target), unit.line, unit.text, translations[-1],
-                                        str(result.source), unit.line))
-            for piece in pieces:
-                hyp = by_source[piece]
-                result.segments += 1
-                result.terms_required += len(hyp.required)
-                result.issues.extend(_locate(i, str(result.source), unit.line)
-                                     for i in hyp.issues)
-        target = output_path(result.source, out_dir, out_file)
-        try:
-            text = doc.render(translations)
-            with atomic_write(target) as handle:
-                handle.write(text)
-        except OSError as exc:
-            result.error = f"{target}: cannot write: {exc.strerror or exc}"
-            continue
-        result.output = target
+    by_source: dict[str, Hypothesis] = {}
+    for result, doc, plan in docs:   # file by file: each output is written as soon as it is done
+        todo = list(dict.fromkeys(p for pieces in plan for p in pieces if p not in by_source))
+        by_source.update(zip(todo, pipeline.translate(todo, tick), strict=True))
+        _write(result, doc, plan, by_source, output_path(result.source, out_dir, out_file))
     return results
+
+
+def _write(result: FileResult, doc: Document, plan: list[list[str]],
+           by_source: dict[str, Hypothesis], target: Path) -> None:
+    translations = []
+    for unit, pieces in zip(doc.units, plan, strict=True):
+        translations.append(" ".join(by_source[p].text for p in pieces))
+        result.pairs.append(Segment(str(target), unit.line, unit.text, translations[-1],
+                                    str(result.source), unit.line))
+        for piece in pieces:
+            hyp = by_source[piece]
+            result.segments += 1
+            result.terms_required += len(hyp.required)
+            result.issues.extend(_locate(i, str(result.source), unit.line) for i in hyp.issues)
+    try:
+        text = doc.render(translations)
+        with atomic_write(target) as handle:
+            handle.write(text)
+    except OSError as exc:
+        result.error = f"{target}: cannot write: {exc.strerror or exc}"
+        return
+    result.output = target
 
 
 def _locate(issue: Issue, file: str, line: int) -> Issue:
