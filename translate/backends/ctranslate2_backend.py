@@ -70,6 +70,7 @@ class CTranslate2Translator(Translator):
         self._unk = 0
         self._max_positions = 512
         self._exact: Translator | None = None
+        self._piece_cache: dict[str, list[str]] = {}
 
     # -- hooks -------------------------------------------------------------------------------
     def _load(self) -> None:
@@ -116,7 +117,7 @@ class CTranslate2Translator(Translator):
 
     def source_length(self, text: str) -> int:
         self.ensure_loaded()
-        return len(self._sp_source.encode(text)) + 1
+        return len(self._source_pieces(text))
 
     @property
     def max_source_tokens(self) -> int:
@@ -124,7 +125,15 @@ class CTranslate2Translator(Translator):
         return self._max_positions - 2
 
     def _source_pieces(self, text: str) -> list[str]:
-        return [*self._sp_source.encode(text, out_type=str), "</s>"]
+        # Documents ask for a sentence's length when they are split and again when
+        # they are translated: tokenise each sentence once.
+        pieces = self._piece_cache.get(text)
+        if pieces is None:
+            if len(self._piece_cache) > 100_000:
+                self._piece_cache.clear()
+            pieces = [*self._sp_source.encode(text, out_type=str), "</s>"]
+            self._piece_cache[text] = pieces
+        return pieces
 
     def _generate(self, sources: Sequence[str], constraints: Sequence[Sequence[Constraint]],
                   beam: int, max_lengths: Sequence[int]) -> list[tuple[list[int], bool]]:
