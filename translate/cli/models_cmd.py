@@ -137,6 +137,8 @@ def pull(name: str, lock: LockOption = None) -> None:
 def lock_model(name: str,
                path: Annotated[Path | None, typer.Option(
                    "--path", help="Add or update a model directory under this name.")] = None,
+               description: Annotated[str | None, typer.Option(
+                   "--description", help="One line on what the model is.")] = None,
                lock: LockOption = None) -> None:
     """Record the sha256 of every file of a model in models.lock."""
     models = _read(lock)
@@ -152,5 +154,7 @@ def lock_model(name: str,
     if directory is None or not directory.is_dir():
         raise ModelError(f"model '{name}' is not available locally; pull it first")
     entry.files = hash_directory(directory)
+    if description is not None:
+        entry.description = description
     models.write()
     stderr().print(f"{name}: locked {len(entry.files)} files in {models.path}", markup=False)
