@@ -94,7 +94,16 @@
     var slice = shown.slice(first, first + size);
     var list = $("segment-list");
     var frag = document.createDocumentFragment();
-    slice.forEach(function (s) { frag.appendChild(segmentItem(s)); });
+    var lastFile = null;
+    slice.forEach(function (s) {
+      if (state.sort === "file" && s.f !== lastFile) {   // per-file grouping in file order
+        var head = el("li", "file-head");
+        head.appendChild(el("h3", "", data.files[s.f]));
+        frag.appendChild(head);
+        lastFile = s.f;
+      }
+      frag.appendChild(segmentItem(s));
+    });
     list.replaceChildren(frag);
     var issues = shown.reduce(function (n, s) { return n + s.i.length; }, 0);
     $("status").textContent = shown.length + " of " + segs.length + " segments match, with " +
