@@ -243,3 +243,11 @@ def test_models_convert_and_verify_cover_conversions(tmp_path: Path) -> None:
         handle.write(b"tampered")
     bad = run_cli("models", "verify", "tiny-random", env=env)
     assert bad.returncode == 1 and "differs from the conversion manifest" in bad.stdout
+
+
+def test_auto_picks_the_fast_backend_for_local_models(tiny_model: Path) -> None:
+    from translate.backends import pick_backend
+
+    assert pick_backend(str(tiny_model)) == "ctranslate2"
+    assert pick_backend("Helsinki-NLP/opus-mt-en-vi") == "transformers"   # needs a download
+    assert make_translator("auto", str(tiny_model)).name == "ctranslate2-int8"
