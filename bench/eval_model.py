@@ -66,7 +66,8 @@ def main() -> None:
     from glossary.matching import TermMatcher
     from glossary.model import Glossary
     from translate.backends import make_translator
-    from translate.documents.segment import split_sentences
+    from translate.documents.run import MAX_SOURCE_TOKENS
+    from translate.documents.segment import split_long, split_sentences
     from translate.models import resolve_model
     from translate.pipeline import Options, TranslationPipeline
 
@@ -102,8 +103,11 @@ def main() -> None:
             print(f"{name:15} {label:9} done in {seconds:.1f} s", flush=True)
 
     matcher = TermMatcher(glossary)
-    seed = [s for a in sorted((ROOT / "seeds" / "articles").glob("*.txt"))
-            for line in a.read_text(encoding="utf-8").splitlines() for s in split_sentences(line)]
+    limit = min(MAX_SOURCE_TOKENS, translator.max_source_tokens)   # as documents are split
+    seed = [piece for a in sorted((ROOT / "seeds" / "articles").glob("*.txt"))
+            for line in a.read_text(encoding="utf-8").splitlines()
+            for s in split_sentences(line)
+            for piece in split_long(s, translator.source_length, limit)]
     pipeline = TranslationPipeline(translator, glossary, model_id=resolved.model_id,
                                    options=Options(beam=args.beam, batch_size=32))
     hits = [h for hyp in pipeline.translate(seed)

@@ -172,7 +172,8 @@ class CTranslate2Translator(Translator):
             [pieces[k] for k, _ in requests],
             target_prefix=[[self._pieces[i] for i in prefix] for _, prefix in requests],
             beam_size=min(beam, 2), max_batch_size=32,
-            max_decoding_length=max(max_lengths[k] + len(p) for k, p in requests))
+            max_decoding_length=min(self._max_positions - 2,
+                                    max(max_lengths[k] + len(p) for k, p in requests)))
         candidates = [self._ids(r.hypotheses[0]) for r in done]
         scores = self._ct2.score_batch([pieces[k] for k, _ in requests],
                                        [[self._pieces[i] for i in c] for c in candidates],
