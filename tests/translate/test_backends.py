@@ -251,3 +251,32 @@ def test_auto_picks_the_fast_backend_for_local_models(tiny_model: Path) -> None:
     assert pick_backend(str(tiny_model)) == "ctranslate2"
     assert pick_backend("Helsinki-NLP/opus-mt-en-vi") == "transformers"   # needs a download
     assert make_translator("auto", str(tiny_model)).name == "ctranslate2-int8"
+
+
+def test_too_long_sentence_is_a_clear_error(backend: Translator) -> None:
+    from glossary.errors import InputError
+
+    long_sentence = " ".join(["Border Guard"] * 400)
+    with pytest.raises(InputError, match="longer than the model's"):
+        backend.translate([long_sentence], [[]], beam=1)
+
+
+def test_annotation_that_would_overflow_falls_back_to_plain_input(
+        ct2_translators: dict[str, CTranslate2Translator],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    fast = ct2_translators["ctranslate2-int8"]
+    seen: list[str] = []
+
+    def record(sources, constraints, beam, max_lengths):  # type: ignore[no-untyped-def]
+        seen.extend(sources)
+        return [([5], True) for _ in sources]
+
+    monkeypatch.setattr(fast, "annotation", ("<t>", "<=>", "</t>"))
+    monkeypatch.setattr(fast, "_generate", record)
+    short = "The militia met."
+    crowded = " ".join(["militia"] * 150)
+    assert fast.source_length(crowded) <= fast.max_source_tokens
+    fast.translate([short, crowded], [[("militia", "dân quân")],
+                                      [("militia", "dân quân")] * 150], beam=1)
+    assert seen[0] == "The <t> militia <=> dân quân </t> met."
+    assert seen[1] == crowded          # annotated, it would pass the model's limit

@@ -21,6 +21,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from glossary.errors import InputError
 from translate.decoding.constraints import Constraint
 
 PLACEHOLDER_PATTERNS = ("ZQ{k}QZ", "XQ{k}QX", "{k}{k}{k}{k}9")
@@ -120,8 +121,18 @@ class Translator(ABC):
             constraints.append(cons)
             budget = 2 * self.source_length(source) + 10 + sum(len(c.token_ids) for c in cons)
             max_lengths.append(min(budget, 510))
+        limit = self.max_source_tokens
+        for source in sources:
+            if self.source_length(source) > limit:
+                raise InputError(None, None, f"sentence of {self.source_length(source)} tokens "
+                                 f"is longer than the model's {limit}; split it first: "
+                                 f"{source[:60]!r}…")
         if self.annotation is not None:
-            sources = [self.annotate(s, req) for s, req in zip(sources, targets, strict=True)]
+            # Inline targets lengthen the input; where that would pass the model's limit the
+            # sentence goes in plain (the constrained search still enforces its terms).
+            annotated = [self.annotate(s, req) for s, req in zip(sources, targets, strict=True)]
+            sources = [a if self.source_length(a) <= limit else s
+                       for a, s in zip(annotated, sources, strict=True)]
         results = self._generate(sources, constraints, beam, max_lengths)
         outputs = []
         for (ids, met), cons in zip(results, constraints, strict=True):

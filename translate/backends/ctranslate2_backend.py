@@ -40,7 +40,7 @@ from translate.decoding.constraints import Constraint
 from translate.models.convert import COMPUTE_TYPES, converted_model, import_ctranslate2
 
 #: Word boundaries tried per missing constraint in the repair stage.
-REPAIR_POSITIONS = 6
+REPAIR_POSITIONS = 3
 
 
 class CTranslate2Translator(Translator):
@@ -171,7 +171,7 @@ class CTranslate2Translator(Translator):
         done = self._ct2.translate_batch(
             [pieces[k] for k, _ in requests],
             target_prefix=[[self._pieces[i] for i in prefix] for _, prefix in requests],
-            beam_size=min(beam, 2), max_batch_size=32,
+            beam_size=1, max_batch_size=32,
             max_decoding_length=min(self._max_positions - 2,
                                     max(max_lengths[k] + len(p) for k, p in requests)))
         candidates = [self._ids(r.hypotheses[0]) for r in done]
