@@ -147,6 +147,10 @@ class CTranslate2Translator(Translator):
         self.stats["plain"] += len(sources) - len(todo)
         if todo:
             self._repair(todo, sources, pieces, constraints, outputs, beam, max_lengths)
+            retry = [k for k in todo if unmet(outputs[k], constraints[k], self._joiner)]
+            if retry:   # a second, wider round is far cheaper than loading the exact search
+                self._repair(retry, sources, pieces, constraints, outputs, beam, max_lengths,
+                             positions=4 * REPAIR_POSITIONS)
             still = [k for k in todo if unmet(outputs[k], constraints[k], self._joiner)]
             self.stats["repaired"] += len(todo) - len(still)
             if still:
@@ -161,10 +165,11 @@ class CTranslate2Translator(Translator):
 
     def _repair(self, todo: list[int], sources: Sequence[str], pieces: list[list[str]],
                 constraints: Sequence[Sequence[Constraint]], outputs: list[list[int]],
-                beam: int, max_lengths: Sequence[int]) -> None:
+                beam: int, max_lengths: Sequence[int], positions: int = 0) -> None:
         requests: list[tuple[int, list[int]]] = []
         for k in todo:
-            for prefix in self._prefixes(outputs[k], constraints[k], sources[k]):
+            for prefix in self._prefixes(outputs[k], constraints[k], sources[k],
+                                         positions or REPAIR_POSITIONS):
                 requests.append((k, prefix))
         if not requests:
             return
@@ -188,8 +193,8 @@ class CTranslate2Translator(Translator):
             if met > len(constraints[k]) - len(unmet(outputs[k], constraints[k], self._joiner)):
                 outputs[k] = cand
 
-    def _prefixes(self, ids: list[int], cons: Sequence[Constraint],
-                  source: str) -> list[list[int]]:
+    def _prefixes(self, ids: list[int], cons: Sequence[Constraint], source: str,
+                  positions: int) -> list[list[int]]:
         """Candidate target prefixes: *ids* with every missing constraint spliced in.
 
         Candidate *r* puts each missing constraint at its *r*-th preferred word
@@ -211,14 +216,17 @@ class CTranslate2Translator(Translator):
             ratio = found / max(1, len(source)) if found >= 0 else 1.0
             ranked.append(sorted(bounds, key=lambda i: (abs(i / max(1, len(ids)) - ratio), i)))
         prefixes: list[list[int]] = []
-        for r in range(min(REPAIR_POSITIONS, len(bounds))):
+        for r in range(min(positions, len(bounds))):
             picks = sorted((order[r], n) for n, order in enumerate(ranked))
             prefix: list[int] = []
             at = 0
             for position, n in picks:
                 prefix += ids[at:position] + list(missing[n].token_ids)
                 at = position
-            prefix += ids[at:max(at, last_met)]
+            end = max(at, last_met)
+            # One more original token (a word start) keeps the model from gluing a word
+            # piece onto the last constraint ("55,000si").
+            prefix += ids[at:end + 1]
             if prefix not in prefixes:
                 prefixes.append(prefix)
         return prefixes
