@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import signal
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -25,6 +24,7 @@ from pathlib import Path
 from glossary.formats import load_glossary
 from glossary.matching import TermMatcher
 from translate.backends import make_translator
+from translate.cache import cached_segments
 from translate.documents.segment import split_sentences
 from translate.models import resolve_model
 from translate.pipeline import Options, TranslationPipeline
@@ -83,11 +83,7 @@ def resume() -> None:
         rows = 0
         while proc.poll() is None and rows < 60:
             time.sleep(0.2)
-            try:
-                with sqlite3.connect(cache, timeout=1) as conn:
-                    rows = conn.execute("SELECT COUNT(*) FROM segments").fetchone()[0]
-            except sqlite3.Error:
-                pass
+            rows = cached_segments(cache)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         partial = list(Path(f"{tmp}/out").glob("*.txt")) if Path(f"{tmp}/out").exists() else []
@@ -96,8 +92,10 @@ def resume() -> None:
         summary = next(x for x in again.stderr.splitlines() if x.startswith("translated "))
         same = all((Path(tmp) / "out" / a.name).read_bytes()
                    == (Path(tmp) / "ref" / a.name).read_bytes() for a in ARTICLES)
+        complete = all(p.read_bytes() == (Path(tmp) / "ref" / p.name).read_bytes()
+                       for p in partial)
         print(f"killed with SIGKILL after {rows} cached segments; output files left: "
-              f"{len(partial)}")
+              f"{len(partial)}, each complete: {complete}")
         print(f"re-run: {summary.split(';')[0]}; byte-identical to uninterrupted run: {same}")
 
 

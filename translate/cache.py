@@ -24,6 +24,19 @@ def segment_key(context: str, source: str) -> str:
     return hashlib.sha256(f"{context}\x00{source}".encode()).hexdigest()
 
 
+def cached_segments(path: str | Path) -> int:
+    """How many segments a cache file holds (0 if it is missing or unreadable).
+
+    Read-only and safe while another process writes (WAL), so a run's progress
+    can be watched from outside — resume tests and benchmarks do that.
+    """
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1) as conn:
+            return int(conn.execute("SELECT COUNT(*) FROM segments").fetchone()[0])
+    except sqlite3.Error:
+        return 0
+
+
 class TranslationCache:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)

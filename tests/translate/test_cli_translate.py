@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, SEED_GLOSSARY, run_cli
+from translate.cache import cached_segments
 
 ARTICLES = sorted((ROOT / "seeds" / "articles").glob("*.txt"))
 # The shipped random model on the exact search: slow enough to stop halfway, deterministic.
@@ -119,11 +120,7 @@ def test_kill_9_then_resume_gives_identical_output(tmp_path: Path) -> None:
     rows = 0
     while time.time() < deadline and proc.poll() is None:
         time.sleep(0.2)
-        try:
-            with sqlite3.connect(cache, timeout=1) as conn:
-                rows = conn.execute("SELECT COUNT(*) FROM segments").fetchone()[0]
-        except sqlite3.Error:
-            continue
+        rows = cached_segments(cache)
         if rows >= 12:
             break
     proc.send_signal(signal.SIGKILL)

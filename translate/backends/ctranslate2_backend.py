@@ -16,7 +16,8 @@ The guarantee is kept in three stages, each cheaper than the next is exact:
    prefix runs through the last constraint, met or inserted, so all of them
    are in it. CTranslate2 decodes the rest of each candidate with
    ``target_prefix``, ``score_batch`` rescores the whole candidates, and the
-   most probable one wins.
+   most probable one wins. What is still unmet gets a second round with four
+   times as many placements.
 3. **Exact fallback.** Whatever is still unmet is re-decoded with the exact
    dynamic-beam-allocation search on the transformers model (loaded only if
    this stage is ever reached).
