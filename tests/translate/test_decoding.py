@@ -3,14 +3,20 @@ the model is bad."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from glossary.formats import load_glossary
 from glossary.matching import TermMatcher
 from tests.conftest import FIXTURES, SEED_GLOSSARY
 from translate.backends.base import Translator
+from translate.decoding.beam import Row, constrained_beam_search, top_k
+from translate.decoding.constraints import Constraint
 from translate.pipeline import Options, TranslationPipeline, plan_targets
 
 SOURCES = (FIXTURES / "seed_check" / "source.en").read_text(encoding="utf-8").splitlines()
@@ -86,3 +92,39 @@ def test_inline_annotation_for_term_aware_models(tiny_translator: Translator) ->
         assert "người có uy tín" in out.text
     finally:
         tiny_translator.annotation = None
+
+
+class LoopingStepper:
+    """A toy model stuck in a repetition loop: token 5 is always likely, EOS less so."""
+
+    EOS = 0
+
+    def __init__(self) -> None:
+        self.steps = 0
+
+    def step(self, rows: Sequence[Row]) -> np.ndarray:
+        self.steps += 1
+        out = np.full((len(rows), 10), -8.0, dtype=np.float32)
+        out[:, 5] = -0.05
+        out[:, self.EOS] = -3.0
+        return out
+
+    def top_k(self, logprobs: np.ndarray, k: int) -> np.ndarray:
+        return top_k(logprobs, k)
+
+
+@pytest.mark.parametrize(("patience", "runs_to_limit"), [(2.0, False), (1e9, True)])
+def test_patience_stops_a_repetition_loop(patience: float, runs_to_limit: bool) -> None:
+    stepper = LoopingStepper()
+    (out,) = constrained_beam_search(stepper, [[Constraint((7, 8), "x")]], beam=4,
+                                     max_lengths=[200], eos_id=LoopingStepper.EOS,
+                                     patience=patience)
+    assert out.constraints_met
+    assert any(out.token_ids[i:i + 2] == (7, 8) for i in range(len(out.token_ids)))
+    assert (stepper.steps >= 199) is runs_to_limit
+
+
+def test_search_needs_no_pytorch() -> None:
+    code = ("import sys\nfrom translate.decoding.beam import constrained_beam_search\n"
+            "assert 'torch' not in sys.modules")
+    subprocess.run([sys.executable, "-c", code], check=True)

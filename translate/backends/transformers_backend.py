@@ -9,7 +9,7 @@ from typing import Any
 
 from glossary.errors import MissingDependencyError, ModelError
 from translate.backends.base import Translator
-from translate.decoding.beam import constrained_beam_search
+from translate.decoding.beam import Row, constrained_beam_search
 from translate.decoding.constraints import Constraint
 
 
@@ -90,9 +90,58 @@ class TransformersTranslator(Translator):
                   beam: int, max_lengths: Sequence[int]) -> list[tuple[list[int], bool]]:
         batch = self.tokenizer(list(sources), return_tensors="pt", padding=True)
         config = self.model.config
+        stepper = MarianStepper(self.model, batch.input_ids, batch.attention_mask,
+                                int(config.decoder_start_token_id))
         results = constrained_beam_search(
-            self.model, batch.input_ids, batch.attention_mask, constraints, beam=beam,
-            max_lengths=max_lengths, eos_id=int(config.eos_token_id),
-            start_id=int(config.decoder_start_token_id),
-            banned_ids=[int(config.pad_token_id)], joiner_ids=self._joiners)
+            stepper, constraints, beam=beam, max_lengths=max_lengths,
+            eos_id=int(config.eos_token_id), banned_ids=[int(config.pad_token_id)],
+            joiner_ids=self._joiners)
         return [(list(r.token_ids), r.constraints_met) for r in results]
+
+
+class MarianStepper:
+    """Steps a MarianMT decoder one token at a time with a key/value cache.
+
+    The self-attention cache follows the beam (reordered by parent rows every
+    step); the cross-attention cache and encoder states depend only on the
+    sentence, so they are reordered only when the rows' sentences change (a
+    sentence finished, or the first step fanned out to the beam) — with a
+    small model that reordering was a sixth of the decoding time.
+    """
+
+    def __init__(self, model: Any, input_ids: Any, attention_mask: Any, start_id: int) -> None:
+        import torch
+
+        self._torch = torch
+        self.model = model
+        self.start_id = start_id
+        with torch.inference_mode():
+            encoder = model.get_encoder()(input_ids=input_ids, attention_mask=attention_mask)
+        self.encoder_states = encoder.last_hidden_state
+        self.encoder_mask = attention_mask
+        self.cache: Any = None
+        self.sentences = list(range(int(input_ids.shape[0])))
+
+    def step(self, rows: Sequence[Row]) -> Any:
+        torch = self._torch
+        sentences = [r.sentence for r in rows]
+        with torch.inference_mode():
+            if self.cache is None:
+                last = torch.full((len(rows), 1), self.start_id, dtype=torch.long)
+            else:
+                index = torch.tensor([r.parent for r in rows], dtype=torch.long)
+                self.cache.self_attention_cache.reorder_cache(index)
+                if sentences != self.sentences:
+                    self.cache.cross_attention_cache.reorder_cache(index)
+                    self.encoder_states = self.encoder_states.index_select(0, index)
+                    self.encoder_mask = self.encoder_mask.index_select(0, index)
+                last = torch.tensor([[r.tokens[-1]] for r in rows], dtype=torch.long)
+            self.sentences = sentences
+            out = self.model(encoder_outputs=(self.encoder_states,),
+                             attention_mask=self.encoder_mask, decoder_input_ids=last,
+                             past_key_values=self.cache, use_cache=True)
+            self.cache = out.past_key_values
+            return torch.log_softmax(out.logits[:, -1, :].float(), dim=-1).numpy()
+
+    def top_k(self, logprobs: Any, k: int) -> Any:
+        return self._torch.from_numpy(logprobs).topk(k, dim=-1).indices.numpy()

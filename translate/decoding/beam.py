@@ -1,4 +1,4 @@
-"""Lexically constrained beam search over an encoder-decoder model's forward pass.
+"""Lexically constrained beam search over any model that scores next tokens.
 
 Hand-written because transformers 5 removed constrained beam search
 (``force_words_ids``/``Constraint``) and CTranslate2/Marian never had it. The
@@ -11,8 +11,13 @@ crowding out fluent ones. End-of-sentence is blocked until every constraint
 is met, and a hypothesis that would otherwise run out of length is forced to
 emit its remaining constraint tokens — so every finished output contains
 every constraint, whatever the model's quality. Sentences of a batch carry
-their own constraints; beams of all sentences run through one batched
-forward pass with a reordered key/value cache.
+their own constraints and are decoded together.
+
+The search only needs next-token log-probabilities for a set of rows, so the
+model sits behind :class:`Stepper`: the transformers backend steps its
+decoder with a key/value cache, the CTranslate2 backend asks CTranslate2 for
+the logits after each row's prefix. The bookkeeping runs on NumPy arrays, so
+the search itself never imports PyTorch.
 """
 
 from __future__ import annotations
@@ -20,14 +25,42 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Protocol
+
+import numpy as np
 
 from translate.decoding.constraints import Constraint, ConstraintState
 
 
+@dataclass(frozen=True)
+class Row:
+    """One hypothesis in a decoding step: its sentence, its parent row, its tokens so far."""
+
+    sentence: int
+    parent: int
+    tokens: tuple[int, ...]
+
+
+class Stepper(Protocol):
+    """Next-token log-probabilities for the rows of one decoding step.
+
+    ``step(rows)`` is called once per step. On the first call there is one row
+    per sentence (``parent`` = the sentence, no tokens); afterwards
+    ``rows[i].parent`` is the index of the row it extends in the previous
+    call, so a stateful model can reorder its cache. Returns a float32 array
+    of shape ``(len(rows), vocabulary)``. ``top_k(logprobs, k)`` gives the
+    indices of each row's *k* best tokens (any order); :func:`top_k` is the
+    NumPy version, a stepper may use its own library's faster one.
+    """
+
+    def step(self, rows: Sequence[Row]) -> np.ndarray: ...
+
+    def top_k(self, logprobs: np.ndarray, k: int) -> np.ndarray: ...
+
+
 @dataclass
 class _Hyp:
-    tokens: list[int]
+    tokens: tuple[int, ...]
     score: float
     state: ConstraintState
     row: int
@@ -42,13 +75,15 @@ class Decoded:
     constraints_met: bool
 
 
-def _select_banked(cands: list[tuple[float, _Hyp, int, ConstraintState]],
-                   beam: int) -> list[tuple[float, _Hyp, int, ConstraintState]]:
-    banks: dict[int, list[tuple[float, _Hyp, int, ConstraintState]]] = {}
+_Cand = tuple[float, _Hyp, int, ConstraintState]
+
+
+def _select_banked(cands: list[_Cand], beam: int) -> list[_Cand]:
+    banks: dict[int, list[_Cand]] = {}
     for cand in cands:
         banks.setdefault(cand[3].progress, []).append(cand)
     ordered = [sorted(banks[k], key=lambda c: -c[0]) for k in sorted(banks, reverse=True)]
-    chosen: list[tuple[float, _Hyp, int, ConstraintState]] = []
+    chosen: list[_Cand] = []
     depth = 0
     while len(chosen) < beam and any(depth < len(b) for b in ordered):
         for bank in ordered:
@@ -58,111 +93,111 @@ def _select_banked(cands: list[tuple[float, _Hyp, int, ConstraintState]],
     return chosen
 
 
-def constrained_beam_search(model: Any, input_ids: Any, attention_mask: Any,
-                            constraints: Sequence[Sequence[Constraint]], *, beam: int,
-                            max_lengths: Sequence[int], eos_id: int, start_id: int,
+def top_k(logprobs: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the *k* best tokens of each row (unordered)."""
+    if k >= logprobs.shape[1]:
+        return np.broadcast_to(np.arange(logprobs.shape[1]), logprobs.shape)
+    return np.argpartition(logprobs, -k, axis=1)[:, -k:]
+
+
+def log_softmax(logits: np.ndarray) -> np.ndarray:
+    """Row-wise log-softmax in float32 (for steppers that return raw logits)."""
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+
+
+def constrained_beam_search(stepper: Stepper, constraints: Sequence[Sequence[Constraint]], *,
+                            beam: int, max_lengths: Sequence[int], eos_id: int,
                             banned_ids: Sequence[int] = (), joiner_ids: Sequence[int] = (),
-                            length_penalty: float = 1.0) -> list[Decoded]:
+                            length_penalty: float = 1.0, patience: float = 2.0) -> list[Decoded]:
     """Decode a batch; ``constraints[i]`` and ``max_lengths[i]`` belong to sentence *i*.
 
     ``joiner_ids`` are word-internal pieces (no leading "▁"); they may not
     directly follow a completed constraint, so a term or code never fuses
     with the next word ("06-NQ/TUaaa").
-    """
-    import torch
 
-    batch = int(input_ids.shape[0])
-    with torch.inference_mode():
-        encoder = model.get_encoder()(input_ids=input_ids, attention_mask=attention_mask)
-        enc_h = encoder.last_hidden_state
-        enc_mask = attention_mask
-        hyps: list[list[_Hyp]] = [[_Hyp([], 0.0, ConstraintState(tuple(constraints[b])), b)]
-                                  for b in range(batch)]
-        finished: list[list[tuple[float, list[int], bool]]] = [[] for _ in range(batch)]
-        active = set(range(batch))
-        last = torch.full((batch, 1), start_id, dtype=torch.long)
-        cache = None
-        banned = list(banned_ids)
-        joiners = torch.tensor(sorted(set(joiner_ids)), dtype=torch.long)
-        k = max(beam, 1) + 1
-        while active:
-            out = model(encoder_outputs=(enc_h,), attention_mask=enc_mask,
-                        decoder_input_ids=last, past_key_values=cache, use_cache=True)
-            cache = out.past_key_values
-            logprobs = torch.log_softmax(out.logits[:, -1, :].float(), dim=-1)
-            if banned:
-                logprobs[:, banned] = -math.inf
-            if len(joiners):
-                glued = [h.row for b in active for h in hyps[b] if h.state.just_met]
-                if glued:
-                    rows = torch.tensor(glued, dtype=torch.long)
-                    logprobs[rows.unsqueeze(1), joiners.unsqueeze(0)] = -math.inf
-            top_vals, top_idx = logprobs.topk(min(k, logprobs.shape[-1]), dim=-1)
-            top_vals_l, top_idx_l = top_vals.tolist(), top_idx.tolist()
-            next_hyps: list[_Hyp] = []
-            parents: list[int] = []
-            for b in sorted(active):
-                cands: list[tuple[float, _Hyp, int, ConstraintState]] = []
-                limit = max_lengths[b]
-                for hyp in hyps[b]:
-                    state = hyp.state
-                    if state.remaining and len(hyp.tokens) + state.remaining >= limit - 1:
-                        forced = state.forced_token()
-                        tokens = {forced} if forced is not None else {eos_id}
-                    else:
-                        tokens = set(top_idx_l[hyp.row]) | state.next_tokens()
-                        if not state.done or not hyp.tokens:   # never an empty output
-                            tokens.discard(eos_id)
-                    row_vals = dict(zip(top_idx_l[hyp.row], top_vals_l[hyp.row], strict=True))
-                    for token in tokens:
-                        value = row_vals.get(token)
-                        if value is None:
-                            value = float(logprobs[hyp.row, token])
-                        cands.append((hyp.score + value, hyp, token,
-                                      state if token == eos_id else state.advance(token)))
-                at_limit = len(hyps[b][0].tokens) + 1 >= limit
-                ends = [c for c in cands if c[2] == eos_id]
-                grow = [c for c in cands if c[2] != eos_id]
-                if beam <= 1:
-                    best = max(cands, key=lambda c: c[0])
-                    ends, grow = ([best], []) if best[2] == eos_id else ([], [best])
-                for score, hyp, _token, state in ends:
-                    norm = score / max(len(hyp.tokens) + 1, 1) ** length_penalty
-                    finished[b].append((norm, hyp.tokens, state.done))
-                chosen = grow if beam <= 1 else _select_banked(grow, beam)
-                if at_limit:
-                    for score, hyp, token, state in chosen:
-                        if state.done:
-                            norm = score / (len(hyp.tokens) + 1) ** length_penalty
-                            finished[b].append((norm, [*hyp.tokens, token], True))
-                    chosen = []
-                best_open = max((c[0] / (len(c[1].tokens) + 1) ** length_penalty
-                                 for c in chosen), default=-math.inf)
-                best_done = max((f[0] for f in finished[b] if f[2]), default=-math.inf)
-                enough = len(finished[b]) >= max(beam, 1) and best_done >= best_open
-                if not chosen or enough:
-                    active.discard(b)
-                    hyps[b] = []
-                    continue
-                hyps[b] = []
+    A sentence stops once it has *beam* finished hypotheses and no open one
+    scores better than the best of them, or once ``patience × beam`` have
+    finished (Kasai et al. 2022's patience factor, as in CTranslate2). The
+    second rule matters under constraints: a weak model forced through terms
+    can fall into a repetition loop whose per-token score stays high, and
+    without it such a sentence ran to the length limit (up to 510 steps),
+    dragging its whole batch along. Measured on the seed + FLORES benchmark
+    set: constrained decoding 53 s → 40 s, chrF++ −0.3; unconstrained
+    output unchanged.
+    """
+    batch = len(constraints)
+    hyps: list[list[_Hyp]] = [[_Hyp((), 0.0, ConstraintState(tuple(constraints[b])), b)]
+                              for b in range(batch)]
+    finished: list[list[tuple[float, tuple[int, ...], bool]]] = [[] for _ in range(batch)]
+    active = set(range(batch))
+    rows = [Row(b, b, ()) for b in range(batch)]
+    banned = np.array(sorted(set(banned_ids)), dtype=np.int64)
+    joiners = np.array(sorted(set(joiner_ids)), dtype=np.int64)
+    k = max(beam, 1) + 1
+    while rows:
+        logprobs = stepper.step(rows)
+        if len(banned):
+            logprobs[:, banned] = -np.inf
+        if len(joiners):
+            glued = [h.row for b in active for h in hyps[b] if h.state.just_met]
+            if glued:
+                logprobs[np.ix_(np.array(glued, dtype=np.int64), joiners)] = -np.inf
+        top = stepper.top_k(logprobs, min(k, logprobs.shape[1]))
+        next_rows: list[Row] = []
+        for b in sorted(active):
+            cands: list[_Cand] = []
+            limit = max_lengths[b]
+            for hyp in hyps[b]:
+                state = hyp.state
+                scores = logprobs[hyp.row]
+                if state.remaining and len(hyp.tokens) + state.remaining >= limit - 1:
+                    forced = state.forced_token()
+                    tokens = {forced} if forced is not None else {eos_id}
+                else:
+                    tokens = set(top[hyp.row].tolist()) | state.next_tokens()
+                    if not state.done or not hyp.tokens:   # never an empty output
+                        tokens.discard(eos_id)
+                for token in tokens:
+                    cands.append((hyp.score + float(scores[token]), hyp, token,
+                                  state if token == eos_id else state.advance(token)))
+            at_limit = len(hyps[b][0].tokens) + 1 >= limit
+            ends = [c for c in cands if c[2] == eos_id]
+            grow = [c for c in cands if c[2] != eos_id]
+            if beam <= 1:
+                best = max(cands, key=lambda c: c[0])
+                ends, grow = ([best], []) if best[2] == eos_id else ([], [best])
+            for score, hyp, _token, state in ends:
+                norm = score / max(len(hyp.tokens) + 1, 1) ** length_penalty
+                finished[b].append((norm, hyp.tokens, state.done))
+            chosen = grow if beam <= 1 else _select_banked(grow, beam)
+            if at_limit:
                 for score, hyp, token, state in chosen:
-                    new = _Hyp([*hyp.tokens, token], score, state, len(next_hyps))
-                    next_hyps.append(new)
-                    parents.append(hyp.row)
-                    hyps[b].append(new)
-            if not next_hyps:
-                break
-            index = torch.tensor(parents, dtype=torch.long)
-            cache.reorder_cache(index)
-            enc_h = enc_h.index_select(0, index)
-            enc_mask = enc_mask.index_select(0, index)
-            last = torch.tensor([[h.tokens[-1]] for h in next_hyps], dtype=torch.long)
+                    if state.done:
+                        norm = score / (len(hyp.tokens) + 1) ** length_penalty
+                        finished[b].append((norm, (*hyp.tokens, token), True))
+                chosen = []
+            best_open = max((c[0] / (len(c[1].tokens) + 1) ** length_penalty
+                             for c in chosen), default=-math.inf)
+            best_done = max((f[0] for f in finished[b] if f[2]), default=-math.inf)
+            enough = len(finished[b]) >= max(beam, 1) and (
+                best_done >= best_open or len(finished[b]) >= patience * beam)
+            if not chosen or enough:
+                active.discard(b)
+                hyps[b] = []
+                continue
+            hyps[b] = []
+            for score, hyp, token, state in chosen:
+                new = _Hyp((*hyp.tokens, token), score, state, len(next_rows))
+                next_rows.append(Row(b, hyp.row, new.tokens))
+                hyps[b].append(new)
+        rows = next_rows
     results = []
     for b in range(batch):
         done = [f for f in finished[b] if f[2]] or finished[b]
         if not done:
             results.append(Decoded((), -math.inf, not constraints[b]))
             continue
-        top = max(done, key=lambda f: f[0])
-        results.append(Decoded(tuple(top[1]), top[0], top[2]))
+        norm, ids, met = max(done, key=lambda f: f[0])
+        results.append(Decoded(ids, norm, met))
     return results
