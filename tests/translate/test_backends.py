@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,11 +20,11 @@ from glossary.errors import ConfigError, ModelError
 from glossary.formats import load_glossary
 from glossary.matching import TermMatcher
 from glossary.model import Glossary, Term
-from tests.conftest import FIXTURES, SEED_GLOSSARY, run_cli
+from tests.conftest import FIXTURES, ROOT, SEED_GLOSSARY, run_cli
 from translate.backends import BACKENDS, make_translator
 from translate.backends.base import Translator
 from translate.backends.ctranslate2_backend import CTranslate2Translator, match_constraints
-from translate.decoding.constraints import Constraint
+from translate.decoding.constraints import CONNECTOR, FREE, JOINER, Constraint, piece_kinds
 from translate.models.convert import MANIFEST, converted_model
 from translate.pipeline import Options, TranslationPipeline
 
@@ -165,19 +167,62 @@ def test_exact_fallback_settles_what_repair_cannot(
     assert "Bộ đội Biên phòng" in out.text and "người có uy tín" in out.text
 
 
+def test_exact_stage_on_float32_equals_the_transformers_search(
+        tiny_translator: Translator, ct2_translators: dict[str, CTranslate2Translator],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import translate.backends.ctranslate2_backend as fast_module
+
+    monkeypatch.setattr(fast_module, "REPAIR_POSITIONS", 0)     # straight to the exact stage
+    fast = ct2_translators["ctranslate2-float32"]
+    targets = [[("Border Guard", "Bộ đội Biên phòng"), ("06-NQ/TU", "06-NQ/TU")]] * 3
+    before = fast.stats["exact"]
+    got = fast.translate(SOURCES[:3], targets, beam=3)
+    want = tiny_translator.translate(SOURCES[:3], targets, beam=3)
+    assert fast.stats["exact"] - before == 3
+    assert [o.text for o in got] == [o.text for o in want]
+    assert all(o.constraints_met for o in got)
+
+
+def test_fast_path_never_loads_pytorch(tiny_model: Path, ct2_cache: Path,
+                                       ct2_translators: dict[str, CTranslate2Translator]) -> None:
+    code = f"""
+import sys
+from pathlib import Path
+import translate.backends.ctranslate2_backend as fast_module
+fast_module.REPAIR_POSITIONS = 0
+fast = fast_module.CTranslate2Translator(Path({str(tiny_model)!r}), threads=1,
+                                         cache_root=Path({str(ct2_cache)!r}))
+(out,) = fast.translate(["The Border Guard met prestigious people."],
+                        [[("Border Guard", "Bộ đội Biên phòng")]], beam=2)
+assert out.constraints_met and fast.stats["exact"] == 1, (out, fast.stats)
+assert "torch" not in sys.modules, "the fast path imported PyTorch"
+"""
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
 @pytest.mark.parametrize(("ids", "wanted", "missing"), [
     ([5, 6, 7, 3], [(6, 7)], []),
     ([5, 6, 7, 3], [(6, 7), (6, 7)], [(6, 7)]),          # needed twice, present once
     ([6, 7, 6, 7], [(6, 7), (6, 7)], []),
     ([6, 7, 9], [(6, 7)], [(6, 7)]),                     # 9 is a word-internal piece: fused
     ([1, 6, 7, 8], [(6, 7, 8), (7, 8)], [(7, 8)]),       # tokens are not shared
+    ([6, 7, 8, 9], [(6, 7)], [(6, 7)]),                  # "75" "." "5": 75.5 is not 75
+    ([6, 7, 8, 3], [(6, 7)], []),                        # "75" "." then a word: a full stop
 ])
 def test_match_constraints(ids: list[int], wanted: list[tuple[int, ...]],
                            missing: list[tuple[int, ...]]) -> None:
-    joiner = [False] * 9 + [True]
+    kinds = [FREE] * 8 + [CONNECTOR, JOINER]
     constraints = [Constraint(w, str(w)) for w in wanted]
-    _, unmet = match_constraints(ids, constraints, joiner)
+    _, unmet = match_constraints(ids, constraints, kinds)
     assert [c.token_ids for c in unmet] == missing
+
+
+@pytest.mark.parametrize(("piece", "kind"), [
+    ("▁Nghị", FREE), ("aaa", JOINER), ("5", JOINER), (".5", JOINER), (",000", JOINER),
+    (".", CONNECTOR), ("/", CONNECTOR), ("%", FREE), ('"', FREE), ("</s>", FREE), ("", FREE),
+])
+def test_piece_kinds(piece: str, kind: int) -> None:
+    assert piece_kinds([piece]) == [kind]
 
 
 def test_conversion_is_cached_verified_and_redone_when_damaged(tiny_model: Path,

@@ -19,8 +19,10 @@ The guarantee is kept in three stages, each cheaper than the next is exact:
    most probable one wins. What is still unmet gets a second round with four
    times as many placements.
 3. **Exact fallback.** Whatever is still unmet is re-decoded with the exact
-   dynamic-beam-allocation search on the transformers model (loaded only if
-   this stage is ever reached).
+   dynamic-beam-allocation search of :mod:`translate.decoding.beam`, on the
+   same CTranslate2 model: :class:`CTranslate2Stepper` asks CTranslate2 for
+   the logits after each hypothesis' prefix. PyTorch is never loaded, so
+   the fast path keeps its small memory footprint whatever it meets.
 
 ``stats`` counts how many sentences each stage settled, so the benchmark can
 report what the fast path really did.
@@ -37,7 +39,8 @@ from typing import Any
 
 from glossary.errors import ModelError
 from translate.backends.base import Translator
-from translate.decoding.constraints import Constraint
+from translate.decoding.beam import Row, constrained_beam_search, log_softmax, top_k
+from translate.decoding.constraints import JOINER, Constraint, fused_after, piece_kinds
 from translate.models.convert import COMPUTE_TYPES, converted_model, import_ctranslate2
 
 #: Word boundaries tried per missing constraint in the repair stage.
@@ -67,10 +70,11 @@ class CTranslate2Translator(Translator):
         self._vocab: dict[str, int] = {}
         self._pieces: list[str] = []
         self._special: set[int] = set()
-        self._joiner: list[bool] = []
+        self._kinds: list[int] = []
         self._unk = 0
         self._max_positions = 512
-        self._exact: Translator | None = None
+        self._eos = 0
+        self._pad: int | None = None
         self._piece_cache: dict[str, list[str]] = {}
 
     # -- hooks -------------------------------------------------------------------------------
@@ -100,8 +104,11 @@ class CTranslate2Translator(Translator):
                                                        "decoder_start_token_id")
                          if config.get(k) is not None}
         self._unk = self._vocab.get("<unk>", 0)
+        self._eos = int(config.get("eos_token_id", self._vocab.get("</s>", 0)))
+        pad = config.get("pad_token_id")
+        self._pad = None if pad is None else int(pad)
         self._max_positions = int(config.get("max_position_embeddings", 512))
-        self._joiner = [bool(p) and p[0].isalnum() for p in self._pieces]
+        self._kinds = piece_kinds(self._pieces)
         card = self.location / "termtrans.json"
         if card.is_file():
             markers = json.loads(card.read_text(encoding="utf-8")).get("term_annotation")
@@ -144,20 +151,20 @@ class CTranslate2Translator(Translator):
             max_batch_size=32)
         outputs = [self._ids(r.hypotheses[0]) for r in results]
         todo = [k for k, cons in enumerate(constraints)
-                if cons and unmet(outputs[k], cons, self._joiner)]
+                if cons and unmet(outputs[k], cons, self._kinds)]
         self.stats["plain"] += len(sources) - len(todo)
         if todo:
             self._repair(todo, sources, pieces, constraints, outputs, beam, max_lengths)
-            retry = [k for k in todo if unmet(outputs[k], constraints[k], self._joiner)]
+            retry = [k for k in todo if unmet(outputs[k], constraints[k], self._kinds)]
             if retry:   # a second, wider round is far cheaper than loading the exact search
                 self._repair(retry, sources, pieces, constraints, outputs, beam, max_lengths,
                              positions=4 * REPAIR_POSITIONS)
-            still = [k for k in todo if unmet(outputs[k], constraints[k], self._joiner)]
+            still = [k for k in todo if unmet(outputs[k], constraints[k], self._kinds)]
             self.stats["repaired"] += len(todo) - len(still)
             if still:
-                self._fallback(still, sources, constraints, outputs, beam, max_lengths)
+                self._fallback(still, pieces, constraints, outputs, beam, max_lengths)
                 self.stats["exact"] += len(still)
-        return [(ids, not unmet(ids, cons, self._joiner))
+        return [(ids, not unmet(ids, cons, self._kinds))
                 for ids, cons in zip(outputs, constraints, strict=True)]
 
     # -- stages 2 and 3 ----------------------------------------------------------------------
@@ -186,12 +193,12 @@ class CTranslate2Translator(Translator):
                                        max_batch_size=32)
         best: dict[int, tuple[tuple[int, float], list[int]]] = {}
         for (k, _), cand, score in zip(requests, candidates, scores, strict=True):
-            met = len(constraints[k]) - len(unmet(cand, constraints[k], self._joiner))
+            met = len(constraints[k]) - len(unmet(cand, constraints[k], self._kinds))
             rank = (met, sum(score.log_probs) / max(1, len(score.log_probs)))
             if k not in best or rank > best[k][0]:
                 best[k] = (rank, cand)
         for k, ((met, _), cand) in best.items():
-            if met > len(constraints[k]) - len(unmet(outputs[k], constraints[k], self._joiner)):
+            if met > len(constraints[k]) - len(unmet(outputs[k], constraints[k], self._kinds)):
                 outputs[k] = cand
 
     def _prefixes(self, ids: list[int], cons: Sequence[Constraint], source: str,
@@ -203,10 +210,10 @@ class CTranslate2Translator(Translator):
         runs to the end of the last inserted or already met constraint, so
         every constraint is inside it and the model writes only the rest.
         """
-        spans, missing = match_constraints(ids, cons, self._joiner)
+        spans, missing = match_constraints(ids, cons, self._kinds)
         inside = {i for start, end in spans for i in range(start + 1, end)}
         bounds = [i for i in range(len(ids) + 1)
-                  if i not in inside and (i == len(ids) or not self._joiner[ids[i]])]
+                  if i not in inside and (i == len(ids) or self._kinds[ids[i]] != JOINER)]
         last_met = max((end for _, end in spans), default=0)
         ranked = []
         seen: dict[str, int] = {}
@@ -232,29 +239,64 @@ class CTranslate2Translator(Translator):
                 prefixes.append(prefix)
         return prefixes
 
-    def _fallback(self, still: list[int], sources: Sequence[str],
+    def _fallback(self, still: list[int], pieces: list[list[str]],
                   constraints: Sequence[Sequence[Constraint]], outputs: list[list[int]],
                   beam: int, max_lengths: Sequence[int]) -> None:
-        if self._exact is None:
-            from translate.backends.transformers_backend import TransformersTranslator
+        stepper = CTranslate2Stepper(self._ct2, [pieces[k] for k in still], self._pieces)
+        exact = constrained_beam_search(
+            stepper, [constraints[k] for k in still], beam=beam,
+            max_lengths=[max_lengths[k] for k in still], eos_id=self._eos,
+            banned_ids=[] if self._pad is None else [self._pad],
+            piece_kinds=self._kinds)
+        for k, decoded in zip(still, exact, strict=True):
+            outputs[k] = list(decoded.token_ids)
 
-            self._exact = TransformersTranslator(self.location, self.revision, self.threads)
-            self._exact.ensure_loaded()
-        exact = self._exact._generate([sources[k] for k in still],
-                                      [constraints[k] for k in still], beam,
-                                      [max_lengths[k] for k in still])
-        for k, (ids, _) in zip(still, exact, strict=True):
-            outputs[k] = ids
+
+class CTranslate2Stepper:
+    """Next-token log-probabilities from CTranslate2, for the exact constrained search.
+
+    CTranslate2 cannot be stepped from Python under beam search, but asked to
+    decode one token after a given ``target_prefix`` with
+    ``return_logits_vocab`` it returns the logits at that position (the same
+    values free decoding computes there). Every step therefore decodes each
+    row's prefix again — no key/value cache between calls, so the cost grows
+    with the square of the output length. That is acceptable for the few
+    sentences the repair stage could not settle, and it keeps PyTorch out of
+    the fast path.
+    """
+
+    def __init__(self, translator: Any, sources: list[list[str]], pieces: list[str]) -> None:
+        self.translator = translator
+        self.sources = sources
+        self.pieces = pieces
+        self.calls = 0
+
+    def step(self, rows: Sequence[Row]) -> Any:
+        import numpy as np
+
+        self.calls += 1
+        length = max(len(r.tokens) for r in rows)
+        results = self.translator.translate_batch(
+            [self.sources[r.sentence] for r in rows],
+            target_prefix=[[self.pieces[t] for t in r.tokens] for r in rows],
+            beam_size=1, max_decoding_length=length + 1, return_logits_vocab=True,
+            max_batch_size=64)
+        logits = np.stack([np.asarray(res.logits[0][len(r.tokens)], dtype=np.float32)
+                           for res, r in zip(results, rows, strict=True)])
+        return log_softmax(logits)
+
+    def top_k(self, logprobs: Any, k: int) -> Any:
+        return top_k(logprobs, k)
 
 
 def match_constraints(ids: Sequence[int], constraints: Sequence[Constraint],
-                      joiner: Sequence[bool]) -> tuple[list[tuple[int, int]], list[Constraint]]:
+                      kinds: Sequence[int]) -> tuple[list[tuple[int, int]], list[Constraint]]:
     """Where *ids* satisfy the constraints, and which constraints are unmet.
 
     Occurrences do not overlap (a repeated constraint needs as many
     occurrences), longer constraints claim tokens first, and an occurrence
-    directly followed by a word-internal piece does not count: "06-NQ/TUaaa"
-    is not the code. Unmet constraints keep their given order.
+    that a following word-internal piece fuses with does not count:
+    "06-NQ/TUaaa" is not the code, "75.5" is not 75. Unmet constraints keep their given order.
     """
     spans: list[tuple[int, int]] = []
     missing: list[Constraint] = []
@@ -265,7 +307,7 @@ def match_constraints(ids: Sequence[int], constraints: Sequence[Constraint],
         for start in range(len(ids) - n + 1):
             end = start + n
             if (tuple(ids[start:end]) == want and not any(used[start:end])
-                    and not (end < len(ids) and joiner[ids[end]])):
+                    and not fused_after(ids, end, kinds)):
                 used[start:end] = [True] * n
                 spans.append((start, end))
                 break
@@ -276,6 +318,6 @@ def match_constraints(ids: Sequence[int], constraints: Sequence[Constraint],
 
 
 def unmet(ids: Sequence[int], constraints: Sequence[Constraint],
-          joiner: Sequence[bool]) -> list[Constraint]:
+          kinds: Sequence[int]) -> list[Constraint]:
     """Constraints not (or not often enough) present in *ids*."""
-    return match_constraints(ids, constraints, joiner)[1]
+    return match_constraints(ids, constraints, kinds)[1]

@@ -10,7 +10,7 @@ from typing import Any
 from glossary.errors import MissingDependencyError, ModelError
 from translate.backends.base import Translator
 from translate.decoding.beam import Row, constrained_beam_search
-from translate.decoding.constraints import Constraint
+from translate.decoding.constraints import Constraint, piece_kinds
 
 
 def _import_transformers() -> Any:
@@ -37,7 +37,7 @@ class TransformersTranslator(Translator):
         self.threads = threads
         self.model: Any = None
         self.tokenizer: Any = None
-        self._joiners: list[int] = []
+        self._kinds: list[int] = []
 
     def _load(self) -> None:
         transformers = _import_transformers()
@@ -67,8 +67,10 @@ class TransformersTranslator(Translator):
             if markers:
                 self.annotation = (markers["start"], markers["sep"], markers["end"])
         vocab = self.tokenizer.get_vocab()
-        self._joiners = [i for piece, i in vocab.items()
-                         if piece and piece[0].isalnum()]
+        pieces = [""] * (max(vocab.values()) + 1)
+        for piece, index in vocab.items():
+            pieces[index] = piece
+        self._kinds = piece_kinds(pieces)
 
     def _encode_target(self, text: str) -> list[int]:
         ids = self.tokenizer(text_target=[text]).input_ids[0]
@@ -95,7 +97,7 @@ class TransformersTranslator(Translator):
         results = constrained_beam_search(
             stepper, constraints, beam=beam, max_lengths=max_lengths,
             eos_id=int(config.eos_token_id), banned_ids=[int(config.pad_token_id)],
-            joiner_ids=self._joiners)
+            piece_kinds=self._kinds)
         return [(list(r.token_ids), r.constraints_met) for r in results]
 
 

@@ -29,7 +29,7 @@ from typing import Protocol
 
 import numpy as np
 
-from translate.decoding.constraints import Constraint, ConstraintState
+from translate.decoding.constraints import CONNECTOR, JOINER, Constraint, ConstraintState
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,7 @@ class _Hyp:
     score: float
     state: ConstraintState
     row: int
+    glued: bool = False     # a joiner here would fuse with the constraint just completed
 
 
 @dataclass(frozen=True)
@@ -108,13 +109,15 @@ def log_softmax(logits: np.ndarray) -> np.ndarray:
 
 def constrained_beam_search(stepper: Stepper, constraints: Sequence[Sequence[Constraint]], *,
                             beam: int, max_lengths: Sequence[int], eos_id: int,
-                            banned_ids: Sequence[int] = (), joiner_ids: Sequence[int] = (),
+                            banned_ids: Sequence[int] = (), piece_kinds: Sequence[int] = (),
                             length_penalty: float = 1.0, patience: float = 2.0) -> list[Decoded]:
     """Decode a batch; ``constraints[i]`` and ``max_lengths[i]`` belong to sentence *i*.
 
-    ``joiner_ids`` are word-internal pieces (no leading "▁"); they may not
-    directly follow a completed constraint, so a term or code never fuses
-    with the next word ("06-NQ/TUaaa").
+    ``piece_kinds`` classifies the vocabulary (see
+    :func:`~translate.decoding.constraints.piece_kinds`): a word-internal
+    piece may not follow a completed constraint, directly or after number
+    punctuation, so a term or code never fuses with what follows
+    ("06-NQ/TUaaa", "75.5" for 75).
 
     A sentence stops once it has *beam* finished hypotheses and no open one
     scores better than the best of them, or once ``patience × beam`` have
@@ -133,14 +136,16 @@ def constrained_beam_search(stepper: Stepper, constraints: Sequence[Sequence[Con
     active = set(range(batch))
     rows = [Row(b, b, ()) for b in range(batch)]
     banned = np.array(sorted(set(banned_ids)), dtype=np.int64)
-    joiners = np.array(sorted(set(joiner_ids)), dtype=np.int64)
+    joiners = np.array([i for i, kind in enumerate(piece_kinds) if kind == JOINER],
+                       dtype=np.int64)
+    connectors = {i for i, kind in enumerate(piece_kinds) if kind == CONNECTOR}
     k = max(beam, 1) + 1
     while rows:
         logprobs = stepper.step(rows)
-        if len(banned):
-            logprobs[:, banned] = -np.inf
+        if len(banned):     # (a converted model may leave the padding id out of its vocabulary)
+            logprobs[:, banned[banned < logprobs.shape[1]]] = -np.inf
         if len(joiners):
-            glued = [h.row for b in active for h in hyps[b] if h.state.just_met]
+            glued = [h.row for b in active for h in hyps[b] if h.glued]
             if glued:
                 logprobs[np.ix_(np.array(glued, dtype=np.int64), joiners)] = -np.inf
         top = stepper.top_k(logprobs, min(k, logprobs.shape[1]))
@@ -188,7 +193,8 @@ def constrained_beam_search(stepper: Stepper, constraints: Sequence[Sequence[Con
                 continue
             hyps[b] = []
             for score, hyp, token, state in chosen:
-                new = _Hyp((*hyp.tokens, token), score, state, len(next_rows))
+                new = _Hyp((*hyp.tokens, token), score, state, len(next_rows),
+                           state.just_met or (hyp.glued and token in connectors))
                 next_rows.append(Row(b, hyp.row, new.tokens))
                 hyps[b].append(new)
         rows = next_rows

@@ -9,6 +9,7 @@ come out byte-exact instead of being dropped.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 
@@ -91,3 +92,39 @@ class ConstraintState:
                     return ConstraintState(self.constraints, self.met | {i}, just_met=True)
                 return ConstraintState(self.constraints, self.met, i, 1)
         return ConstraintState(self.constraints, self.met) if self.just_met else self
+
+
+#: How a vocabulary piece may follow a completed constraint (see :func:`piece_kinds`).
+FREE, JOINER, CONNECTOR = 0, 1, 2
+_CONNECTOR_CHARS = frozenset(".,-/:")
+
+
+def piece_kinds(pieces: Sequence[str]) -> list[int]:
+    """Classify sentencepiece pieces by whether they would fuse with a preceding term.
+
+    A *joiner* continues the previous word ("aaa" in "06-NQ/TUaaa", ".5" in
+    "75.5"); it may not follow a constraint. A *connector* is bare
+    number punctuation (".", ",", "/", "-", ":"): it may follow ("75." ends a
+    sentence) but the piece after it may not be a joiner ("75" "." "5" is
+    75.5, not 75). Everything else — word starts ("▁…"), other punctuation,
+    special tokens — is free.
+    """
+    kinds = []
+    for piece in pieces:
+        if not piece or piece.startswith(("▁", "<")):
+            kinds.append(FREE)
+        elif all(ch in _CONNECTOR_CHARS for ch in piece):
+            kinds.append(CONNECTOR)
+        elif piece[0].isalnum() or (piece[0] in _CONNECTOR_CHARS
+                                    and any(ch.isalnum() for ch in piece)):
+            kinds.append(JOINER)
+        else:
+            kinds.append(FREE)
+    return kinds
+
+
+def fused_after(ids: Sequence[int], end: int, kinds: Sequence[int]) -> bool:
+    """Whether the tokens from *end* on glue onto what ends there (connectors, then a joiner)."""
+    while end < len(ids) and kinds[ids[end]] == CONNECTOR:
+        end += 1
+    return end < len(ids) and kinds[ids[end]] == JOINER
