@@ -283,19 +283,28 @@ class CTranslate2Stepper:
         self.pieces = pieces
         self.calls = 0
 
+    #: Upper bound of the logits one CTranslate2 call returns (they are all kept until it ends).
+    MAX_CALL_BYTES = 64 << 20
+
     def step(self, rows: Sequence[Row]) -> Any:
         import numpy as np
 
         self.calls += 1
         length = max(len(r.tokens) for r in rows)
-        results = self.translator.translate_batch(
-            [self.sources[r.sentence] for r in rows],
-            target_prefix=[[self.pieces[t] for t in r.tokens] for r in rows],
-            beam_size=1, max_decoding_length=length + 1, return_logits_vocab=True,
-            max_batch_size=self.chunk(len(rows)))
-        logits = np.stack([np.asarray(res.logits[0][len(r.tokens)], dtype=np.float32)
-                           for res, r in zip(results, rows, strict=True)])
-        return log_softmax(logits)
+        # CTranslate2 returns the logits of every prefix position: bound what one call holds.
+        per_row = (length + 1) * len(self.pieces) * 4
+        size = max(1, self.MAX_CALL_BYTES // per_row)
+        logits = []
+        for start in range(0, len(rows), size):
+            part = rows[start:start + size]
+            results = self.translator.translate_batch(
+                [self.sources[r.sentence] for r in part],
+                target_prefix=[[self.pieces[t] for t in r.tokens] for r in part],
+                beam_size=1, max_decoding_length=length + 1, return_logits_vocab=True,
+                max_batch_size=self.chunk(len(part)))
+            logits += [np.asarray(res.logits[0][len(r.tokens)], dtype=np.float32)
+                       for res, r in zip(results, part, strict=True)]
+        return log_softmax(np.stack(logits))
 
     def top_k(self, logprobs: Any, k: int) -> Any:
         return top_k(logprobs, k)
