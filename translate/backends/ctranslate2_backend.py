@@ -45,6 +45,10 @@ from translate.models.convert import COMPUTE_TYPES, converted_model, import_ctra
 
 #: Word boundaries tried per missing constraint in the repair stage.
 REPAIR_POSITIONS = 3
+#: Target tokens per scoring batch: scoring holds the logits of every position (vocabulary ×
+#: 4 bytes each), so 32 long candidates at once took half a gigabyte; this bounds it to ~64 MB
+#: with an 8k vocabulary.
+SCORE_BATCH_TOKENS = 2048
 
 
 class CTranslate2Translator(Translator):
@@ -199,7 +203,8 @@ class CTranslate2Translator(Translator):
         candidates = [self._ids(r.hypotheses[0]) for r in done]
         scores = self._ct2.score_batch([pieces[k] for k, _ in requests],
                                        [[self._pieces[i] for i in c] for c in candidates],
-                                       max_batch_size=self._chunk(len(requests)))
+                                       max_batch_size=SCORE_BATCH_TOKENS,
+                                       batch_type="tokens")
         best: dict[int, tuple[tuple[int, float], list[int]]] = {}
         for (k, _), cand, score in zip(requests, candidates, scores, strict=True):
             met = len(constraints[k]) - len(unmet(cand, constraints[k], self._kinds))
