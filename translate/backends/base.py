@@ -17,9 +17,11 @@ guarantees.
 
 from __future__ import annotations
 
+import json
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from glossary.errors import InputError
 from translate.decoding.constraints import Constraint
@@ -34,6 +36,24 @@ class Output:
     text: str
     tokens: int
     constraints_met: bool
+
+
+def pieces_by_id(vocab: dict[str, int]) -> list[str]:
+    """The vocabulary as a list indexed by token id (ids missing from *vocab* are "")."""
+    pieces = [""] * (max(vocab.values()) + 1)
+    for piece, index in vocab.items():
+        pieces[index] = piece
+    return pieces
+
+
+def term_annotation(directory: Path) -> tuple[str, str, str] | None:
+    """The inline term-annotation markers (start, sep, end) a model directory's
+    ``termtrans.json`` declares, if the model was trained with them."""
+    card = directory / "termtrans.json"
+    if not card.is_file():
+        return None
+    markers = json.loads(card.read_text(encoding="utf-8")).get("term_annotation")
+    return (markers["start"], markers["sep"], markers["end"]) if markers else None
 
 
 class Translator(ABC):
@@ -113,20 +133,21 @@ class Translator(ABC):
                   *, beam: int = 4) -> list[Output]:
         """Translate *sources*; ``targets[i]`` lists (source span, required target) pairs."""
         self.ensure_loaded()
+        limit = self.max_source_tokens
+        lengths = [self.source_length(s) for s in sources]
+        for source, length in zip(sources, lengths, strict=True):
+            if length > limit:
+                raise InputError(None, None, f"sentence of {length} tokens "
+                                 f"is longer than the model's {limit}; split it first: "
+                                 f"{source[:60]!r}…")
         constraints: list[list[Constraint]] = []
         max_lengths = []
-        for source, required in zip(sources, targets, strict=True):
+        for source, length, required in zip(sources, lengths, targets, strict=True):
             taken = {w for w in source.split()}
             cons = [self.make_constraint(text, taken, span) for span, text in required]
             constraints.append(cons)
-            budget = 2 * self.source_length(source) + 10 + sum(len(c.token_ids) for c in cons)
+            budget = 2 * length + 10 + sum(len(c.token_ids) for c in cons)
             max_lengths.append(min(budget, 510))
-        limit = self.max_source_tokens
-        for source in sources:
-            if self.source_length(source) > limit:
-                raise InputError(None, None, f"sentence of {self.source_length(source)} tokens "
-                                 f"is longer than the model's {limit}; split it first: "
-                                 f"{source[:60]!r}…")
         if self.annotation is not None:
             # Inline targets lengthen the input; where that would pass the model's limit the
             # sentence goes in plain (the constrained search still enforces its terms).

@@ -38,10 +38,10 @@ from pathlib import Path
 from typing import Any
 
 from glossary.errors import ModelError
-from translate.backends.base import Translator
+from translate.backends.base import Translator, pieces_by_id, term_annotation
 from translate.decoding.beam import Row, constrained_beam_search, log_softmax, top_k
 from translate.decoding.constraints import JOINER, Constraint, fused_after, piece_kinds
-from translate.models.convert import COMPUTE_TYPES, converted_model, import_ctranslate2
+from translate.models.convert import check_compute_type, converted_model, import_ctranslate2
 
 #: Word boundaries tried per missing constraint in the repair stage.
 REPAIR_POSITIONS = 3
@@ -57,9 +57,7 @@ class CTranslate2Translator(Translator):
     def __init__(self, location: str | Path, revision: str | None = None, threads: int = 0,
                  compute_type: str = "int8", cache_root: Path | None = None) -> None:
         super().__init__()
-        if compute_type not in COMPUTE_TYPES:
-            raise ModelError(f"unknown compute type '{compute_type}' "
-                             f"(valid: {', '.join(COMPUTE_TYPES)})")
+        check_compute_type(compute_type)   # fail at construction, not on first use
         self.location = Path(location)
         self.revision = revision
         self.threads = threads
@@ -104,10 +102,7 @@ class CTranslate2Translator(Translator):
         self._sp_target = sentencepiece.SentencePieceProcessor(
             model_file=str(self.location / "target.spm"))
         self._vocab = json.loads((self.location / "vocab.json").read_text(encoding="utf-8"))
-        size = max(self._vocab.values()) + 1
-        self._pieces = [""] * size
-        for piece, index in self._vocab.items():
-            self._pieces[index] = piece
+        self._pieces = pieces_by_id(self._vocab)
         config = json.loads((self.location / "config.json").read_text(encoding="utf-8"))
         self._special = {int(config.get(k)) for k in ("pad_token_id", "eos_token_id",
                                                        "decoder_start_token_id")
@@ -118,11 +113,7 @@ class CTranslate2Translator(Translator):
         self._pad = None if pad is None else int(pad)
         self._max_positions = int(config.get("max_position_embeddings", 512))
         self._kinds = piece_kinds(self._pieces)
-        card = self.location / "termtrans.json"
-        if card.is_file():
-            markers = json.loads(card.read_text(encoding="utf-8")).get("term_annotation")
-            if markers:
-                self.annotation = (markers["start"], markers["sep"], markers["end"])
+        self.annotation = term_annotation(self.location)
 
     def _encode_target(self, text: str) -> list[int]:
         return [self._vocab.get(p, self._unk)
@@ -165,10 +156,10 @@ class CTranslate2Translator(Translator):
         if todo:
             self._repair(todo, sources, pieces, constraints, outputs, beam, max_lengths)
             retry = [k for k in todo if unmet(outputs[k], constraints[k], self._kinds)]
-            if retry:   # a second, wider round is far cheaper than loading the exact search
+            if retry:   # a second, wider round is far cheaper than the exact search
                 self._repair(retry, sources, pieces, constraints, outputs, beam, max_lengths,
                              positions=4 * REPAIR_POSITIONS)
-            still = [k for k in todo if unmet(outputs[k], constraints[k], self._kinds)]
+            still = [k for k in retry if unmet(outputs[k], constraints[k], self._kinds)]
             self.stats["repaired"] += len(todo) - len(still)
             if still:
                 self._fallback(still, pieces, constraints, outputs, beam, max_lengths)
@@ -281,12 +272,11 @@ class CTranslate2Stepper:
     """
 
     def __init__(self, translator: Any, sources: list[list[str]], pieces: list[str],
-                 chunk: Callable[[int], int] = lambda n: 64) -> None:
+                 chunk: Callable[[int], int]) -> None:
         self.translator = translator
         self.chunk = chunk
         self.sources = sources
         self.pieces = pieces
-        self.calls = 0
 
     #: Upper bound of the logits one CTranslate2 call returns (they are all kept until it ends).
     MAX_CALL_BYTES = 64 << 20
@@ -294,7 +284,6 @@ class CTranslate2Stepper:
     def step(self, rows: Sequence[Row]) -> Any:
         import numpy as np
 
-        self.calls += 1
         length = max(len(r.tokens) for r in rows)
         # CTranslate2 returns the logits of every prefix position: bound what one call holds.
         per_row = (length + 1) * len(self.pieces) * 4

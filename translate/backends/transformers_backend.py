@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from glossary.errors import MissingDependencyError, ModelError
-from translate.backends.base import Translator
+from translate.backends.base import Translator, pieces_by_id, term_annotation
 from translate.decoding.beam import Row, constrained_beam_search
 from translate.decoding.constraints import Constraint, piece_kinds
 
@@ -61,16 +60,8 @@ class TransformersTranslator(Translator):
             raise ModelError(f"cannot load model {where} '{self.location}': "
                              f"{str(exc).splitlines()[0]}") from None
         self.model.eval()
-        card = Path(self.location) / "termtrans.json"
-        if card.is_file():
-            markers = json.loads(card.read_text(encoding="utf-8")).get("term_annotation")
-            if markers:
-                self.annotation = (markers["start"], markers["sep"], markers["end"])
-        vocab = self.tokenizer.get_vocab()
-        pieces = [""] * (max(vocab.values()) + 1)
-        for piece, index in vocab.items():
-            pieces[index] = piece
-        self._kinds = piece_kinds(pieces)
+        self.annotation = term_annotation(Path(self.location))
+        self._kinds = piece_kinds(pieces_by_id(self.tokenizer.get_vocab()))
 
     def _encode_target(self, text: str) -> list[int]:
         ids = self.tokenizer(text_target=[text]).input_ids[0]

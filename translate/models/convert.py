@@ -24,6 +24,12 @@ COMPUTE_TYPES = ("int8", "int8_float32", "float32")
 MANIFEST = "termtrans-conversion.json"
 
 
+def check_compute_type(compute_type: str) -> None:
+    if compute_type not in COMPUTE_TYPES:
+        raise ModelError(f"unknown compute type '{compute_type}' "
+                         f"(valid: {', '.join(COMPUTE_TYPES)})")
+
+
 def default_cache_root() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "termtrans" / "ctranslate2"
@@ -63,9 +69,7 @@ def verify_conversion(directory: Path) -> list[str]:
 
 def converted_model(source: Path, compute_type: str, cache_root: Path | None = None) -> Path:
     """The CTranslate2 directory for *source* at *compute_type*, converting if needed."""
-    if compute_type not in COMPUTE_TYPES:
-        raise ModelError(f"unknown compute type '{compute_type}' "
-                         f"(valid: {', '.join(COMPUTE_TYPES)})")
+    check_compute_type(compute_type)
     ctranslate2 = import_ctranslate2()
     hashes = hash_directory(source)
     key = fingerprint(hashes)
