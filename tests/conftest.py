@@ -25,7 +25,7 @@ def run_cli(*args: str | Path, cwd: Path | None = None,
                           capture_output=True, text=True, cwd=cwd, env=environ, timeout=120)
 
 
-def _tiny_corpus() -> list[str]:
+def tiny_corpus() -> list[str]:
     from translate.models.tiny import demo_corpus
 
     return demo_corpus(ROOT) + (FIXTURES / "seed_check" / "clean.vi").read_text(
@@ -37,7 +37,7 @@ def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A random-weight MarianMT model built at test time (≈5 s, once per session)."""
     from translate.models.tiny import build_tiny_marian
 
-    return build_tiny_marian(tmp_path_factory.mktemp("tiny") / "model", _tiny_corpus(),
+    return build_tiny_marian(tmp_path_factory.mktemp("tiny") / "model", tiny_corpus(),
                              vocab_size=700, seed=3, eos_bias=2.0)
 
 
