@@ -1,7 +1,7 @@
 """transformers fp32 vs CTranslate2 int8, with and without constraints, in one run.
 
     python bench/bench_backends.py [--model DIR|NAME] [--beam 4] [--repeats 3]
-                                   [--flores 200] [--threads 2]
+                                   [--flores 200] [--seed N] [--threads 2]
 
 Inputs (fixed): every sentence of the seed articles plus the first --flores
 lines of FLORES dev (English side, with Vietnamese references) from
@@ -34,7 +34,7 @@ CONFIGS = {
 }
 
 
-def inputs(flores: int) -> tuple[list[str], list[str], list[str]]:
+def inputs(flores: int, seed_limit: int | None = None) -> tuple[list[str], list[str], list[str]]:
     from translate.documents.run import MAX_SOURCE_TOKENS
     from translate.documents.segment import split_long, split_sentences
 
@@ -43,7 +43,7 @@ def inputs(flores: int) -> tuple[list[str], list[str], list[str]]:
             for line in a.read_text(encoding="utf-8").splitlines()
             for s in split_sentences(line)
             for piece in split_long(s, lambda text: len(text.split()) * 2, MAX_SOURCE_TOKENS)]
-    seed = list(dict.fromkeys(seed))
+    seed = list(dict.fromkeys(seed))[:seed_limit]
     src = (DATA / "dev.en").read_text(encoding="utf-8").splitlines()[:flores]
     ref = (DATA / "dev.vi").read_text(encoding="utf-8").splitlines()[:flores]
     return seed, src, ref
@@ -58,7 +58,7 @@ def worker(args: argparse.Namespace) -> None:
     from translate.pipeline import Options, TranslationPipeline
 
     backend, constrained = CONFIGS[args.worker]
-    seed, flores, _ = inputs(args.flores)
+    seed, flores, _ = inputs(args.flores, args.seed)
     resolved = resolve_model(args.model)
     translator = make_translator(backend, resolved.location, resolved.revision, args.threads)
     glossary = load_glossary(ROOT / "seeds" / "glossary.tsv")
@@ -89,6 +89,8 @@ def main() -> None:
     parser.add_argument("--beam", type=int, default=4)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--flores", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=None,
+                        help="only the first N seed-article sentences (large models)")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--worker", choices=list(CONFIGS), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -98,7 +100,7 @@ def main() -> None:
 
     import sacrebleu
 
-    seed, flores, refs = inputs(args.flores)
+    seed, flores, refs = inputs(args.flores, args.seed)
     print(f"{len(seed)} seed-article sentences + {len(flores)} FLORES dev sentences, "
           f"beam {args.beam}, {args.threads} threads, {args.repeats} interleaved repeats")
     runs: dict[str, list[dict]] = {name: [] for name in CONFIGS}
@@ -107,6 +109,8 @@ def main() -> None:
         for name in order if repeat % 2 == 0 else reversed(order):
             cmd = [sys.executable, __file__, "--worker", name, "--beam", str(args.beam),
                    "--flores", str(args.flores), "--threads", str(args.threads)]
+            if args.seed is not None:
+                cmd += ["--seed", str(args.seed)]
             if args.model:
                 cmd += ["--model", args.model]
             done = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, check=False)

@@ -58,3 +58,19 @@ def test_repair_settles_seed_sentences_without_the_exact_stage(
 def test_continuation_limit(prefix: int, rest: int, budget: int, ceiling: int,
                             limit: int) -> None:
     assert continuation_limit(prefix, rest, budget, ceiling) == limit
+
+
+@pytest.mark.parametrize("backend", ["transformers", "ctranslate2"])
+def test_each_sentence_keeps_its_own_length_budget(talkative_model: Path, backend: str,
+                                                   tmp_path: Path) -> None:
+    """A looping model stops at each sentence's budget, not at the longest one's in its batch."""
+    from translate.backends import make_translator
+
+    translator = make_translator(backend, str(talkative_model), threads=1)
+    if isinstance(translator, CTranslate2Translator):
+        translator.cache_root = tmp_path
+    sources = ["Yes.", SOURCES[0], "No.", SOURCES[1]]
+    outputs = translator.translate(sources, [[] for _ in sources], beam=2)
+    budgets = [2 * translator.source_length(s) + 10 for s in sources]
+    assert all(o.tokens <= b for o, b in zip(outputs, budgets, strict=True))
+    assert outputs[1].tokens > budgets[0]          # the long sentence ran past the short budget

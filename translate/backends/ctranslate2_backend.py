@@ -159,7 +159,10 @@ class CTranslate2Translator(Translator):
         results = self._ct2.translate_batch(
             pieces, beam_size=beam, max_decoding_length=max(max_lengths, default=1),
             max_batch_size=self._chunk(len(pieces)))
-        outputs = [self._ids(r.hypotheses[0]) for r in results]
+        # One max_decoding_length per call: hold each sentence to its own budget, as the
+        # transformers path does (a looping sentence would otherwise run to the batch's).
+        outputs = [self._ids(r.hypotheses[0])[:limit]
+                   for r, limit in zip(results, max_lengths, strict=True)]
         todo = [k for k, cons in enumerate(constraints)
                 if cons and unmet(outputs[k], cons, self._kinds)]
         self.stats["plain"] += len(sources) - len(todo)
@@ -245,7 +248,7 @@ class CTranslate2Translator(Translator):
                 beam_size=1, max_batch_size=self._chunk(len(part)),
                 max_decoding_length=max(requests[i][2] for i in part))
             for i, result in zip(part, done, strict=True):
-                candidates[i] = self._ids(result.hypotheses[0])
+                candidates[i] = self._ids(result.hypotheses[0])[:requests[i][2]]
         return candidates
 
     def _prefixes(self, ids: list[int], cons: Sequence[Constraint], source: str,

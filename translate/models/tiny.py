@@ -53,11 +53,14 @@ def write_marian_vocab(spm_model: Path, out: Path) -> dict[str, int]:
 
 def build_tiny_marian(out_dir: str | Path, corpus: Iterable[str], *, vocab_size: int = 600,
                       d_model: int = 32, layers: int = 1, seed: int = 0,
-                      eos_bias: float = 4.0) -> Path:
+                      eos_bias: float = 4.0, heads: int = 2, ffn: int | None = None,
+                      activation: str = "gelu") -> Path:
     """Create a random-weight MarianMT model directory from a small text corpus.
 
     *eos_bias* is added to the end-of-sentence logit so random outputs stay short
     (fast demos and tests); decoding still cannot end before constraints are met.
+    The shape arguments also build full-size random models for speed benchmarks
+    (``bench/opus_shaped.py``); *ffn* defaults to twice *d_model*.
     """
     import torch
     from transformers import MarianConfig, MarianMTModel, MarianTokenizer
@@ -73,8 +76,9 @@ def build_tiny_marian(out_dir: str | Path, corpus: Iterable[str], *, vocab_size:
     pad = vocab["<pad>"]
     config = MarianConfig(
         vocab_size=len(vocab), d_model=d_model, encoder_layers=layers, decoder_layers=layers,
-        encoder_attention_heads=2, decoder_attention_heads=2, encoder_ffn_dim=2 * d_model,
-        decoder_ffn_dim=2 * d_model, max_position_embeddings=512, pad_token_id=pad,
+        encoder_attention_heads=heads, decoder_attention_heads=heads,
+        encoder_ffn_dim=ffn or 2 * d_model, decoder_ffn_dim=ffn or 2 * d_model,
+        activation_function=activation, max_position_embeddings=512, pad_token_id=pad,
         eos_token_id=0, decoder_start_token_id=pad, forced_eos_token_id=0,
         share_encoder_decoder_embeddings=True, scale_embedding=True)
     torch.manual_seed(seed)
