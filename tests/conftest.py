@@ -12,6 +12,12 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SEED_GLOSSARY = ROOT / "seeds" / "glossary.tsv"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_cache_home(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Model conversions and translation caches go to a temporary home, not the user's."""
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache-home"))
+
+
 @pytest.fixture
 def seed_glossary_path() -> Path:
     return SEED_GLOSSARY

@@ -118,17 +118,27 @@ class TranslationPipeline:
         keys = [segment_key(self.signature, s) for s in sources]
         cached = self.cache.get_many(set(keys)) if self.cache is not None else {}
         results: dict[int, tuple[str, int, bool]] = {}
-        todo = []
+        todo: list[int] = []
+        first: dict[str, int] = {}      # a repeated segment is translated once
+        repeats: list[int] = []
         for i, key in enumerate(keys):
             if key in cached:
                 results[i] = cached[key]
             elif not sources[i].strip():
                 results[i] = ("", 0, True)
+            elif key in first:
+                repeats.append(i)
             else:
+                first[key] = i
                 todo.append(i)
-        self.from_cache += len(sources) - len(todo)
-        if progress is not None and len(sources) > len(todo):
-            progress(len(sources) - len(todo))
+        done_before = len(sources) - len(todo) - len(repeats)
+        self.from_cache += done_before
+        if progress is not None and done_before:
+            progress(done_before)
+        # Batches are cut from the length-sorted unique segments, and each batch is cached as
+        # a whole, so a run that resumes after an interruption cuts exactly the batches the
+        # uninterrupted run would have: its output is identical even on a backend whose
+        # output depends slightly on a sentence's batch neighbours (CTranslate2 int8 does).
         todo.sort(key=lambda i: len(sources[i]))
         size = max(1, self.options.batch_size)
         for start in range(0, len(todo), size):
@@ -146,6 +156,11 @@ class TranslationPipeline:
             self.translated += len(batch)
             if progress is not None:
                 progress(len(batch))
+        for i in repeats:
+            results[i] = results[first[keys[i]]]
+        self.translated += len(repeats)
+        if progress is not None and repeats:
+            progress(len(repeats))
         return [Hypothesis(s, results[i][0], tuple(plans[i]), self.verify(s, results[i][0]),
                            results[i][1], keys[i] in cached)
                 for i, s in enumerate(sources)]

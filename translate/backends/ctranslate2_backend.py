@@ -239,14 +239,17 @@ class CTranslate2Translator(Translator):
 
         CTranslate2 takes one ``max_decoding_length`` per call, and a sentence
         that loops runs to it, so sources are sorted by limit and cut into
-        chunks of similar limits, each submitted asynchronously with its own
-        (the workers take chunks in parallel). Outputs are cut to their
-        sentence's limit, as the transformers path stops each sentence at its own.
+        chunks of similar limits (two or more per worker, for balance), each
+        submitted asynchronously with its own (the workers take chunks in turn).
+        Outputs are cut to their sentence's limit, as the transformers path stops
+        each sentence at its own.
         """
         order = sorted(range(len(sources)), key=lambda i: limits[i])
-        size = max(1, min(DECODE_CHUNK, -(-len(order) // self._workers)))
+        size = max(1, min(DECODE_CHUNK, -(-len(order) // (2 * self._workers))))
         pending = []
-        for start in range(0, len(order), size):
+        # Longest first: the workers take chunks in turn, and a long chunk taken last
+        # would leave the other workers idle while it finishes.
+        for start in reversed(range(0, len(order), size)):
             part = order[start:start + size]
             pending.append((part, self._ct2.translate_batch(
                 [sources[i] for i in part],

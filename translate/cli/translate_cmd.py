@@ -64,7 +64,8 @@ def translate(
         "--model", "-m", help="Model directory, models.lock name, or hub id "
         "(default: the shipped model).")] = None,
     backend: Annotated[str, typer.Option(
-        "--backend", help=f"Decoding backend ({', '.join(BACKENDS)}).")] = "transformers",
+        "--backend", help=f"Decoding backend: auto (CTranslate2 for a local model "
+        f"directory, else transformers), {', '.join(BACKENDS)}.")] = "auto",
     out_dir: Annotated[Path | None, typer.Option("--out", help="Output directory.")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o",
                                                 help="Output file (one input only).")] = None,

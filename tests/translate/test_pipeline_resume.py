@@ -1,0 +1,66 @@
+"""Resuming an interrupted run gives the uninterrupted run's output, whatever the backend."""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from glossary.formats import load_glossary
+from tests.conftest import SEED_GLOSSARY
+from translate.backends.base import Output
+from translate.cache import TranslationCache
+from translate.pipeline import Options, TranslationPipeline
+
+
+class Interrupted(Exception):
+    """Stands in for the SIGKILL of a real run (tested end to end in test_cli_translate)."""
+
+
+class BatchDependent:
+    """A backend whose output depends on a sentence's batch neighbours, as CTranslate2
+    int8's does in a few sentences in a hundred (activations are quantised per batch)."""
+
+    name = "batch-dependent"
+
+    def __init__(self, batches_before_kill: int | None = None) -> None:
+        self.batches = 0
+        self.kill_after = batches_before_kill
+        self.translated: list[str] = []
+
+    def translate(self, sources: Sequence[str], constraints: object, beam: int) -> list[Output]:
+        if self.kill_after is not None and self.batches == self.kill_after:
+            raise Interrupted
+        self.batches += 1
+        self.translated += sources
+        tag = zlib.crc32("|".join(sources).encode()) % 997
+        return [Output(f"{s} #{tag}", 2, True) for s in sources]
+
+
+SOURCES = ["aa.", "bb.", "aa.", "cc.", "dd.", "ee.", "a longer one.", "bb.", "ff."]
+
+
+def run(translator: BatchDependent, cache: Path) -> list[str]:
+    pipeline = TranslationPipeline(translator, load_glossary(SEED_GLOSSARY),  # type: ignore[arg-type]
+                                   model_id="m", options=Options(constraints=False, batch_size=2),
+                                   cache=TranslationCache(cache))
+    return [h.text for h in pipeline.translate(SOURCES)]
+
+
+@pytest.mark.parametrize("kill_after", [1, 2, 3])
+def test_resumed_run_equals_uninterrupted_run(tmp_path: Path, kill_after: int) -> None:
+    reference = run(BatchDependent(), tmp_path / "reference.sqlite")
+    with pytest.raises(Interrupted):
+        run(BatchDependent(kill_after), tmp_path / "c.sqlite")
+    resumed = BatchDependent()
+    assert run(resumed, tmp_path / "c.sqlite") == reference
+    assert len(resumed.translated) == len(set(SOURCES)) - 2 * kill_after  # only what was left
+
+
+def test_repeated_segment_is_translated_once(tmp_path: Path) -> None:
+    translator = BatchDependent()
+    texts = run(translator, tmp_path / "c.sqlite")
+    assert sorted(translator.translated) == sorted(set(SOURCES))
+    assert texts[0] == texts[2] and texts[1] == texts[7]
