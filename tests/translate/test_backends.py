@@ -219,6 +219,7 @@ def test_match_constraints(ids: list[int], wanted: list[tuple[int, ...]],
 
 @pytest.mark.parametrize(("piece", "kind"), [
     ("▁Nghị", FREE), ("aaa", JOINER), ("5", JOINER), (".5", JOINER), (",000", JOINER),
+    ("_số", JOINER), ("_", JOINER), ("\u0301", JOINER), ("-_", JOINER), ("đ", JOINER),
     (".", CONNECTOR), ("/", CONNECTOR), ("%", FREE), ('"', FREE), ("</s>", FREE), ("", FREE),
 ])
 def test_piece_kinds(piece: str, kind: int) -> None:

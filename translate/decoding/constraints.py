@@ -9,6 +9,7 @@ come out byte-exact instead of being dropped.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -103,7 +104,7 @@ def piece_kinds(pieces: Sequence[str]) -> list[int]:
     """Classify sentencepiece pieces by whether they would fuse with a preceding term.
 
     A *joiner* continues the previous word ("aaa" in "06-NQ/TUaaa", ".5" in
-    "75.5"); it may not follow a constraint. A *connector* is bare
+    "75.5", "_số" in "NĐ-CP_số"); it may not follow a constraint. A *connector* is bare
     number punctuation (".", ",", "/", "-", ":"): it may follow ("75." ends a
     sentence) but the piece after it may not be a joiner ("75" "." "5" is
     75.5, not 75). Everything else — word starts ("▁…"), other punctuation,
@@ -115,12 +116,19 @@ def piece_kinds(pieces: Sequence[str]) -> list[int]:
             kinds.append(FREE)
         elif all(ch in _CONNECTOR_CHARS for ch in piece):
             kinds.append(CONNECTOR)
-        elif piece[0].isalnum() or (piece[0] in _CONNECTOR_CHARS
-                                    and any(ch.isalnum() for ch in piece)):
+        elif _glues(piece[0]) or (piece[0] in _CONNECTOR_CHARS
+                                  and any(_glues(ch) for ch in piece)):
             kinds.append(JOINER)
         else:
             kinds.append(FREE)
     return kinds
+
+
+def _glues(ch: str) -> bool:
+    r"""Whether *ch* continues the word before it: a word character as the checker's
+    ``(?!\w)`` boundaries see it (letters, digits, "_": "NĐ-CP_số" is not the code),
+    or a combining mark (it would change the term's last letter)."""
+    return ch.isalnum() or ch == "_" or unicodedata.combining(ch) != 0
 
 
 def fused_after(ids: Sequence[int], end: int, kinds: Sequence[int]) -> bool:
