@@ -326,3 +326,25 @@ def test_annotation_that_would_overflow_falls_back_to_plain_input(
                                       [("militia", "dân quân")] * 150], beam=1)
     assert seen[0] == "The <t> militia <=> dân quân </t> met."
     assert seen[1] == crowded          # annotated, it would pass the model's limit
+
+
+DAMAGE = {
+    "config.json": (lambda b: b"{not json", r"config.json:1: damaged model file: invalid JSON"),
+    "vocab.json": (lambda b: b"\xff\xfe{}", r"vocab.json: damaged model file: not UTF-8"),
+    "source.spm": (lambda b: b"garbage", r"source.spm: damaged model file: not a sentencepiece"),
+    "model.safetensors": (lambda b: b[:len(b) // 2],
+                          r"model.safetensors: damaged model file: not a complete safetensors"),
+}
+
+
+@pytest.mark.parametrize("backend_name", ["transformers", "ctranslate2"])
+@pytest.mark.parametrize("damaged", list(DAMAGE))
+def test_damaged_model_file_is_named(tiny_model: Path, tmp_path: Path, backend_name: str,
+                                     damaged: str) -> None:
+    copy = tmp_path / "model"
+    shutil.copytree(tiny_model, copy)
+    damage, message = DAMAGE[damaged]
+    (copy / damaged).write_bytes(damage((copy / damaged).read_bytes()))
+    translator = make_translator(backend_name, str(copy))
+    with pytest.raises(ModelError, match=message):
+        translator.ensure_loaded()

@@ -50,6 +50,20 @@ def test_missing_model_file_is_named(tmp_path: Path, tiny_model: Path) -> None:
                                      "model directory: missing target.spm")
 
 
+def test_damaged_weights_are_named_not_a_traceback(tmp_path: Path, tiny_model: Path) -> None:
+    broken = tmp_path / "broken"
+    shutil.copytree(tiny_model, broken)
+    weights = broken / "model.safetensors"
+    weights.write_bytes(weights.read_bytes()[:1000])
+    source = tmp_path / "a.txt"
+    source.write_text("Border Guard.\n", encoding="utf-8")
+    result = run_cli("translate", source, "--model", broken, "--no-cache")
+    assert result.returncode == 2
+    assert result.stderr.strip() == (f"termtrans: error: {weights}: damaged model file: not a "
+                                     "complete safetensors file")
+    assert not (tmp_path / "a.vi.txt").exists() and len(list(tmp_path.iterdir())) == 2
+
+
 def test_locked_model_with_changed_file_is_refused(tmp_path: Path) -> None:
     copy = tmp_path / "models" / "tiny-random"
     shutil.copytree(ROOT / "models" / "tiny-random", copy)

@@ -44,6 +44,7 @@ from translate.backends.base import Translator, pieces_by_id, term_annotation
 from translate.decoding.beam import Row, constrained_beam_search, log_softmax, top_k
 from translate.decoding.constraints import CONNECTOR, Constraint, fused_after, piece_kinds
 from translate.models.convert import check_compute_type, converted_model, import_ctranslate2
+from translate.models.files import check_model_directory
 
 #: Word boundaries tried per missing constraint in the repair stage's first round: one, the
 #: boundary nearest the relative position of its source span, so the round needs no scoring
@@ -96,6 +97,7 @@ class CTranslate2Translator(Translator):
             raise ModelError(f"the ctranslate2 backend needs a local model directory, not "
                              f"'{self.location}': run 'termtrans models pull' first or pass "
                              "--model DIR")
+        check_model_directory(self.location)
         ctranslate2 = import_ctranslate2()
         import sentencepiece
 

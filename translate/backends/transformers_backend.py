@@ -10,6 +10,7 @@ from glossary.errors import MissingDependencyError, ModelError
 from translate.backends.base import Translator, pieces_by_id, term_annotation
 from translate.decoding.beam import Row, constrained_beam_search
 from translate.decoding.constraints import Constraint, piece_kinds
+from translate.models.files import check_model_directory
 
 
 def _import_transformers() -> Any:
@@ -50,6 +51,8 @@ class TransformersTranslator(Translator):
 
         if self.threads:
             torch.set_num_threads(self.threads)
+        if Path(self.location).is_dir():
+            check_model_directory(Path(self.location))
         try:
             self.tokenizer = transformers.MarianTokenizer.from_pretrained(
                 self.location, revision=self.revision)

@@ -119,4 +119,5 @@ def _convert(ctranslate2: Any, source: Path, out: Path, compute_type: str) -> No
                                                        force=True)
         except (OSError, ValueError, RuntimeError) as exc:
             raise ModelError(f"{source}: CTranslate2 conversion failed: "
-                             f"{str(exc).splitlines()[0] if str(exc) else exc!r}") from None
+                             f"{str(exc).splitlines()[0] if str(exc) else exc!r}; "
+                             "--backend transformers runs the model unconverted") from None

@@ -36,6 +36,58 @@ def model_files(directory: Path) -> list[str]:
     return sorted([*REQUIRED, *weights[:1], *extra])
 
 
+def check_model_directory(directory: Path) -> None:
+    """Fail with the damaged file's name before a loader fails with a traceback.
+
+    Checks what loaders would otherwise trip over deep inside transformers,
+    sentencepiece or safetensors: JSON files parse, sentencepiece models load,
+    and a safetensors file has a complete header. Cheap (no weights are read).
+    """
+    model_files(directory)
+    for name in ("config.json", "vocab.json", "termtrans.json"):
+        path = directory / name
+        if path.is_file():
+            try:
+                json.loads(path.read_text(encoding="utf-8"))
+            except UnicodeDecodeError:
+                raise ModelError(f"{path}: damaged model file: not UTF-8 text") from None
+            except json.JSONDecodeError as exc:
+                raise ModelError(f"{path}:{exc.lineno}: damaged model file: invalid JSON "
+                                 f"({exc.msg})") from None
+    import sentencepiece
+
+    for name in ("source.spm", "target.spm"):
+        try:
+            sentencepiece.SentencePieceProcessor(model_file=str(directory / name))
+        except (RuntimeError, OSError):
+            raise ModelError(f"{directory / name}: damaged model file: not a sentencepiece "
+                             "model") from None
+    weights = directory / "model.safetensors"
+    if weights.is_file() and not _safetensors_header_ok(weights):
+        raise ModelError(f"{weights}: damaged model file: not a complete safetensors file")
+
+
+def _safetensors_header_ok(path: Path) -> bool:
+    """A safetensors file: 8-byte header length, a JSON header, then every tensor's bytes."""
+    size = path.stat().st_size
+    with path.open("rb") as handle:
+        head = handle.read(8)
+        if len(head) < 8:
+            return False
+        length = int.from_bytes(head, "little")
+        if length > size - 8:
+            return False
+        try:
+            header = json.loads(handle.read(length))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            return False
+    if not isinstance(header, dict):
+        return False
+    ends = [entry["data_offsets"][1] for key, entry in header.items()
+            if key != "__metadata__" and isinstance(entry, dict) and "data_offsets" in entry]
+    return 8 + length + max(ends, default=0) <= size
+
+
 def sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
