@@ -155,3 +155,18 @@ def test_kill_9_then_resume_gives_identical_output(tmp_path: Path) -> None:
     for article in articles:
         assert (tmp_path / "out" / article.name).read_bytes() == \
                (tmp_path / "ref" / article.name).read_bytes()
+
+
+def test_first_run_announces_the_one_time_conversion(tmp_path: Path) -> None:
+    source = tmp_path / "a.txt"
+    source.write_text("The Border Guard met prestigious people.\n", encoding="utf-8")
+    env = {"XDG_CACHE_HOME": str(tmp_path / "home")}
+    args = ("translate", source, "--model", "tiny-random", "-g", SEED_GLOSSARY, "--no-cache",
+            "-o", tmp_path / "a.vi.txt")
+    first = run_cli(*args, env=env)
+    again = run_cli(*args, env=env)
+    assert first.returncode == again.returncode == 0, first.stderr
+    note = "termtrans: converting tiny-random for ctranslate2-int8 (once; cached for later runs)"
+    assert first.stderr.splitlines()[0] == note
+    assert note not in again.stderr
+    assert "|backend:ctranslate2-int8|" in again.stderr

@@ -67,6 +67,10 @@ class Translator(ABC):
     def __init__(self) -> None:
         self._loaded = False
 
+    def needs_conversion(self) -> bool:
+        """Whether loading will first convert the model: a one-time wait worth announcing."""
+        return False
+
     def ensure_loaded(self) -> None:
         if not self._loaded:
             self._load()

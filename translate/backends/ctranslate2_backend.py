@@ -43,7 +43,12 @@ from glossary.errors import ModelError
 from translate.backends.base import Translator, pieces_by_id, term_annotation
 from translate.decoding.beam import Row, constrained_beam_search, log_softmax, top_k
 from translate.decoding.constraints import CONNECTOR, Constraint, fused_after, piece_kinds
-from translate.models.convert import check_compute_type, converted_model, import_ctranslate2
+from translate.models.convert import (
+    cached_conversion,
+    check_compute_type,
+    converted_model,
+    import_ctranslate2,
+)
 from translate.models.files import check_model_directory
 
 #: Word boundaries tried per missing constraint in the repair stage's first round: one, the
@@ -90,6 +95,12 @@ class CTranslate2Translator(Translator):
         self._pad: int | None = None
         self._piece_cache: dict[str, list[str]] = {}
         self._workers = 1
+
+    def needs_conversion(self) -> bool:
+        """Whether loading will first convert the model (seconds; once per model and type)."""
+        if self._loaded or not self.location.is_dir():
+            return False
+        return not cached_conversion(self.location, self.compute_type, self.cache_root)[1]
 
     # -- hooks -------------------------------------------------------------------------------
     def _load(self) -> None:

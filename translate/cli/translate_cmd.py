@@ -103,6 +103,9 @@ def translate(
     pipeline = TranslationPipeline(translator, terms, model_id=resolved.model_id,
                                    options=Options(beam, constraints, batch_size), cache=store)
     interactive = sys.stderr.isatty() and not os.environ.get("CI") and not quiet
+    if not quiet and translator.needs_conversion():
+        err.print(f"termtrans: converting {resolved.name} for {translator.name} (once; cached "
+                  "for later runs)", markup=False)
     try:
         if interactive:
             with Progress(TextColumn("translating"), BarColumn(), MofNCompleteColumn(),

@@ -67,14 +67,11 @@ def verify_conversion(directory: Path) -> list[str]:
     return verify(directory, files, "the conversion manifest")
 
 
-def converted_model(source: Path, compute_type: str, cache_root: Path | None = None) -> Path:
-    """The CTranslate2 directory for *source* at *compute_type*, converting if needed."""
-    check_compute_type(compute_type)
-    ctranslate2 = import_ctranslate2()
-    hashes = hash_directory(source)
-    key = fingerprint(hashes)
-    root = cache_root or default_cache_root()
-    target = root / f"{key[:16]}-{compute_type}"
+def cached_conversion(source: Path, compute_type: str,
+                      cache_root: Path | None = None) -> tuple[Path, bool]:
+    """Where *source*'s conversion at *compute_type* lives, and whether it is there intact."""
+    key = fingerprint(hash_directory(source))
+    target = (cache_root or default_cache_root()) / f"{key[:16]}-{compute_type}"
     manifest_path = target / MANIFEST
     if manifest_path.is_file():
         try:
@@ -82,7 +79,20 @@ def converted_model(source: Path, compute_type: str, cache_root: Path | None = N
         except (OSError, ValueError):
             manifest = {}
         if manifest.get("source_fingerprint") == key and not verify_conversion(target):
-            return target
+            return target, True
+    return target, False
+
+
+def converted_model(source: Path, compute_type: str, cache_root: Path | None = None) -> Path:
+    """The CTranslate2 directory for *source* at *compute_type*, converting if needed."""
+    check_compute_type(compute_type)
+    ctranslate2 = import_ctranslate2()
+    target, ready = cached_conversion(source, compute_type, cache_root)
+    if ready:
+        return target
+    hashes = hash_directory(source)
+    key = fingerprint(hashes)
+    root = target.parent
     if target.exists():   # incomplete or damaged: keep it for inspection, never load it
         aside = target.with_name(f"{target.name}.corrupt-{os.getpid()}")
         shutil.rmtree(aside, ignore_errors=True)
