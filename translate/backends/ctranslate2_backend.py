@@ -100,6 +100,7 @@ class CTranslate2Translator(Translator):
         """Whether loading will first convert the model (seconds; once per model and type)."""
         if self._loaded or not self.location.is_dir():
             return False
+        check_model_directory(self.location)     # a damaged model fails now, not after the note
         return not cached_conversion(self.location, self.compute_type, self.cache_root)[1]
 
     # -- hooks -------------------------------------------------------------------------------
