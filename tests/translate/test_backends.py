@@ -23,8 +23,9 @@ from glossary.model import Glossary, Term
 from tests.conftest import FIXTURES, ROOT, SEED_GLOSSARY, run_cli
 from translate.backends import BACKENDS, make_translator
 from translate.backends.base import Translator
-from translate.backends.ctranslate2_backend import CTranslate2Translator, match_constraints
+from translate.backends.ctranslate2_backend import CTranslate2Translator
 from translate.decoding.constraints import CONNECTOR, FREE, JOINER, Constraint, piece_kinds
+from translate.decoding.repair import match_constraints
 from translate.models.convert import MANIFEST, converted_model
 from translate.pipeline import Options, TranslationPipeline
 

@@ -9,7 +9,8 @@ import pytest
 from glossary.formats import load_glossary
 from glossary.matching import TermMatcher
 from tests.conftest import FIXTURES, SEED_GLOSSARY
-from translate.backends.ctranslate2_backend import CTranslate2Translator, continuation_limit
+from translate.backends.ctranslate2_backend import CTranslate2Translator
+from translate.decoding.repair import continuation_limit
 
 SOURCES = (FIXTURES / "seed_check" / "source.en").read_text(encoding="utf-8").splitlines()
 

@@ -42,7 +42,8 @@ from typing import Any
 from glossary.errors import ModelError
 from translate.backends.base import Translator, pieces_by_id, term_annotation
 from translate.decoding.beam import Row, constrained_beam_search, log_softmax, top_k
-from translate.decoding.constraints import CONNECTOR, Constraint, fused_after, piece_kinds
+from translate.decoding.constraints import Constraint, piece_kinds
+from translate.decoding.repair import continuation_limit, splice_prefixes, unmet
 from translate.models.convert import (
     cached_conversion,
     check_compute_type,
@@ -61,8 +62,6 @@ WIDE_REPAIR_POSITIONS = 12
 #: 4 bytes each), so 32 long candidates at once took half a gigabyte; this bounds it to ~16 MB
 #: with an 8k vocabulary (and was faster than 2048 tokens, measured side by side).
 SCORE_BATCH_TOKENS = 512
-#: Tokens a repair candidate may write beyond what its prefix replaced (at least).
-REPAIR_SLACK = 8
 #: Most sentences in one CTranslate2 batch: batches group sentences of similar length limits.
 DECODE_CHUNK = 8
 
@@ -202,8 +201,8 @@ class CTranslate2Translator(Translator):
                 max_lengths: Sequence[int], positions: int) -> None:
         requests: list[tuple[int, list[int], int]] = []
         for k in todo:
-            for prefix, rest in self._prefixes(outputs[k], constraints[k], sources[k],
-                                               positions):
+            for prefix, rest in splice_prefixes(outputs[k], constraints[k], sources[k],
+                                                positions, self._kinds):
                 requests.append((k, prefix, continuation_limit(
                     len(prefix), rest, max_lengths[k], self._max_positions - 2)))
         if not requests:
@@ -277,48 +276,6 @@ class CTranslate2Translator(Translator):
                 outputs[i] = self._ids(future.result().hypotheses[0])[:limits[i]]
         return outputs
 
-    def _prefixes(self, ids: list[int], cons: Sequence[Constraint], source: str,
-                  positions: int) -> list[tuple[list[int], int]]:
-        """Candidate target prefixes: *ids* with every missing constraint spliced in.
-
-        Candidate *r* puts each missing constraint at its *r*-th preferred word
-        boundary (nearest the relative position of its source span). A prefix
-        runs to the end of the last inserted or already met constraint, so
-        every constraint is inside it and the model writes only the rest. Each
-        prefix comes with how many tokens of *ids* it left out at the end.
-        """
-        spans, missing = match_constraints(ids, cons, self._kinds)
-        inside = {i for start, end in spans for i in range(start + 1, end)}
-        # A constraint may go where what follows cannot fuse with it ("10" before "-x" is 10-x).
-        bounds = [i for i in range(len(ids) + 1)
-                  if i not in inside and not fused_after(ids, i, self._kinds)]
-        last_met = max((end for _, end in spans), default=0)
-        ranked = []
-        seen: dict[str, int] = {}
-        for c in missing:
-            found = source.find(c.source, seen.get(c.source, -1) + 1) if c.source else -1
-            if found >= 0:
-                seen[c.source] = found
-            ratio = found / max(1, len(source)) if found >= 0 else 1.0
-            ranked.append(sorted(bounds, key=lambda i: (abs(i / max(1, len(ids)) - ratio), i)))
-        prefixes: list[tuple[list[int], int]] = []
-        for r in range(min(positions, len(bounds))):
-            picks = sorted((order[r], n) for n, order in enumerate(ranked))
-            prefix: list[int] = []
-            at = 0
-            for position, n in picks:
-                prefix += ids[at:position] + list(missing[n].token_ids)
-                at = position
-            end = max(at, last_met)
-            # The original tokens through the next word start keep the model from gluing a
-            # word piece onto the last constraint ("55,000si", "10-x").
-            while end < len(ids) and self._kinds[ids[end]] == CONNECTOR:
-                end += 1
-            prefix += ids[at:end + 1]
-            if all(prefix != seen_prefix for seen_prefix, _ in prefixes):
-                prefixes.append((prefix, max(0, len(ids) - end - 1)))
-        return prefixes
-
     def _fallback(self, still: list[int], pieces: list[list[str]],
                   constraints: Sequence[Sequence[Constraint]], outputs: list[list[int]],
                   beam: int, max_lengths: Sequence[int]) -> None:
@@ -377,52 +334,3 @@ class CTranslate2Stepper:
 
     def top_k(self, logprobs: Any, k: int) -> Any:
         return top_k(logprobs, k)
-
-
-def match_constraints(ids: Sequence[int], constraints: Sequence[Constraint],
-                      kinds: Sequence[int]) -> tuple[list[tuple[int, int]], list[Constraint]]:
-    """Where *ids* satisfy the constraints, and which constraints are unmet.
-
-    Occurrences do not overlap (a repeated constraint needs as many
-    occurrences), longer constraints claim tokens first, and an occurrence
-    that a following word-internal piece fuses with does not count:
-    "06-NQ/TUaaa" is not the code, "75.5" is not 75. Unmet constraints keep their given order.
-    """
-    spans: list[tuple[int, int]] = []
-    missing: list[Constraint] = []
-    used = [False] * len(ids)
-    for cons in sorted(constraints, key=lambda c: -len(c.token_ids)):
-        want = cons.token_ids
-        n = len(want)
-        for start in range(len(ids) - n + 1):
-            end = start + n
-            if (tuple(ids[start:end]) == want and not any(used[start:end])
-                    and not fused_after(ids, end, kinds)):
-                used[start:end] = [True] * n
-                spans.append((start, end))
-                break
-        else:
-            missing.append(cons)
-    order = {id(c): i for i, c in enumerate(constraints)}
-    return spans, sorted(missing, key=lambda c: order[id(c)])
-
-
-def continuation_limit(prefix: int, rest: int, budget: int, ceiling: int) -> int:
-    """Decoding length for a repair candidate: its prefix plus about what it replaced.
-
-    The plain output had *rest* more tokens after what the *prefix* tokens
-    kept; the continuation gets that much again with some slack, not the
-    sentence's whole *budget*: a weak model that falls into a repetition loop
-    after a forced prefix would otherwise run to the budget, and those few
-    loops were most of the repair stage's time. With nothing left (*rest* 0)
-    the plain output ended there, and the prefix is the candidate.
-    """
-    if not rest:
-        return prefix
-    return min(ceiling, budget + prefix, prefix + rest + max(REPAIR_SLACK, rest // 2))
-
-
-def unmet(ids: Sequence[int], constraints: Sequence[Constraint],
-          kinds: Sequence[int]) -> list[Constraint]:
-    """Constraints not (or not often enough) present in *ids*."""
-    return match_constraints(ids, constraints, kinds)[1]
