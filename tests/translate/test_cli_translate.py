@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -38,29 +39,27 @@ def test_translate_seed_article_with_default_model(tmp_path: Path) -> None:
     assert "Mặt trận Tổ quốc Việt Nam" in out and "người có uy tín" in out
 
 
-def test_missing_model_file_is_named(tmp_path: Path, tiny_model: Path) -> None:
+def _truncate(path: Path) -> None:
+    path.write_bytes(path.read_bytes()[:1000])
+
+
+@pytest.mark.parametrize(("name", "damage", "named", "problem"), [
+    ("target.spm", Path.unlink, ".",
+     "not a complete MarianMT model directory: missing target.spm"),
+    ("model.safetensors", _truncate, "model.safetensors",
+     "damaged model file: not a complete safetensors file"),
+])
+def test_broken_model_file_is_named_not_a_traceback(tmp_path: Path, tiny_model: Path,
+                                                    name: str, damage: Callable[[Path], None],
+                                                    named: str, problem: str) -> None:
     broken = tmp_path / "broken"
     shutil.copytree(tiny_model, broken)
-    (broken / "target.spm").unlink()
+    damage(broken / name)
     source = tmp_path / "a.txt"
     source.write_text("Border Guard.\n", encoding="utf-8")
     result = run_cli("translate", source, "--model", broken, "--no-cache")
     assert result.returncode == 2
-    assert result.stderr.strip() == (f"termtrans: error: {broken}: not a complete MarianMT "
-                                     "model directory: missing target.spm")
-
-
-def test_damaged_weights_are_named_not_a_traceback(tmp_path: Path, tiny_model: Path) -> None:
-    broken = tmp_path / "broken"
-    shutil.copytree(tiny_model, broken)
-    weights = broken / "model.safetensors"
-    weights.write_bytes(weights.read_bytes()[:1000])
-    source = tmp_path / "a.txt"
-    source.write_text("Border Guard.\n", encoding="utf-8")
-    result = run_cli("translate", source, "--model", broken, "--no-cache")
-    assert result.returncode == 2
-    assert result.stderr.strip() == (f"termtrans: error: {weights}: damaged model file: not a "
-                                     "complete safetensors file")
+    assert result.stderr.strip() == f"termtrans: error: {broken / named}: {problem}"
     assert not (tmp_path / "a.vi.txt").exists() and len(list(tmp_path.iterdir())) == 2
 
 
