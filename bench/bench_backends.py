@@ -11,6 +11,9 @@ repeats are interleaved across configurations (A B C D, D C B A, ...) so
 machine noise hits all of them alike, and the median is reported. Prints
 tokens/s, sentences/s, peak RSS, BLEU/chrF++ on the FLORES part, term success
 on the seed part, how the fast path settled its constraints, and the ratios.
+When the model has a vocabulary map (vmap.txt), a fifth configuration runs
+the fast path with constraints on the full vocabulary, to show what the map
+brings on its own.
 """
 
 from __future__ import annotations
@@ -27,11 +30,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data" / "flores-dev"
 CONFIGS = {
-    "transformers fp32": ("transformers", False),
-    "transformers fp32 + constraints": ("transformers", True),
-    "ctranslate2 int8": ("ctranslate2", False),
-    "ctranslate2 int8 + constraints": ("ctranslate2", True),
+    "transformers fp32": ("transformers", False, False),
+    "transformers fp32 + constraints": ("transformers", True, False),
+    "ctranslate2 int8": ("ctranslate2", False, True),
+    "ctranslate2 int8 + constraints": ("ctranslate2", True, True),
+    # Only run when the model has a vocabulary map: what the map itself brings.
+    "ctranslate2 int8 + constraints, no vmap": ("ctranslate2", True, False),
 }
+NO_VMAP = "ctranslate2 int8 + constraints, no vmap"
 
 
 def inputs(flores: int, seed_limit: int | None = None) -> tuple[list[str], list[str], list[str]]:
@@ -57,14 +63,14 @@ def worker(args: argparse.Namespace) -> None:
     from translate.models import resolve_model
     from translate.pipeline import Options, TranslationPipeline
 
-    backend, constrained = CONFIGS[args.worker]
+    backend, constrained, vocabulary_map = CONFIGS[args.worker]
     seed, flores, _ = inputs(args.flores, args.seed)
     resolved = resolve_model(args.model)
-    translator = make_translator(backend, resolved.location, resolved.revision, args.threads)
+    translator = make_translator(backend, resolved.location, resolved.revision, args.threads,
+                                 vocabulary_map=vocabulary_map)
     glossary = load_glossary(ROOT / "seeds" / "glossary.tsv")
     pipeline = TranslationPipeline(translator, glossary, model_id=resolved.model_id,
-                                   options=Options(beam=args.beam, constraints=constrained,
-                                                   batch_size=16))
+                                   options=Options(beam=args.beam, constraints=constrained))
     pipeline.translate(seed[:8])                       # warm-up: load, first batches
     stats = getattr(translator, "stats", None)
     if stats is not None:
@@ -100,11 +106,21 @@ def main() -> None:
 
     import sacrebleu
 
+    from translate.models import resolve_model
+    from translate.models.vmap import VMAP_FILE
+
     seed, flores, refs = inputs(args.flores, args.seed)
+    location = resolve_model(args.model).location
+    has_vmap = (Path(location) / VMAP_FILE).is_file()
+    # Convert first, in a process of its own: a conversion loads PyTorch, and the peak
+    # memory of the configuration that happened to run first would count it.
+    subprocess.run([sys.executable, "-m", "translate", "models", "convert", location],
+                   cwd=ROOT, check=True, capture_output=True)
+    configs = [name for name in CONFIGS if has_vmap or name != NO_VMAP]
     print(f"{len(seed)} seed-article sentences + {len(flores)} FLORES dev sentences, "
           f"beam {args.beam}, {args.threads} threads, {args.repeats} interleaved repeats")
-    runs: dict[str, list[dict]] = {name: [] for name in CONFIGS}
-    order = list(CONFIGS)
+    runs: dict[str, list[dict]] = {name: [] for name in configs}
+    order = configs
     for repeat in range(args.repeats):
         for name in order if repeat % 2 == 0 else reversed(order):
             cmd = [sys.executable, __file__, "--worker", name, "--beam", str(args.beam),
@@ -133,10 +149,10 @@ def main() -> None:
                       "term_rate": 100 * last["terms_ok"] / max(1, last["terms"]),
                       "stages": last["stages"], "signature": last["signature"]}
     print()
-    print(f"{'configuration':34} {'tok/s':>8} {'sent/s':>7} {'peak MB':>8} {'BLEU':>6} "
+    print(f"{'configuration':40} {'tok/s':>8} {'sent/s':>7} {'peak MB':>8} {'BLEU':>6} "
           f"{'chrF++':>7} {'terms':>9}")
     for name, r in rows.items():
-        print(f"{name:34} {r['tok_s']:8.1f} {r['sent_s']:7.2f} {r['rss']:8.0f} {r['bleu']:6.2f} "
+        print(f"{name:40} {r['tok_s']:8.1f} {r['sent_s']:7.2f} {r['rss']:8.0f} {r['bleu']:6.2f} "
               f"{r['chrf']:7.2f} {r['terms']:>9} ({r['term_rate']:.1f}%)")
     fast, slow = rows["ctranslate2 int8 + constraints"], rows["transformers fp32 + constraints"]
     plain_fast, plain_slow = rows["ctranslate2 int8"], rows["transformers fp32"]
@@ -154,6 +170,11 @@ def main() -> None:
           f"{plain_fast['chrf'] - plain_slow['chrf']:+.2f} vs transformers fp32")
     print(f"peak memory: ctranslate2 / transformers = {fast['rss'] / slow['rss']:.2f} "
           f"(with constraints), {plain_fast['rss'] / plain_slow['rss']:.2f} (without)")
+    if NO_VMAP in rows:
+        full = rows[NO_VMAP]
+        print(f"vocabulary map (ctranslate2 int8 + constraints, with / without): "
+              f"{fast['tok_s'] / full['tok_s']:.2f}× tokens/s, BLEU "
+              f"{fast['bleu'] - full['bleu']:+.2f}, chrF++ {fast['chrf'] - full['chrf']:+.2f}")
     print(f"fast path, how constraints were settled: {fast['stages']}")
     print(f"signatures: {slow['signature']}\n            {fast['signature']}")
 

@@ -83,7 +83,7 @@ def main() -> None:
         files["src"].write_text("\n".join(src) + "\n", encoding="utf-8")
         for label, terms in (("glossary", glossary), ("plain", Glossary(()))):
             pipeline = TranslationPipeline(translator, terms, model_id=resolved.model_id,
-                                           options=Options(beam=args.beam, batch_size=32))
+                                           options=Options(beam=args.beam))
             start = time.perf_counter()
             hyps = pipeline.translate(src)
             seconds = time.perf_counter() - start
@@ -109,7 +109,7 @@ def main() -> None:
             for s in split_sentences(line)
             for piece in split_long(s, translator.source_length, limit)]
     pipeline = TranslationPipeline(translator, glossary, model_id=resolved.model_id,
-                                   options=Options(beam=args.beam, batch_size=32))
+                                   options=Options(beam=args.beam))
     hits = [h for hyp in pipeline.translate(seed)
             for h in analyse(Segment("s", 1, hyp.source, hyp.text), matcher).hits]
 

@@ -54,3 +54,17 @@ def tiny_translator(tiny_model: Path):  # type: ignore[no-untyped-def]
     translator = make_translator("transformers", str(tiny_model), threads=1)
     translator.ensure_loaded()
     return translator
+
+
+@pytest.fixture(scope="session")
+def tiny_vmap_model(tiny_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny model plus a small vocabulary map built from the seed-check pairs."""
+    import shutil
+
+    from translate.models.vmap import write_vocabulary_map
+
+    copy = tmp_path_factory.mktemp("tiny-vmap") / "model"
+    shutil.copytree(tiny_model, copy)
+    seed = FIXTURES / "seed_check"
+    write_vocabulary_map(copy, seed / "source.en", seed / "clean.vi", per_source=5, always=20)
+    return copy

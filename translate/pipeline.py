@@ -54,7 +54,8 @@ class Hypothesis:
 class Options:
     beam: int = 4
     constraints: bool = True
-    batch_size: int = 16
+    #: Sentences per backend call (and per cache write); None: the backend's preference.
+    batch_size: int | None = None
 
     def describe(self) -> str:
         return f"beam:{self.beam}|constraints:{'on' if self.constraints else 'off'}"
@@ -140,7 +141,7 @@ class TranslationPipeline:
         # uninterrupted run would have: its output is identical even on a backend whose
         # output depends slightly on a sentence's batch neighbours (CTranslate2 int8 does).
         todo.sort(key=lambda i: len(sources[i]))
-        size = max(1, self.options.batch_size)
+        size = max(1, self.options.batch_size or self.translator.preferred_batch_size)
         for start in range(0, len(todo), size):
             batch = todo[start:start + size]
             outputs = self.translator.translate([sources[i] for i in batch],

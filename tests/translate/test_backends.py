@@ -30,7 +30,8 @@ from translate.models.convert import MANIFEST, converted_model
 from translate.pipeline import Options, TranslationPipeline
 
 SOURCES = (FIXTURES / "seed_check" / "source.en").read_text(encoding="utf-8").splitlines()
-BACKEND_NAMES = ["transformers", "ctranslate2-int8", "ctranslate2-float32"]
+BACKEND_NAMES = ["transformers", "ctranslate2-int8", "ctranslate2-float32",
+                 "ctranslate2-int8+vmap"]
 
 
 @pytest.fixture(scope="module")
@@ -44,13 +45,16 @@ def ct2_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def ct2_translators(tiny_model: Path, ct2_cache: Path) -> dict[str, CTranslate2Translator]:
+def ct2_translators(tiny_model: Path, tiny_vmap_model: Path,
+                    ct2_cache: Path) -> dict[str, CTranslate2Translator]:
     made = {}
-    for compute_type in ("int8", "float32"):
-        translator = CTranslate2Translator(tiny_model, threads=2, compute_type=compute_type,
+    for model, compute_type in ((tiny_model, "int8"), (tiny_model, "float32"),
+                                (tiny_vmap_model, "int8")):
+        translator = CTranslate2Translator(model, threads=2, compute_type=compute_type,
                                            cache_root=ct2_cache)
         translator.ensure_loaded()
-        made[f"ctranslate2-{compute_type}"] = translator
+        made[translator.name] = translator
+    assert set(made) == set(BACKEND_NAMES) - {"transformers"}
     return made
 
 
@@ -335,6 +339,8 @@ DAMAGE = {
     "source.spm": (lambda b: b"garbage", r"source.spm: damaged model file: not a sentencepiece"),
     "model.safetensors": (lambda b: b[:len(b) // 2],
                           r"model.safetensors: damaged model file: not a complete safetensors"),
+    "vmap.txt": (lambda b: "\t▁và\n▁the ▁và\n".encode(),
+                 r"vmap.txt:2: damaged vocabulary map: expected '<source n-gram> TAB"),
 }
 
 
@@ -345,7 +351,8 @@ def test_damaged_model_file_is_named(tiny_model: Path, tmp_path: Path, backend_n
     copy = tmp_path / "model"
     shutil.copytree(tiny_model, copy)
     damage, message = DAMAGE[damaged]
-    (copy / damaged).write_bytes(damage((copy / damaged).read_bytes()))
+    original = (copy / damaged).read_bytes() if (copy / damaged).is_file() else b""
+    (copy / damaged).write_bytes(damage(original))
     translator = make_translator(backend_name, str(copy))
     with pytest.raises(ModelError, match=message):
         translator.ensure_loaded()

@@ -33,7 +33,7 @@ def test_translate_seed_article_with_default_model(tmp_path: Path) -> None:
     (entry,) = report["files"]
     assert entry["issues"] == [] and entry["terms_required"] > 10
     assert report["signature"].startswith("model:en-vi-demo@")
-    assert "|backend:ctranslate2-int8|" in report["signature"]   # auto: the fast path
+    assert "|backend:ctranslate2-int8+vmap|" in report["signature"]   # auto: the fast path
     out = (tmp_path / "out" / ARTICLES[2].name).read_text(encoding="utf-8")
     assert len(out.splitlines()) == len(ARTICLES[2].read_text(encoding="utf-8").splitlines())
     assert "Mặt trận Tổ quốc Việt Nam" in out and "người có uy tín" in out

@@ -7,23 +7,28 @@ from collections.abc import Callable
 from glossary.errors import ConfigError
 from translate.backends.base import Output, Translator
 
+Factory = Callable[[str, str | None, int, bool], Translator]
 
-def _transformers(location: str, revision: str | None, threads: int) -> Translator:
+
+def _transformers(location: str, revision: str | None, threads: int,
+                  vocabulary_map: bool) -> Translator:
     from translate.backends.transformers_backend import TransformersTranslator
 
-    return TransformersTranslator(location, revision, threads)
+    return TransformersTranslator(location, revision, threads)   # always the full vocabulary
 
 
-def _ctranslate2(compute_type: str) -> Callable[[str, str | None, int], Translator]:
-    def factory(location: str, revision: str | None, threads: int) -> Translator:
+def _ctranslate2(compute_type: str) -> Factory:
+    def factory(location: str, revision: str | None, threads: int,
+                vocabulary_map: bool) -> Translator:
         from translate.backends.ctranslate2_backend import CTranslate2Translator
 
-        return CTranslate2Translator(location, revision, threads, compute_type)
+        return CTranslate2Translator(location, revision, threads, compute_type,
+                                     vocabulary_map=vocabulary_map)
     return factory
 
 
-#: Backend name → factory(location, revision, threads). ``ctranslate2`` is int8.
-BACKENDS: dict[str, Callable[[str, str | None, int], Translator]] = {
+#: Backend name → factory(location, revision, threads, vocabulary_map). ``ctranslate2`` is int8.
+BACKENDS: dict[str, Factory] = {
     "transformers": _transformers,
     "ctranslate2": _ctranslate2("int8"),
     "ctranslate2-int8_float32": _ctranslate2("int8_float32"),
@@ -43,8 +48,12 @@ def pick_backend(location: str) -> str:
 
 
 def make_translator(name: str, location: str, revision: str | None = None,
-                    threads: int = 0) -> Translator:
-    """A backend by registry name (or ``auto``); unknown names list the valid ones."""
+                    threads: int = 0, *, vocabulary_map: bool = True) -> Translator:
+    """A backend by registry name (or ``auto``); unknown names list the valid ones.
+
+    *vocabulary_map* lets a backend that supports it (CTranslate2) restrict each
+    batch's output vocabulary with the model's ``vmap.txt``, when it has one.
+    """
     if name == "auto":
         name = pick_backend(location)
     try:
@@ -52,7 +61,7 @@ def make_translator(name: str, location: str, revision: str | None = None,
     except KeyError:
         raise ConfigError(f"unknown backend '{name}' (valid: auto, {', '.join(BACKENDS)})"
                           ) from None
-    return factory(location, revision, threads)
+    return factory(location, revision, threads, vocabulary_map)
 
 
 __all__ = ["BACKENDS", "Output", "Translator", "make_translator", "pick_backend"]

@@ -60,6 +60,9 @@ class Translator(ABC):
     """A loaded model that translates batches of sentences under constraints."""
 
     name: str = "abstract"
+    #: Sentences per call when the caller does not choose (``--batch-size``): what keeps this
+    #: backend efficient without holding much work back from the cache between calls.
+    preferred_batch_size: int = 16
     #: Inline term-annotation markers (start, sep, end) when the model was trained with them
     #: (its ``termtrans.json`` says so); the source then carries the required targets inline.
     annotation: tuple[str, str, str] | None = None

@@ -1,4 +1,4 @@
-"""``termtrans models list|verify|convert|pull|lock``: the models the toolkit knows, pinned."""
+"""``termtrans models list|verify|convert|vmap|pull|lock``: the models the toolkit knows, pinned."""
 
 from __future__ import annotations
 
@@ -17,7 +17,14 @@ from translate.models.convert import (
     converted_model,
     verify_conversion,
 )
-from translate.models.files import LockEntry, ModelsLock, hash_directory, verify
+from translate.models.files import (
+    LockEntry,
+    ModelsLock,
+    check_model_directory,
+    hash_directory,
+    verify,
+)
+from translate.models.vmap import ALWAYS, PER_SOURCE, write_vocabulary_map
 
 app = typer.Typer(help="List, verify, download and pin models (models.lock).",
                   no_args_is_help=True)
@@ -105,6 +112,27 @@ def convert(name: Annotated[str, typer.Argument(help="A models.lock name or a mo
     target = converted_model(Path(resolved.location), compute_type)
     stdout().print(f"{resolved.name}: ctranslate2 {compute_type} conversion at {target}",
                    markup=False)
+
+
+@app.command("vmap")
+@handle_errors
+def vmap(directory: Annotated[Path, typer.Argument(help="A MarianMT model directory.")],
+         source_text: Annotated[Path, typer.Option(
+             "--source-text", help="English side of the model's training pairs.")],
+         target_text: Annotated[Path, typer.Option(
+             "--target-text", help="Vietnamese side, line-aligned with --source-text.")],
+         per_source: Annotated[int, typer.Option(
+             "--per-source", min=0, help="Candidate pieces per source piece.")] = PER_SOURCE,
+         always: Annotated[int, typer.Option(
+             "--always", min=0, help="Most frequent target pieces, always candidates.")
+         ] = ALWAYS) -> None:
+    """Build DIR/vmap.txt, the vocabulary map that speeds up the ctranslate2 backend."""
+    if not directory.is_dir():
+        raise ModelError(f"{directory}: not a model directory")
+    check_model_directory(directory)
+    path, rules = write_vocabulary_map(directory, source_text, target_text, per_source, always)
+    stderr().print(f"{path}: {rules} rules; the model's fingerprint changed: run 'termtrans "
+                   "models lock NAME' if it is in models.lock", markup=False)
 
 
 @app.command("pull")

@@ -70,7 +70,10 @@ def translate(
     output: Annotated[Path | None, typer.Option("--output", "-o",
                                                 help="Output file (one input only).")] = None,
     beam: Annotated[int, typer.Option("--beam", min=1, max=64)] = 4,
-    batch_size: Annotated[int, typer.Option("--batch-size", min=1, max=1024)] = 16,
+    batch_size: Annotated[int | None, typer.Option(
+        "--batch-size", min=1, max=1024,
+        help="Sentences per backend call (default: 64 on ctranslate2, 16 on transformers).")
+    ] = None,
     constraints: Annotated[bool, typer.Option(
         "--constraints/--no-constraints", help="Enforce glossary terms and codes.")] = True,
     cache: Annotated[Path | None, typer.Option("--cache", help="SQLite cache file "
@@ -83,6 +86,9 @@ def translate(
         "--verify/--no-verify", help="Check model files against models.lock.")] = True,
     threads: Annotated[int, typer.Option("--threads", help="CPU threads (0: library default).")
                        ] = 0,
+    vocabulary_map: Annotated[bool, typer.Option(
+        "--vocabulary-map/--no-vocabulary-map", help="CTranslate2: decode over the candidate "
+        "pieces of the model's vmap.txt, if it has one (faster; outputs can differ).")] = True,
     report: Annotated[Path | None, typer.Option(
         "--report-json", help="Write a JSON run report here.")] = None,
     report_html: Annotated[Path | None, typer.Option(
@@ -94,7 +100,8 @@ def translate(
         raise ConfigError("use either --out DIR or -o FILE, not both")
     terms = load_glossary(glossary) if glossary is not None else Glossary(())
     resolved = resolve_model(model, check=verify_model)
-    translator = make_translator(backend, resolved.location, resolved.revision, threads)
+    translator = make_translator(backend, resolved.location, resolved.revision, threads,
+                                 vocabulary_map=vocabulary_map)
     store = None if no_cache else TranslationCache(cache or default_cache())
     err = stderr()
     if store is not None and store.rebuilt_from is not None:

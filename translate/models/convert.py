@@ -19,6 +19,7 @@ from typing import Any
 
 from glossary.errors import MissingDependencyError, ModelError
 from translate.models.files import fingerprint, hash_directory, sha256_file, verify
+from translate.models.vmap import VMAP_FILE
 
 COMPUTE_TYPES = ("int8", "int8_float32", "float32")
 MANIFEST = "termtrans-conversion.json"
@@ -125,8 +126,10 @@ def _convert(ctranslate2: Any, source: Path, out: Path, compute_type: str) -> No
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            TransformersConverter(str(source)).convert(str(out), quantization=quantization,
-                                                       force=True)
+            vmap = source / VMAP_FILE
+            TransformersConverter(str(source)).convert(
+                str(out), vmap=str(vmap) if vmap.is_file() else None,
+                quantization=quantization, force=True)
         except (OSError, ValueError, RuntimeError) as exc:
             raise ModelError(f"{source}: CTranslate2 conversion failed: "
                              f"{str(exc).splitlines()[0] if str(exc) else exc!r}; "

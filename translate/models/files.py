@@ -16,11 +16,12 @@ from typing import Any
 
 from glossary.errors import ModelError
 from glossary.textio import atomic_write
+from translate.models.vmap import VMAP_FILE, check_vocabulary_map
 
 REQUIRED = ("config.json", "source.spm", "target.spm", "vocab.json")
 WEIGHTS = ("model.safetensors", "pytorch_model.bin")
 OPTIONAL = ("tokenizer_config.json", "generation_config.json", "special_tokens_map.json",
-            "target_vocab.json", "termtrans.json", "MODEL_CARD.md", "README.md")
+            "target_vocab.json", "termtrans.json", "vmap.txt", "MODEL_CARD.md", "README.md")
 
 
 def model_files(directory: Path) -> list[str]:
@@ -65,6 +66,8 @@ def check_model_directory(directory: Path) -> None:
     weights = directory / "model.safetensors"
     if weights.is_file() and not _safetensors_header_ok(weights):
         raise ModelError(f"{weights}: damaged model file: not a complete safetensors file")
+    if (directory / VMAP_FILE).is_file():
+        check_vocabulary_map(directory / VMAP_FILE)
 
 
 def _safetensors_header_ok(path: Path) -> bool:
