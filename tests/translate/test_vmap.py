@@ -166,3 +166,17 @@ def test_a_failing_mapped_decode_is_redone_without_the_map(
     out = fast.translate(SOURCES[:5], [[] for _ in range(5)], beam=2)
     assert [o.text for o in out] == [o.text for o in expected]
     assert fast.stats["vmap_retried"] == 5
+
+
+def test_map_is_not_used_unless_eos_is_id_zero(tiny_vmap_model: Path, tmp_path: Path) -> None:
+    """CTranslate2 maps </s> through a table it never clears; only id 0 is always right."""
+    import json
+
+    copy = tmp_path / "model"
+    shutil.copytree(tiny_vmap_model, copy)
+    vocab = json.loads((copy / "vocab.json").read_text(encoding="utf-8"))
+    other = next(piece for piece, index in vocab.items() if index == 5)
+    vocab["</s>"], vocab[other] = 5, vocab["</s>"]
+    (copy / "vocab.json").write_text(json.dumps(vocab), encoding="utf-8")
+    assert make_translator("ctranslate2", str(tiny_vmap_model)).name.endswith("+vmap")
+    assert make_translator("ctranslate2", str(copy)).name == "ctranslate2-int8"

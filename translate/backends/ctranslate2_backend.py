@@ -30,9 +30,14 @@ A model directory with a vocabulary map (``vmap.txt``, see
 :mod:`translate.models.vmap`) gets its plain pass decoded over each batch's
 candidate pieces only — the inline-annotated terms and copied codes are
 candidates because every source piece maps to itself. Repair decodes with
-the full vocabulary: CTranslate2 4.8 fails with an index error on
-``target_prefix`` together with ``use_vmap`` (measured), and the prefix
-pieces must stay reachable anyway.
+the full vocabulary, because CTranslate2 (4.8) keeps stale entries in the
+decoder's original-id → restricted-id map from one restricted batch to the
+next (``Decoder::update_output_layer`` emplaces into the map without
+clearing it), so a ``target_prefix`` piece is placed wrongly or fails with
+an index error (both seen when we tried the map in repair). Unprefixed
+decoding only maps the end and start token, ``</s>``; it is right while
+that is id 0, the first candidate of every batch — true of MarianMT
+vocabularies, and checked: another model is decoded without the map.
 
 ``stats`` counts how many sentences each stage settled, so the benchmark can
 report what the fast path really did.
@@ -95,7 +100,8 @@ class CTranslate2Translator(Translator):
         self.cache_root = cache_root
         # The model's vocabulary map, if it has one, restricts the output layer of the
         # plain pass (see _decode); it changes outputs, so the signature says so.
-        self.use_vmap = vocabulary_map and (self.location / VMAP_FILE).is_file()
+        self.use_vmap = (vocabulary_map and (self.location / VMAP_FILE).is_file()
+                         and _eos_is_id_zero(self.location))
         self.name = f"ctranslate2-{compute_type}" + ("+vmap" if self.use_vmap else "")
         self.stats: Counter[str] = Counter()
         self.converted: Path | None = None
@@ -318,6 +324,15 @@ class CTranslate2Translator(Translator):
             piece_kinds=self._kinds)
         for k, decoded in zip(still, exact, strict=True):
             outputs[k] = list(decoded.token_ids)
+
+
+def _eos_is_id_zero(location: Path) -> bool:
+    """Whether ``</s>`` is id 0: CTranslate2's restricted decoding maps it right only then."""
+    try:
+        vocab = json.loads((location / "vocab.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False        # _load names the damaged file
+    return isinstance(vocab, dict) and vocab.get("</s>") == 0
 
 
 class CTranslate2Stepper:
