@@ -1,16 +1,17 @@
 """transformers fp32 vs CTranslate2 int8, with and without constraints, in one run.
 
     python bench/bench_backends.py [--model DIR|NAME] [--beam 4] [--repeats 3]
-                                   [--flores 200] [--seed N] [--threads 2]
+                                   [--flores N] [--seed N] [--threads 2]
 
-Inputs (fixed): every sentence of the seed articles plus the first --flores
-lines of FLORES dev (English side, with Vietnamese references) from
-../shared/data. Each configuration runs in its own process (so peak RSS is its
+Inputs (fixed): every sentence of the seed articles plus the English side of
+FLORES dev (all 997 lines, or the first --flores), whose Vietnamese side is the
+reference, from ../shared/data. Each configuration runs in its own process (so peak RSS is its
 own), loads the model, translates a warm-up slice, then the full set; the
 repeats are interleaved across configurations (A B C D, D C B A, ...) so
 machine noise hits all of them alike, and the median is reported. Prints
 tokens/s, sentences/s, peak RSS, BLEU/chrF++ on the FLORES part, term success
-on the seed part, how the fast path settled its constraints, and the ratios.
+on the seed part, how the fast path settled its constraints, and the ratios
+(also per part: the seed sentences are dense with terms, FLORES has few).
 When the model has a vocabulary map (vmap.txt), a fifth configuration runs
 the fast path with constraints on the full vocabulary, to show what the map
 brings on its own.
@@ -75,13 +76,21 @@ def worker(args: argparse.Namespace) -> None:
     stats = getattr(translator, "stats", None)
     if stats is not None:
         stats.clear()
-    start = time.perf_counter()
-    hyps = pipeline.translate(seed + flores)
-    seconds = time.perf_counter() - start
+    # The parts are timed apart: the seed sentences are dense with glossary terms, the
+    # FLORES ones have almost none, and the constraint cost differs accordingly.
+    parts = {}
+    hyps = []
+    for part, sentences in (("seed", seed), ("flores", flores)):
+        start = time.perf_counter()
+        done = pipeline.translate(sentences)
+        parts[part] = {"seconds": time.perf_counter() - start,
+                       "tokens": sum(h.tokens for h in done)}
+        hyps += done
+    seconds = sum(p["seconds"] for p in parts.values())
     matcher = TermMatcher(glossary)
     hits = [h for hyp in hyps[:len(seed)]
             for h in analyse(Segment("b", 1, hyp.source, hyp.text), matcher).hits]
-    json.dump({"seconds": seconds, "tokens": sum(h.tokens for h in hyps),
+    json.dump({"seconds": seconds, "tokens": sum(h.tokens for h in hyps), "parts": parts,
                "sentences": len(hyps), "terms": len(hits), "terms_ok": sum(h.ok for h in hits),
                "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                "flores": [h.text for h in hyps[len(seed):]],
@@ -94,7 +103,8 @@ def main() -> None:
     parser.add_argument("--model", default=None)
     parser.add_argument("--beam", type=int, default=4)
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--flores", type=int, default=200)
+    parser.add_argument("--flores", type=int, default=997,
+                        help="FLORES dev lines (default: all 997)")
     parser.add_argument("--seed", type=int, default=None,
                         help="only the first N seed-article sentences (large models)")
     parser.add_argument("--threads", type=int, default=2)
@@ -142,7 +152,11 @@ def main() -> None:
         bleu = sacrebleu.corpus_bleu(last["flores"], [refs]).score if refs else float("nan")
         chrf = sacrebleu.corpus_chrf(last["flores"], [refs], word_order=2).score if refs \
             else float("nan")
+        part_tok_s = {part: values["tokens"] / statistics.median(
+            r["parts"][part]["seconds"] for r in results)
+            for part, values in last["parts"].items() if values["tokens"]}
         rows[name] = {"seconds": seconds, "tok_s": last["tokens"] / seconds,
+                      "part_tok_s": part_tok_s,
                       "sent_s": last["sentences"] / seconds,
                       "rss": max(r["rss_mb"] for r in results), "bleu": bleu, "chrf": chrf,
                       "terms": f"{last['terms_ok']}/{last['terms']}",
@@ -160,6 +174,11 @@ def main() -> None:
     print(f"speed, with constraints:    ctranslate2 int8 / transformers fp32 = "
           f"{fast['tok_s'] / slow['tok_s']:.2f}× tokens/s "
           f"({fast['sent_s'] / slow['sent_s']:.2f}× sentences/s)")
+    for part, label in (("seed", "seed-article part"), ("flores", "FLORES part")):
+        if part in fast["part_tok_s"] and part in slow["part_tok_s"]:
+            print(f"  {label + ':':19} {fast['part_tok_s'][part] / slow['part_tok_s'][part]:.2f}× "
+                  f"tokens/s ({fast['part_tok_s'][part]:.0f} vs "
+                  f"{slow['part_tok_s'][part]:.0f})")
     print(f"speed, without constraints: ctranslate2 int8 / transformers fp32 = "
           f"{plain_fast['tok_s'] / plain_slow['tok_s']:.2f}× tokens/s")
     print(f"constraint cost (time with / without): transformers "
