@@ -63,6 +63,17 @@ def test_more_candidates_per_piece_are_kept_in_order(tiny_model: Path) -> None:
             assert wide[key][:len(targets)] == targets
 
 
+def test_counting_in_chunks_gives_the_same_map(tiny_model: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    import translate.models.vmap as vmap_module
+
+    pairs = list(zip(SOURCES, (SEED / "clean.vi").read_text(encoding="utf-8").splitlines(),
+                     strict=True))
+    whole = build_vocabulary_map(tiny_model, pairs)
+    monkeypatch.setattr(vmap_module, "_CHUNK", 1)     # 16 partial counts, merged every 8
+    assert build_vocabulary_map(tiny_model, pairs) == whole
+
+
 def test_misaligned_training_text_names_the_file_and_line(tmp_path: Path) -> None:
     (tmp_path / "a.en").write_text("one\ntwo\nthree\n", encoding="utf-8")
     (tmp_path / "a.vi").write_text("một\nhai\n", encoding="utf-8")

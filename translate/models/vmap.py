@@ -77,12 +77,19 @@ def build_vocabulary_map(model: Path, pairs: Iterable[tuple[str, str]],
     chunk: list[Any] = []
     n = 0
 
+    def merge() -> tuple[Any, Any]:
+        key, where = np.unique(np.concatenate(keys), return_inverse=True)
+        return key, np.bincount(where, weights=np.concatenate(counts)).astype(np.int64)
+
     def flush() -> None:
         if chunk:
             k, c = np.unique(np.concatenate(chunk), return_counts=True)
             keys.append(k)
             counts.append(c)
             chunk.clear()
+        if len(keys) >= 8:                  # bound memory on large corpora
+            k, c = merge()
+            keys[:], counts[:] = [k], [c]
 
     for source, target in pairs:
         s = ids(sp_source, source)
@@ -98,8 +105,7 @@ def build_vocabulary_map(model: Path, pairs: Iterable[tuple[str, str]],
     flush()
     if n == 0:
         raise InputError(None, None, "no sentence pairs to build a vocabulary map from")
-    key, count = np.unique(np.concatenate(keys), return_inverse=True)
-    together = np.bincount(count, weights=np.concatenate(counts)).astype(np.float64)
+    key, together = merge()
     src, tgt = key // size, key % size
     dice = 2 * together / (source_df[src] + target_df[tgt])
     order = np.lexsort((-dice, src))            # by source piece, best candidates first
