@@ -34,7 +34,9 @@ the full vocabulary, because CTranslate2 (4.8) keeps stale entries in the
 decoder's original-id → restricted-id map from one restricted batch to the
 next (``Decoder::update_output_layer`` emplaces into the map without
 clearing it), so a ``target_prefix`` piece is placed wrongly or fails with
-an index error (both seen when we tried the map in repair). Unprefixed
+an index error (both seen when we tried the map in repair). A call over
+the full vocabulary clears that map (on CPU the output layer is never
+padded), so repair, scoring and the exact stage are unaffected. Unprefixed
 decoding only maps the end and start token, ``</s>``; it is right while
 that is id 0, the first candidate of every batch — true of MarianMT
 vocabularies, and checked: another model is decoded without the map.
