@@ -286,19 +286,22 @@ class CTranslate2Translator(Translator):
         without it rather than losing the batch.
         """
         vmap = self.use_vmap and prefixes is None
-        order = sorted(range(len(sources)), key=lambda i: limits[i])
-        size = max(1, min(DECODE_CHUNK, -(-len(order) // (2 * self._workers))))
-        pending = []
-        # Longest first: the workers take chunks in turn, and a long chunk taken last
-        # would leave the other workers idle while it finishes.
-        for start in reversed(range(0, len(order), size)):
-            part = order[start:start + size]
-            pending.append((part, self._ct2.translate_batch(
+
+        def submit(part: list[int], use_vmap: bool, asynchronous: bool) -> Any:
+            return self._ct2.translate_batch(
                 [sources[i] for i in part],
                 target_prefix=None if prefixes is None else
                 [[self._pieces[t] for t in prefixes[i]] for i in part],
                 beam_size=beam, max_decoding_length=max(limits[i] for i in part),
-                use_vmap=vmap, asynchronous=True)))
+                use_vmap=use_vmap, asynchronous=asynchronous)
+
+        order = sorted(range(len(sources)), key=lambda i: limits[i])
+        size = max(1, min(DECODE_CHUNK, -(-len(order) // (2 * self._workers))))
+        # Longest first: the workers take chunks in turn, and a long chunk taken last
+        # would leave the other workers idle while it finishes.
+        pending = [(part, submit(part, vmap, True)) for part in
+                   (order[start:start + size]
+                    for start in reversed(range(0, len(order), size)))]
         outputs: list[list[int]] = [[] for _ in sources]
         for part, futures in pending:
             try:
@@ -307,9 +310,7 @@ class CTranslate2Translator(Translator):
                 if not vmap:
                     raise
                 self.stats["vmap_retried"] += len(part)
-                hypotheses = [r.hypotheses[0] for r in self._ct2.translate_batch(
-                    [sources[i] for i in part], beam_size=beam,
-                    max_decoding_length=max(limits[i] for i in part))]
+                hypotheses = [r.hypotheses[0] for r in submit(part, False, False)]
             for i, hypothesis in zip(part, hypotheses, strict=True):
                 outputs[i] = self._ids(hypothesis)[:limits[i]]
         return outputs

@@ -29,6 +29,7 @@ from typing import Any
 
 from glossary.errors import AlignmentError, ConfigError, InputError, ModelError
 from glossary.textio import atomic_write, read_lines
+from translate.backends.base import pieces_by_id
 
 VMAP_FILE = "vmap.txt"
 #: Candidates per source piece (besides itself) and pieces always allowed: on the
@@ -57,17 +58,15 @@ def build_vocabulary_map(model: Path, pairs: Iterable[tuple[str, str]],
     import sentencepiece
 
     vocab: dict[str, int] = json.loads((model / "vocab.json").read_text(encoding="utf-8"))
-    size = max(vocab.values()) + 1
-    pieces = [""] * size
-    for piece, index in vocab.items():
-        pieces[index] = piece
+    pieces = pieces_by_id(vocab)
+    size = len(pieces)
     sp_source = sentencepiece.SentencePieceProcessor(model_file=str(model / "source.spm"))
     sp_target = sentencepiece.SentencePieceProcessor(model_file=str(model / "target.spm"))
     unk = vocab.get("<unk>", 0)
 
     def ids(sp: Any, text: str) -> Any:
-        return np.unique(np.array([vocab.get(p, unk) for p in sp.encode(text, out_type=str)],
-                                  dtype=np.int64))
+        return np.array([vocab.get(p, unk) for p in sp.encode(text, out_type=str)],
+                        dtype=np.int64)
 
     source_df = np.zeros(size, np.int64)
     target_df = np.zeros(size, np.int64)
@@ -92,9 +91,9 @@ def build_vocabulary_map(model: Path, pairs: Iterable[tuple[str, str]],
             keys[:], counts[:] = [k], [c]
 
     for source, target in pairs:
-        s = ids(sp_source, source)
-        words = [vocab.get(p, unk) for p in sp_target.encode(target, out_type=str)]
-        t = np.unique(np.array(words, dtype=np.int64))
+        s = np.unique(ids(sp_source, source))
+        words = ids(sp_target, target)
+        t = np.unique(words)
         source_df[s] += 1
         target_df[t] += 1
         np.add.at(target_tf, words, 1)
