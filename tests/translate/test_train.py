@@ -14,12 +14,12 @@ from tests.conftest import ROOT
 DATA = ROOT.parent / "shared" / "data"
 
 
-@pytest.mark.skipif(not (DATA / "demo-corpus" / "train.en").is_file(),
+@pytest.mark.skipif(not (DATA / "alt-wikinews" / "train.en").is_file(),
                     reason="shared training data not present beside the checkout")
 def test_smoke_training_resumes_exports_and_loads(tmp_path: Path) -> None:
     run, export = tmp_path / "run", tmp_path / "model"
-    base = [sys.executable, "-m", "translate.train", "--smoke", "--data-dir", str(DATA),
-            "--run-dir", str(run), "--glossary", str(ROOT / "seeds" / "glossary.tsv")]
+    base = [sys.executable, "-m", "translate.train", "--recipe", "smoke", "--data-dir", str(DATA),
+            "--run-dir", str(run)]
     first = subprocess.run([*base, "--max-steps", "20"], capture_output=True, text=True,
                            timeout=300, cwd=ROOT)
     assert first.returncode == 0, first.stderr[-2000:]
@@ -31,10 +31,16 @@ def test_smoke_training_resumes_exports_and_loads(tmp_path: Path) -> None:
     assert resumed and resumed[0]["step"] == 20
     assert [e["step"] for e in events if e["event"] == "stopped"] == [20, 30]
     assert any(e["event"] == "eval" and "chrf" in e for e in events)
+    averaged = [e for e in events if e["event"] == "averaged"]
+    assert averaged[-1]["steps"] == [10, 20, 30]      # average_last = 3
+    assert sorted(p.name for p in (run / "ckpt").iterdir()) == [
+        "step-10.pt", "step-20.pt", "step-30.pt"]
     prepared = json.loads((run / "prepared.json").read_text())
     assert prepared["annotated"] > 0 and prepared["glossary_pairs"] > 40
+    assert prepared["read"] == {"alt-wikinews": 500, "demo-corpus": 1500}
     card = json.loads((export / "termtrans.json").read_text())
     assert card["term_annotation"]["sep"] == "<=>"
+    assert card["recipe"]["name"] == "smoke" and "step" in card["selected"]
 
     from translate.backends import make_translator
 

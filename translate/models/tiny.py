@@ -16,7 +16,7 @@ SPECIALS = ("</s>", "<unk>")
 
 
 def train_joint_spm(lines: Iterable[str], prefix: Path, vocab_size: int,
-                    symbols: Iterable[str] = ()) -> Path:
+                    symbols: Iterable[str] = (), model_type: str = "unigram") -> Path:
     """Train one sentencepiece model for both languages; returns the ``.model`` path."""
     import sentencepiece as spm
 
@@ -30,7 +30,7 @@ def train_joint_spm(lines: Iterable[str], prefix: Path, vocab_size: int,
         with chdir(prefix.parent):   # relative names: the model file records them
             spm.SentencePieceTrainer.train(
                 input=corpus.name, model_prefix=prefix.name, vocab_size=vocab_size,
-                character_coverage=1.0, model_type="unigram", eos_id=0, unk_id=1, bos_id=-1,
+                character_coverage=1.0, model_type=model_type, eos_id=0, unk_id=1, bos_id=-1,
                 pad_id=-1, hard_vocab_limit=False, num_threads=1,
                 minloglevel=2, normalization_rule_name="identity",
                 user_defined_symbols=list(symbols), input_sentence_size=2_000_000,

@@ -1,17 +1,19 @@
-"""Train the project's EN→VI MarianMT model on CPU, resumably.
+"""Train the project's EN→VI MarianMT model from a recipe, resumably.
 
-    python -m translate.train --data-dir ../shared/data --run-dir RUN --export models/en-vi-demo
+    python -m translate.train --recipe en-vi-demo --data-dir ../shared/data \\
+        --run-dir RUN --export models/en-vi-demo
 
-Steps: (1) build the training set (demo-corpus + docs-prose, the seed glossary's
-entries, term-annotated copies) and a joint sentencepiece vocabulary; (2)
-train a MarianMTModel with label smoothing, inverse-sqrt learning rate and
-token-based batches; checkpoint every ``--save-every`` steps (atomic writes)
-and resume from the last checkpoint when started again with the same
-``--run-dir``; (3) score chrF++/BLEU on FLORES dev every ``--eval-every``
-steps, keep the best, stop early after ``--patience`` evaluations without
-gain; (4) export the best checkpoint in the layout MarianTokenizer loads.
-Deterministic for a given seed and thread count. ``--smoke`` trains a few
-steps on a small slice (for CI).
+Steps: (1) build the mix the recipe declares (corpora with their repeats,
+filters, the glossary's entries, term-annotated copies) and a joint
+sentencepiece vocabulary; (2) train a MarianMTModel with label smoothing,
+inverse-sqrt learning rate and token-based batches, checkpointing every
+``schedule.save_every`` steps (atomic writes) and resuming from the last
+checkpoint when started again with the same ``--run-dir`` (a run directory
+made by a different recipe is refused); (3) score chrF++/BLEU on the dev set
+every ``schedule.eval_every`` steps, keep the best, stop after
+``schedule.patience`` evaluations without gain; (4) average the last
+evaluated checkpoints and keep the average if it scores better on dev;
+(5) export the selected weights atomically in the layout MarianTokenizer loads.
 """
 
 from __future__ import annotations
@@ -22,13 +24,26 @@ import math
 import os
 import random
 import shutil
+import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+from glossary.errors import ToolkitError
 from glossary.formats import load_glossary
 from translate.models.tiny import train_joint_spm, write_marian_vocab
-from translate.train.data import MARKERS, Pair, annotate, mine_dictionary, read_pairs
+from translate.train.data import (
+    MARKERS,
+    MixStats,
+    Pair,
+    annotate,
+    filter_pairs,
+    mine_dictionary,
+    nfc_pair,
+    read_pairs,
+)
+from translate.train.recipe import Recipe, RecipeError, load_recipe
 
 
 def log(run: Path, **record: Any) -> None:
@@ -38,33 +53,89 @@ def log(run: Path, **record: Any) -> None:
     print(json.dumps(record, ensure_ascii=False), flush=True)
 
 
-def prepare(args: argparse.Namespace, run: Path) -> None:
-    """Write the training text and the tokenizer into *run* (once)."""
+def write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def claim_run_dir(recipe: Recipe, run: Path) -> None:
+    """Record the recipe in *run*, or refuse a run directory made by another recipe."""
+    run.mkdir(parents=True, exist_ok=True)
+    stamp = run / "recipe.json"
+    if stamp.is_file():
+        saved = json.loads(stamp.read_text(encoding="utf-8"))
+        if saved.get("fingerprint") != recipe.fingerprint():
+            ours = recipe.identity()
+            differ = sorted(k for k in ours if saved.get("identity", {}).get(k) != ours[k])
+            raise RecipeError(
+                f"{recipe.path}: run directory {run} was made by recipe "
+                f"{saved.get('name')!r} with different settings ({', '.join(differ)}); "
+                "resuming would mix two trainings: use a new --run-dir")
+        return
+    write_atomic(stamp, json.dumps({"name": recipe.name, "fingerprint": recipe.fingerprint(),
+                                    "identity": recipe.identity()}, indent=1,
+                                   ensure_ascii=False))
+
+
+def build_mix(recipe: Recipe, data_dir: Path) -> tuple[list[Pair], list[Pair], MixStats]:
+    """(unique filtered pairs, the repeated training mix, statistics) of the recipe's corpora."""
+    unique: list[Pair] = []
+    mix: list[Pair] = []
+    seen: set[Pair] = set()
+    read: dict[str, int] = {}
+    kept: dict[str, int] = {}
+    drops = [0, 0, 0]
+    duplicates = 0
+    f = recipe.filters
+    for corpus in recipe.corpora:
+        pairs = read_pairs(data_dir / corpus.source, data_dir / corpus.target)
+        if corpus.max_lines:
+            pairs = pairs[:corpus.max_lines]
+        read[corpus.name] = len(pairs)
+        pairs, dropped = filter_pairs([nfc_pair(p) for p in pairs], f.max_words,
+                                      f.max_length_ratio, f.drop_copies)
+        drops = [a + b for a, b in zip(drops, dropped, strict=True)]
+        if f.dedupe:
+            fresh = [p for p in dict.fromkeys(pairs) if p not in seen]
+            duplicates += len(pairs) - len(fresh)
+            pairs = fresh
+            seen.update(pairs)
+        kept[corpus.name] = len(pairs)
+        unique += pairs
+        mix += pairs * corpus.repeat
+    stats = MixStats(read, kept, drops[0], drops[1], drops[2], duplicates)
+    return unique, mix, stats
+
+
+def prepare(recipe: Recipe, data_dir: Path, run: Path) -> None:
+    """Write the training text and the tokenizer into *run* (once per run directory)."""
     if (run / "prepared.json").is_file():
         return
-    data = Path(args.data_dir)
-    pairs = read_pairs(data / "demo-corpus" / "train.en", data / "demo-corpus" / "train.vi")
-    pairs += read_pairs(data / "docs-prose" / "train.en", data / "docs-prose" / "train.vi")
-    glossary = load_glossary(args.glossary)
+    unique, mix, stats = build_mix(recipe, data_dir)
+    glossary = load_glossary(recipe.terms.glossary)
     gloss_pairs = [Pair(s, t.target) for t in glossary for s in t.sources]
-    if args.smoke:
-        pairs = pairs[:2000]
-    dictionary = mine_dictionary(pairs) + list(glossary)
-    annotated, count = annotate(pairs, dictionary, args.annotate_share, args.seed)
-    train = pairs + annotated + gloss_pairs * args.glossary_repeat
-    random.Random(args.seed).shuffle(train)
-    (run / "train.en").write_text("\n".join(p.en for p in train) + "\n", encoding="utf-8")
-    (run / "train.vi").write_text("\n".join(p.vi for p in train) + "\n", encoding="utf-8")
+    seed = recipe.optimisation.seed
+    dictionary = mine_dictionary(unique) + list(glossary)
+    annotated, count = annotate(unique, dictionary, recipe.terms.annotate_share, seed)
+    train = mix + annotated + gloss_pairs * recipe.terms.glossary_repeat
+    random.Random(seed).shuffle(train)
+    write_atomic(run / "train.en", "\n".join(p.en for p in train) + "\n")
+    write_atomic(run / "train.vi", "\n".join(p.vi for p in train) + "\n")
     tok = run / "tokenizer"
     tok.mkdir(exist_ok=True)
-    corpus = [p.en for p in pairs] + [p.vi for p in pairs] + [p.vi for p in gloss_pairs] * 5
-    model_file = train_joint_spm(corpus, tok / "spm", args.vocab_size, symbols=MARKERS)
+    corpus = [p.en for p in unique] + [p.vi for p in unique] + [p.vi for p in gloss_pairs] * 5
+    model_file = train_joint_spm(corpus, tok / "spm", recipe.vocab.size, symbols=MARKERS,
+                                 model_type=recipe.vocab.model_type)
     for name in ("source.spm", "target.spm"):
         shutil.copyfile(model_file, tok / name)
     write_marian_vocab(tok / "source.spm", tok / "vocab.json")
-    info = {"pairs": len(pairs), "annotated": count, "glossary_pairs": len(gloss_pairs),
+    info = {"read": stats.read, "kept": stats.kept, "dropped_long": stats.dropped_long,
+            "dropped_ratio": stats.dropped_ratio, "dropped_copies": stats.dropped_copies,
+            "dropped_duplicates": stats.dropped_duplicates, "pairs": len(unique),
+            "annotated": count, "glossary_pairs": len(gloss_pairs),
             "dictionary": len(dictionary), "train_lines": len(train)}
-    (run / "prepared.json").write_text(json.dumps(info, indent=1), encoding="utf-8")
+    write_atomic(run / "prepared.json", json.dumps(info, indent=1))
     log(run, event="prepared", **info)
 
 
@@ -92,201 +163,298 @@ def batches(lengths: list[tuple[int, int]], max_tokens: int, seed: int) -> list[
     return out
 
 
-def evaluate(model: Any, tokenizer: Any, sources: list[str], refs: list[str]) -> dict[str, float]:
+def evaluate(model: Any, tokenizer: Any, sources: list[str], refs: list[str]) -> dict[str, Any]:
+    """Greedy chrF++/BLEU on the dev set (batched by length: padding costs CPU time)."""
     import torch
     from sacrebleu.metrics import BLEU, CHRF
 
     model.eval()
-    hyps: list[str] = []
+    order = sorted(range(len(sources)), key=lambda i: len(sources[i]))
+    hyps = [""] * len(sources)
     with torch.inference_mode():
-        for start in range(0, len(sources), 32):
-            enc = tokenizer(sources[start:start + 32], return_tensors="pt", padding=True,
+        for start in range(0, len(order), 48):
+            index = order[start:start + 48]
+            enc = tokenizer([sources[i] for i in index], return_tensors="pt", padding=True,
                             truncation=True, max_length=256)
-            out = model.generate(**enc, num_beams=1, do_sample=False, max_new_tokens=200)
-            hyps += tokenizer.batch_decode(out, skip_special_tokens=True)
+            limit = min(256, int(enc.input_ids.shape[1] * 2) + 10)
+            out = model.generate(**enc, num_beams=1, do_sample=False, max_new_tokens=limit)
+            for i, text in zip(index, tokenizer.batch_decode(out, skip_special_tokens=True),
+                               strict=True):
+                hyps[i] = text
     model.train()
-    return {"chrf": CHRF(word_order=2).corpus_score(hyps, [refs]).score,
-            "bleu": BLEU().corpus_score(hyps, [refs]).score, "sample": hyps[0]}  # type: ignore[dict-item]
+    return {"chrf": round(CHRF(word_order=2).corpus_score(hyps, [refs]).score, 2),
+            "bleu": round(BLEU().corpus_score(hyps, [refs]).score, 2), "sample": hyps[0]}
 
 
-def save_checkpoint(path: Path, state: dict[str, Any]) -> None:
+def save_torch(path: Path, state: Any) -> None:
     import torch
 
-    tmp = path.with_suffix(".tmp")
+    tmp = path.with_name(path.name + ".tmp")
     torch.save(state, tmp)
     os.replace(tmp, path)
 
 
-def train(args: argparse.Namespace) -> None:
-    import torch
-    from transformers import GenerationConfig, MarianConfig, MarianMTModel, MarianTokenizer
-    from transformers.utils import logging as hf_logging
+class Trainer:
+    """One training run: the model, optimiser and run state, in named steps."""
 
-    hf_logging.set_verbosity_error()
-    hf_logging.disable_progress_bar()
-    torch.set_num_threads(args.threads)
-    run = Path(args.run_dir)
-    run.mkdir(parents=True, exist_ok=True)
-    prepare(args, run)
-    tok_dir = run / "tokenizer"
-    tokenizer = MarianTokenizer(str(tok_dir / "source.spm"), str(tok_dir / "target.spm"),
-                                str(tok_dir / "vocab.json"))
-    ids_file = run / "ids.pt"
-    if ids_file.is_file():
-        src_ids, tgt_ids = torch.load(ids_file)
-    else:
-        en = (run / "train.en").read_text(encoding="utf-8").splitlines()
-        vi = (run / "train.vi").read_text(encoding="utf-8").splitlines()
-        src_ids = tokenizer(en, truncation=True, max_length=args.max_len).input_ids
-        tgt_ids = tokenizer(text_target=vi, truncation=True, max_length=args.max_len).input_ids
-        torch.save((src_ids, tgt_ids), ids_file)
-    lengths = [(len(s), len(t)) for s, t in zip(src_ids, tgt_ids, strict=True)]
-    pad = tokenizer.pad_token_id
-    config = MarianConfig(
-        vocab_size=len(tokenizer.get_vocab()), d_model=args.d_model,
-        encoder_layers=args.layers, decoder_layers=args.layers,
-        encoder_attention_heads=args.heads, decoder_attention_heads=args.heads,
-        encoder_ffn_dim=args.ffn, decoder_ffn_dim=args.ffn, max_position_embeddings=512,
-        pad_token_id=pad, eos_token_id=tokenizer.eos_token_id, decoder_start_token_id=pad,
-        forced_eos_token_id=tokenizer.eos_token_id, dropout=args.dropout,
-        share_encoder_decoder_embeddings=True, scale_embedding=True)
-    torch.manual_seed(args.seed)
-    model = MarianMTModel(config)
-    model.generation_config = GenerationConfig(
-        num_beams=4, max_length=256, bad_words_ids=[[pad]], decoder_start_token_id=pad,
-        eos_token_id=tokenizer.eos_token_id, forced_eos_token_id=tokenizer.eos_token_id,
-        pad_token_id=pad)
-    optim = torch.optim.AdamW(model.parameters(), lr=args.lr, betas=(0.9, 0.98), eps=1e-9,
-                              weight_decay=0.0)
+    def __init__(self, recipe: Recipe, data_dir: Path, run: Path, threads: int) -> None:
+        import torch
+        from transformers import MarianTokenizer
 
-    def lr_at(step: int) -> float:
+        torch.set_num_threads(threads)
+        self.recipe, self.run = recipe, run
+        tok = run / "tokenizer"
+        self.tokenizer = MarianTokenizer(str(tok / "source.spm"), str(tok / "target.spm"),
+                                         str(tok / "vocab.json"))
+        self.src_ids, self.tgt_ids = self._token_ids()
+        self.lengths = [(len(s), len(t)) for s, t in zip(self.src_ids, self.tgt_ids,
+                                                         strict=True)]
+        self.model = self._new_model()
+        opt = recipe.optimisation
+        self.optim = torch.optim.AdamW(self.model.parameters(), lr=opt.lr, betas=(0.9, 0.98),
+                                       eps=1e-9, weight_decay=0.0)
+        self.state: dict[str, Any] = {"step": 0, "epoch": 0, "batch": 0, "best": -1.0,
+                                      "bad_evals": 0, "evaluated": []}
+        self.loss_fn = torch.nn.CrossEntropyLoss(ignore_index=-100,
+                                                 label_smoothing=opt.smoothing)
+        dev = recipe.dev
+        self.dev_src = (data_dir / dev.source).read_text(encoding="utf-8").splitlines()
+        self.dev_ref = (data_dir / dev.reference).read_text(encoding="utf-8").splitlines()
+        if dev.lines:
+            self.dev_src, self.dev_ref = self.dev_src[:dev.lines], self.dev_ref[:dev.lines]
+        (run / "ckpt").mkdir(exist_ok=True)
+
+    def _token_ids(self) -> tuple[list[list[int]], list[list[int]]]:
+        import torch
+
+        ids_file = self.run / "ids.pt"
+        if ids_file.is_file():
+            loaded: tuple[list[list[int]], list[list[int]]] = torch.load(ids_file)
+            return loaded
+        max_len = self.recipe.optimisation.max_len
+        en = (self.run / "train.en").read_text(encoding="utf-8").splitlines()
+        vi = (self.run / "train.vi").read_text(encoding="utf-8").splitlines()
+        src = self.tokenizer(en, truncation=True, max_length=max_len).input_ids
+        tgt = self.tokenizer(text_target=vi, truncation=True, max_length=max_len).input_ids
+        save_torch(ids_file, (src, tgt))
+        return src, tgt
+
+    def _new_model(self) -> Any:
+        import torch
+        from transformers import GenerationConfig, MarianConfig, MarianMTModel
+
+        spec = self.recipe.model
+        tok = self.tokenizer
+        pad, eos = tok.pad_token_id, tok.eos_token_id
+        config = MarianConfig(
+            vocab_size=len(tok.get_vocab()), d_model=spec.d_model,
+            encoder_layers=spec.encoder_layers, decoder_layers=spec.decoder_layers,
+            encoder_attention_heads=spec.heads, decoder_attention_heads=spec.heads,
+            encoder_ffn_dim=spec.ffn, decoder_ffn_dim=spec.ffn, max_position_embeddings=512,
+            pad_token_id=pad, eos_token_id=eos, decoder_start_token_id=pad,
+            forced_eos_token_id=eos, dropout=spec.dropout,
+            share_encoder_decoder_embeddings=True, scale_embedding=True)
+        torch.manual_seed(self.recipe.optimisation.seed)
+        model = MarianMTModel(config)
+        model.generation_config = GenerationConfig(
+            num_beams=4, max_length=256, bad_words_ids=[[pad]], decoder_start_token_id=pad,
+            eos_token_id=eos, forced_eos_token_id=eos, pad_token_id=pad)
+        return model
+
+    def lr_at(self, step: int) -> float:
+        opt = self.recipe.optimisation
         step = max(step, 1)
-        return args.lr * min(step / args.warmup, math.sqrt(args.warmup / step))
+        return opt.lr * min(step / opt.warmup, math.sqrt(opt.warmup / step))
 
-    state: dict[str, Any] = {"step": 0, "epoch": 0, "batch": 0, "best": -1.0, "bad_evals": 0}
-    checkpoint = run / "checkpoint.pt"
-    if checkpoint.is_file():
+    def resume(self) -> None:
+        import torch
+
+        checkpoint = self.run / "checkpoint.pt"
+        if not checkpoint.is_file():
+            return
         saved = torch.load(checkpoint, weights_only=False)
-        model.load_state_dict(saved["model"])
-        optim.load_state_dict(saved["optim"])
-        state = saved["state"]
+        self.model.load_state_dict(saved["model"])
+        self.optim.load_state_dict(saved["optim"])
+        self.state = {"evaluated": [], **saved["state"]}
         torch.set_rng_state(saved["rng"])
-        log(run, event="resumed", **state)
-    data = Path(args.data_dir) / "flores-dev"
-    dev_src = (data / "dev.en").read_text(encoding="utf-8").splitlines()[:args.dev_lines]
-    dev_ref = (data / "dev.vi").read_text(encoding="utf-8").splitlines()[:args.dev_lines]
-    loss_fn = torch.nn.CrossEntropyLoss(ignore_index=-100, label_smoothing=args.smoothing)
-    model.train()
-    started = time.time()
-    window: list[float] = []
-    while state["step"] < args.max_steps:
-        order = batches(lengths, args.batch_tokens, args.seed + state["epoch"])
-        while state["batch"] < len(order):
-            if (time.time() - started) / 60 > args.max_minutes or state["step"] >= args.max_steps:
-                break
-            index = order[state["batch"]]
-            src = [src_ids[i] for i in index]
-            tgt = [tgt_ids[i] for i in index]
-            s_len = max(map(len, src))
-            t_len = max(map(len, tgt))
-            input_ids = torch.tensor([s + [pad] * (s_len - len(s)) for s in src])
-            labels = torch.tensor([t + [-100] * (t_len - len(t)) for t in tgt])
-            out = model(input_ids=input_ids, attention_mask=(input_ids != pad).long(),
-                        labels=labels)
-            loss = loss_fn(out.logits.reshape(-1, out.logits.shape[-1]), labels.reshape(-1))
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            for group in optim.param_groups:
-                group["lr"] = lr_at(state["step"] + 1)
-            optim.step()
-            optim.zero_grad(set_to_none=True)
-            state["step"] += 1
-            state["batch"] += 1
-            window.append(loss.item())
-            if state["step"] % 50 == 0:
-                log(run, event="train", step=state["step"], epoch=state["epoch"],
-                    loss=round(sum(window) / len(window), 4), lr=lr_at(state["step"]))
-                window = []
-            if state["step"] % args.eval_every == 0:
-                scores = evaluate(model, tokenizer, dev_src, dev_ref)
-                log(run, event="eval", step=state["step"], **scores)
-                if scores["chrf"] > state["best"]:
-                    state["best"], state["bad_evals"] = scores["chrf"], 0
-                    model.save_pretrained(run / "best")
-                    (run / "best" / "scores.json").write_text(
-                        json.dumps({"step": state["step"], **scores}, ensure_ascii=False))
-                else:
-                    state["bad_evals"] += 1
-            if state["step"] % args.save_every == 0:
-                save_checkpoint(checkpoint, {"model": model.state_dict(),
-                                             "optim": optim.state_dict(), "state": state,
-                                             "rng": torch.get_rng_state()})
-            if state["bad_evals"] >= args.patience:
-                break
+        log(self.run, event="resumed", **{k: v for k, v in self.state.items()
+                                          if k != "evaluated"})
+
+    def checkpoint(self) -> None:
+        import torch
+
+        save_torch(self.run / "checkpoint.pt", {
+            "model": self.model.state_dict(), "optim": self.optim.state_dict(),
+            "state": self.state, "rng": torch.get_rng_state()})
+
+    def step(self, index: list[int]) -> float:
+        """One optimiser step on the batch of training-pair indices *index*."""
+        import torch
+
+        pad = self.tokenizer.pad_token_id
+        src = [self.src_ids[i] for i in index]
+        tgt = [self.tgt_ids[i] for i in index]
+        s_len, t_len = max(map(len, src)), max(map(len, tgt))
+        input_ids = torch.tensor([s + [pad] * (s_len - len(s)) for s in src])
+        labels = torch.tensor([t + [-100] * (t_len - len(t)) for t in tgt])
+        out = self.model(input_ids=input_ids, attention_mask=(input_ids != pad).long(),
+                         labels=labels)
+        loss = self.loss_fn(out.logits.reshape(-1, out.logits.shape[-1]), labels.reshape(-1))
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(self.model.parameters(), 1.0)
+        for group in self.optim.param_groups:
+            group["lr"] = self.lr_at(self.state["step"] + 1)
+        self.optim.step()
+        self.optim.zero_grad(set_to_none=True)
+        self.state["step"] += 1
+        self.state["batch"] += 1
+        return float(loss.item())
+
+    def evaluate_and_keep(self) -> None:
+        """Score on dev, keep the best weights and the last evaluated checkpoints."""
+        step = self.state["step"]
+        scores = evaluate(self.model, self.tokenizer, self.dev_src, self.dev_ref)
+        log(self.run, event="eval", step=step, **scores)
+        keep = max(self.recipe.schedule.average_last, 1)
+        save_torch(self.run / "ckpt" / f"step-{step}.pt", self.model.state_dict())
+        evaluated = [*self.state["evaluated"], step]
+        for old in evaluated[:-keep]:
+            (self.run / "ckpt" / f"step-{old}.pt").unlink(missing_ok=True)
+        self.state["evaluated"] = evaluated[-keep:]
+        if scores["chrf"] > self.state["best"]:
+            self.state["best"], self.state["bad_evals"] = scores["chrf"], 0
+            self._save_best(self.model, {"step": step, **scores})
         else:
-            state["epoch"] += 1
-            state["batch"] = 0
-            continue
-        break
-    save_checkpoint(checkpoint, {"model": model.state_dict(), "optim": optim.state_dict(),
-                                 "state": state, "rng": torch.get_rng_state()})
-    if not (run / "best").is_dir():
-        model.save_pretrained(run / "best")
-    log(run, event="stopped", **state)
-    if args.export:
-        export(run, Path(args.export), args)
+            self.state["bad_evals"] += 1
+
+    def _save_best(self, model: Any, scores: dict[str, Any]) -> None:
+        tmp = self.run / "best.tmp"
+        shutil.rmtree(tmp, ignore_errors=True)
+        model.save_pretrained(tmp)
+        (tmp / "scores.json").write_text(json.dumps(scores, ensure_ascii=False),
+                                         encoding="utf-8")
+        shutil.rmtree(self.run / "best", ignore_errors=True)
+        os.replace(tmp, self.run / "best")
+
+    def average(self) -> None:
+        """Average the last evaluated checkpoints; keep the average if dev says it is better."""
+        import torch
+
+        steps = self.state["evaluated"]
+        if self.recipe.schedule.average_last < 2 or len(steps) < 2:
+            return
+        states = [torch.load(self.run / "ckpt" / f"step-{s}.pt") for s in steps]
+        averaged = {k: sum(s[k].float() for s in states) / len(states)
+                    if states[0][k].is_floating_point() else states[0][k] for k in states[0]}
+        model = self._new_model()
+        model.load_state_dict(averaged)
+        scores = evaluate(model, self.tokenizer, self.dev_src, self.dev_ref)
+        log(self.run, event="averaged", steps=steps, **scores)
+        if scores["chrf"] > self.state["best"]:
+            self.state["best"] = scores["chrf"]
+            self._save_best(model, {"step": self.state["step"], "averaged": steps, **scores})
+
+    def train(self, max_steps: int, max_minutes: float) -> None:
+        schedule = self.recipe.schedule
+        started = time.time()
+        window: list[float] = []
+        while True:
+            order = batches(self.lengths, self.recipe.optimisation.batch_tokens,
+                            self.recipe.optimisation.seed + self.state["epoch"])
+            while self.state["batch"] < len(order):
+                if (self.state["step"] >= max_steps
+                        or (time.time() - started) / 60 > max_minutes
+                        or self.state["bad_evals"] >= schedule.patience):
+                    return
+                window.append(self.step(order[self.state["batch"]]))
+                step = self.state["step"]
+                if step % 50 == 0:
+                    log(self.run, event="train", step=step, epoch=self.state["epoch"],
+                        loss=round(sum(window) / len(window), 4), lr=self.lr_at(step))
+                    window = []
+                if step % schedule.eval_every == 0:
+                    self.evaluate_and_keep()
+                if step % schedule.save_every == 0:
+                    self.checkpoint()
+            self.state["epoch"] += 1
+            self.state["batch"] = 0
+
+    def finish(self) -> None:
+        self.checkpoint()
+        if not (self.run / "best").is_dir():
+            self._save_best(self.model, {"step": self.state["step"]})
+        converged = self.state["bad_evals"] >= self.recipe.schedule.patience
+        self.average()
+        log(self.run, event="stopped", converged=converged,
+            **{k: v for k, v in self.state.items() if k != "evaluated"})
 
 
-def export(run: Path, out: Path, args: argparse.Namespace) -> None:
-    """Copy the best checkpoint and tokenizer into the shipped model layout."""
-    out.mkdir(parents=True, exist_ok=True)
-    for name in ("config.json", "generation_config.json", "model.safetensors"):
-        if (run / "best" / name).is_file():
-            shutil.copyfile(run / "best" / name, out / name)
-    for name in ("source.spm", "target.spm", "vocab.json"):
-        shutil.copyfile(run / "tokenizer" / name, out / name)
-    (out / "termtrans.json").write_text(json.dumps({
-        "term_annotation": {"start": MARKERS[0], "sep": MARKERS[1], "end": MARKERS[2]},
-        "recipe": vars(args)}, indent=1, default=str) + "\n", encoding="utf-8")
+def export(recipe: Recipe, run: Path, out: Path) -> None:
+    """Copy the selected weights and the tokenizer into *out*, atomically.
+
+    The model is assembled in a sibling temporary directory and swapped in with
+    renames, so an interrupted export never leaves a half-written model behind.
+    """
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        for name in ("config.json", "generation_config.json", "model.safetensors"):
+            shutil.copyfile(run / "best" / name, tmp / name)
+        for name in ("source.spm", "target.spm", "vocab.json"):
+            shutil.copyfile(run / "tokenizer" / name, tmp / name)
+        scores = json.loads((run / "best" / "scores.json").read_text(encoding="utf-8"))
+        (tmp / "termtrans.json").write_text(json.dumps({
+            "term_annotation": {"start": MARKERS[0], "sep": MARKERS[1], "end": MARKERS[2]},
+            "recipe": recipe.as_dict(), "selected": scores}, indent=1, ensure_ascii=False)
+            + "\n", encoding="utf-8")
+        old = out.with_name(f".{out.name}.old")
+        shutil.rmtree(old, ignore_errors=True)
+        if out.exists():
+            os.replace(out, old)
+        os.replace(tmp, out)
+        shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     log(run, event="exported", to=str(out))
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m translate.train",
+                                     description=(__doc__ or "").split("\n\n")[0])
     add = parser.add_argument
-    add("--data-dir", default="../shared/data")
-    add("--run-dir", required=True)
-    add("--export", default=None)
-    add("--glossary", default="seeds/glossary.tsv")
-    add("--vocab-size", type=int, default=8000)
-    add("--d-model", type=int, default=256)
-    add("--layers", type=int, default=3)
-    add("--heads", type=int, default=4)
-    add("--ffn", type=int, default=1024)
-    add("--dropout", type=float, default=0.1)
-    add("--smoothing", type=float, default=0.1)
-    add("--lr", type=float, default=7e-4)
-    add("--warmup", type=int, default=800)
-    add("--batch-tokens", type=int, default=4000)
-    add("--max-len", type=int, default=128)
-    add("--max-steps", type=int, default=200_000)
-    add("--max-minutes", type=float, default=1e9)
-    add("--eval-every", type=int, default=500)
-    add("--save-every", type=int, default=100)
-    add("--patience", type=int, default=10)
-    add("--dev-lines", type=int, default=200)
-    add("--annotate-share", type=float, default=0.3)
-    add("--glossary-repeat", type=int, default=5)
+    add("--recipe", default="en-vi-demo",
+        help="a recipe file, or the name of one in translate/train/recipes")
+    add("--data-dir", default="../shared/data", help="relative corpus paths resolve here")
+    add("--run-dir", required=True, help="checkpoints and logs (keep it outside the repo)")
+    add("--export", default=None, help="write the selected model to this directory")
+    add("--max-steps", type=int, default=None, help="override schedule.max_steps")
+    add("--max-minutes", type=float, default=1e9, help="stop (and checkpoint) after this")
     add("--threads", type=int, default=2)
-    add("--seed", type=int, default=1)
-    add("--smoke", action="store_true", help="tiny slice and model, a few steps (CI)")
-    args = parser.parse_args()
-    if args.smoke:
-        args.vocab_size, args.d_model, args.layers, args.ffn = 600, 32, 1, 64
-        args.heads, args.eval_every, args.save_every = 2, 20, 10
-        args.max_steps, args.dev_lines, args.batch_tokens = min(args.max_steps, 30), 16, 800
-    train(args)
+    args = parser.parse_args(argv)
+    try:
+        recipe = load_recipe(args.recipe)
+        data_dir = Path(args.data_dir)
+        recipe.check_files(data_dir)
+        run = Path(args.run_dir)
+        claim_run_dir(recipe, run)
+        prepare(recipe, data_dir, run)
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.set_verbosity_error()
+        hf_logging.disable_progress_bar()
+        trainer = Trainer(recipe, data_dir, run, args.threads)
+        trainer.resume()
+        trainer.train(args.max_steps or recipe.schedule.max_steps, args.max_minutes)
+        trainer.finish()
+        if args.export:
+            export(recipe, run, Path(args.export))
+    except ToolkitError as exc:
+        print(f"{parser.prog}: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

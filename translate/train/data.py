@@ -13,10 +13,12 @@ from __future__ import annotations
 import html
 import random
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from glossary.errors import AlignmentError, InputError
 from glossary.matching import TargetText, TermMatcher
 from glossary.model import Glossary, Term
 
@@ -31,12 +33,26 @@ class Pair:
 
 
 def read_pairs(en: Path, vi: Path) -> list[Pair]:
-    src = en.read_text(encoding="utf-8").splitlines()
-    tgt = vi.read_text(encoding="utf-8").splitlines()
+    """Aligned pairs of two files; a BOM is ignored, pairs with an empty side are dropped.
+
+    Files of different line counts are an :class:`AlignmentError` naming both: a
+    shifted corpus would silently teach the model wrong translations.
+    """
+    src = _lines(en)
+    tgt = _lines(vi)
     if len(src) != len(tgt):
-        raise ValueError(f"{en} and {vi} differ in length")
+        raise AlignmentError(vi, None, f"{len(tgt)} lines, but {en} has {len(src)}: "
+                             "a parallel corpus needs one target line per source line")
     return [Pair(s.strip(), t.strip()) for s, t in zip(src, tgt, strict=True)
             if s.strip() and t.strip()]
+
+
+def _lines(path: Path) -> list[str]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(path, None, f"not UTF-8 ({exc.reason} at byte {exc.start})") from None
+    return text.removesuffix("\n").split("\n") if text else []
 
 
 _DETOK = [(re.compile(r" ([.,;:!?%)\]}])"), r"\1"), (re.compile(r"([(\[{]) "), r"\1"),
@@ -101,3 +117,36 @@ def annotate_source(source: str, spans: list[tuple[int, int, str]]) -> str:
         text = (text[:start] + f"{MARK_START} {source[start:end]} {MARK_SEP} {target} "
                 f"{MARK_END}" + text[end:])
     return text
+
+
+@dataclass(frozen=True)
+class MixStats:
+    """What the mix was made of, for the run log and the model card."""
+
+    read: dict[str, int]
+    kept: dict[str, int]
+    dropped_long: int
+    dropped_ratio: int
+    dropped_copies: int
+    dropped_duplicates: int
+
+
+def filter_pairs(pairs: list[Pair], max_words: int, max_ratio: float,
+                 drop_copies: bool) -> tuple[list[Pair], tuple[int, int, int]]:
+    """Pairs that pass the length, ratio and copy filters, and how many each filter dropped."""
+    kept: list[Pair] = []
+    long = ratio = copies = 0
+    for pair in pairs:
+        if max(len(pair.en.split()), len(pair.vi.split())) > max_words:
+            long += 1
+        elif max(len(pair.en), len(pair.vi)) > max_ratio * min(len(pair.en), len(pair.vi)):
+            ratio += 1
+        elif drop_copies and pair.en == pair.vi:
+            copies += 1
+        else:
+            kept.append(pair)
+    return kept, (long, ratio, copies)
+
+
+def nfc_pair(pair: Pair) -> Pair:
+    return Pair(unicodedata.normalize("NFC", pair.en), unicodedata.normalize("NFC", pair.vi))

@@ -1,0 +1,132 @@
+"""Training recipes: validation of the TOML file, the data mix, run-directory identity, export."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from glossary.errors import AlignmentError
+from tests.conftest import ROOT
+from translate.train.__main__ import build_mix, claim_run_dir, export
+from translate.train.recipe import RECIPES, RecipeError, load_recipe
+
+CORPUS = """
+[[corpus]]
+name = "news"
+source = "news.en"
+target = "news.vi"
+repeat = 2
+"""
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    write(folder / "news.en", "The army met.\nPeople gathered.\nSame\nThe army met.\n")
+    write(folder / "news.vi", "Quân đội họp.\nNgười dân tụ tập.\nSame\nQuân đội họp.\n")
+    write(folder / "dev.en", "Hello.\n")
+    write(folder / "dev.vi", "Xin chào.\n")
+    return folder
+
+
+def recipe_file(tmp_path: Path, extra: str = "") -> Path:
+    return write(tmp_path / "r.toml", CORPUS + '[dev]\nsource = "dev.en"\nreference = "dev.vi"\n'
+                 + f'[terms]\nglossary = "{ROOT / "seeds" / "glossary.tsv"}"\n' + extra)
+
+
+def test_shipped_recipes_load_and_name_existing_data() -> None:
+    names = sorted(p.stem for p in RECIPES.glob("*.toml"))
+    assert {"en-vi-demo", "en-vi-demo-v1", "smoke"} <= set(names)
+    for name in names:
+        recipe = load_recipe(name)
+        assert recipe.corpora and recipe.fingerprint()
+    assert load_recipe("en-vi-demo").corpora[0].name == "alt-wikinews"
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    ("[model]\nd_modle = 256\n", "r.toml: model.d_modle: unknown key (valid: d_model,"),
+    ("[model]\nd_model = '256'\n", "r.toml: model.d_model: expected int, got str '256'"),
+    ("[shedule]\nmax_steps = 3\n", "r.toml: shedule: unknown key"),
+    ("[optimisation]\nlr = -1\n", "r.toml: optimisation.lr: must not be negative"),
+    ("[model\n", "r.toml: not valid TOML"),
+])
+def test_bad_recipe_names_file_and_key(tmp_path: Path, extra: str, message: str) -> None:
+    with pytest.raises(RecipeError) as caught:
+        load_recipe(str(recipe_file(tmp_path, extra)))
+    assert message in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_missing_corpus_file_is_named_with_its_key(tmp_path: Path, data: Path) -> None:
+    (data / "news.vi").unlink()
+    recipe = load_recipe(str(recipe_file(tmp_path)))
+    with pytest.raises(RecipeError, match=r"r\.toml: corpus\[0\]\.target: no such file"):
+        recipe.check_files(data)
+
+
+def test_unknown_recipe_name_lists_the_shipped_ones() -> None:
+    with pytest.raises(RecipeError, match="shipped: en-vi-demo, en-vi-demo-v1, smoke"):
+        load_recipe("en-vi-dmeo")
+
+
+def test_corpora_of_different_lengths_are_refused(tmp_path: Path, data: Path) -> None:
+    write(data / "news.vi", "Quân đội họp.\n")
+    recipe = load_recipe(str(recipe_file(tmp_path)))
+    with pytest.raises(AlignmentError, match=r"news\.vi: 1 lines, but .*news\.en has 4"):
+        build_mix(recipe, data)
+
+
+def test_bom_empty_lines_copies_and_duplicates_are_handled(tmp_path: Path, data: Path) -> None:
+    (data / "news.en").write_bytes("\ufeffThe army met.\n\nSame\nThe army met.\n".encode())
+    write(data / "news.vi", "Quân đội họp.\nTrống\nSame\nQuân đội họp.\n")
+    recipe = load_recipe(str(recipe_file(tmp_path)))
+    unique, mix, stats = build_mix(recipe, data)
+    assert unique[0].en == "The army met."          # BOM gone
+    assert [p.en for p in unique] == ["The army met."]
+    assert len(mix) == 2                            # repeat = 2
+    assert stats.dropped_copies == 1 and stats.dropped_duplicates == 1
+    assert stats.read == {"news": 3}                # the empty-sided pair is not a pair
+
+
+def test_run_directory_of_another_recipe_is_refused(tmp_path: Path, data: Path) -> None:
+    run = tmp_path / "run"
+    claim_run_dir(load_recipe(str(recipe_file(tmp_path))), run)
+    longer = load_recipe(str(recipe_file(tmp_path, "[schedule]\nmax_steps = 9\n")))
+    claim_run_dir(longer, run)                      # the schedule may change
+    other = load_recipe(str(recipe_file(tmp_path, "[model]\nd_model = 64\n")))
+    with pytest.raises(RecipeError, match=r"made by recipe 'r' with different settings \(model\)"):
+        claim_run_dir(other, run)
+
+
+def test_interrupted_export_leaves_the_old_model_whole(tmp_path: Path) -> None:
+    run, out = tmp_path / "run", tmp_path / "model"
+    (run / "best").mkdir(parents=True)
+    write(run / "best" / "config.json", "{}")       # model.safetensors is missing
+    out.mkdir()
+    write(out / "model.safetensors", "old weights")
+    recipe = load_recipe("smoke")
+    with pytest.raises(FileNotFoundError):
+        export(recipe, run, out)
+    assert (out / "model.safetensors").read_text() == "old weights"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model", "run"]
+
+
+def test_cli_reports_recipe_errors_on_one_line(tmp_path: Path) -> None:
+    bad = write(tmp_path / "bad.toml", CORPUS + "[vocab]\nsise = 8000\n")
+    done = subprocess.run([sys.executable, "-m", "translate.train", "--recipe", str(bad),
+                           "--run-dir", str(tmp_path / "run")], capture_output=True, text=True,
+                          cwd=ROOT, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        f"python -m translate.train: error: {bad}: vocab.sise: unknown key "
+        "(valid: model_type, size)"]
+    assert not (tmp_path / "run").exists()
