@@ -135,3 +135,86 @@ def number_readings(token: str) -> set[str]:
             continue
         readings.add("".join(groups) + (f".{frac}" if frac else ""))
     return readings or {token}
+
+
+_DIGITS_RE = re.compile(r"\d+(?:[.,]\d+)*")
+_WORD_RE = re.compile(r"[A-Za-z]+")
+
+
+def _numbered(words: str, first: int = 1, step: int = 1) -> dict[str, int]:
+    return {w: first + step * i for i, w in enumerate(words.split())}
+
+
+#: English words that a Vietnamese translation may legitimately write as digits.
+_WORD_VALUES: dict[str, int] = {
+    **_numbered("zero one two three four five six seven eight nine ten eleven twelve "
+                "thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty", 0),
+    **_numbered("thirty forty fifty sixty seventy eighty ninety", 30, 10),
+    **_numbered("first second third fourth fifth sixth seventh eighth ninth tenth"),
+    **_numbered("january february march april may june july august september october "
+                "november december"),
+    **_numbered("jan feb mar apr may jun jul aug sep oct nov dec"),
+    "sept": 9, "dozen": 12, "hundred": 100, "thousand": 1000, "half": 50, "once": 1,
+    "twice": 2, "single": 1, "double": 2, "pair": 2, "decade": 10, "century": 100,
+    "quarter": 4, "week": 7,
+}
+_SCALES = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
+           "trillion": 1_000_000_000_000}
+
+
+def _value(number: float) -> str:
+    return str(int(number)) if number == int(number) else repr(number)
+
+
+def source_number_values(text: str) -> list[set[str]]:
+    """Every value the English *text* licenses a translation to write in digits.
+
+    Digit runs (inside codes, ordinals and words too: "1990s", "14th"), number,
+    ordinal and month words ("February" licenses 2), and scaled amounts
+    ("3 million" licenses 3 and 3000000). Generous on purpose: a number in the
+    translation is only reported as invented when nothing in the source explains it.
+    """
+    values: list[set[str]] = []
+    for m in _DIGITS_RE.finditer(text):
+        readings = number_readings(m.group())
+        values.append(readings)
+        after = _WORD_RE.match(text, m.end() + 1) if m.end() < len(text) else None
+        if after and after.group().lower() in _SCALES and text[m.end()] == " ":
+            scale = _SCALES[after.group().lower()]
+            scaled = set()
+            for r in readings:
+                try:
+                    scaled.add(_value(float(r) * scale))
+                except ValueError:
+                    continue
+            values.append(scaled)
+    for m in _WORD_RE.finditer(text):
+        word = m.group().lower()
+        if word in _WORD_VALUES:
+            values.append({str(_WORD_VALUES[word])})
+        elif word.endswith("s") and word[:-1] in _WORD_VALUES:     # "hundreds", "thirties"
+            values.append({str(_WORD_VALUES[word[:-1]])})
+    return values
+
+
+def added_numbers(source: str, target: str, skip: list[Code] | None = None) -> list[Code]:
+    """Digit runs of *target* that no value of *source* accounts for (each value used once).
+
+    Runs inside *skip* spans (codes, checked by the code check) are not looked at.
+    A run glued to letters or broken by stray symbols ("14vv24", "9%.6") is split
+    into its digit runs, so invented digits cannot hide inside garbage tokens.
+    """
+    available = source_number_values(source)
+    blocked = [(c.start, c.end) for c in skip or []]
+    extra: list[Code] = []
+    for m in _DIGITS_RE.finditer(target):
+        if any(s <= m.start() < e for s, e in blocked):
+            continue
+        readings = number_readings(m.group())
+        for k, other in enumerate(available):
+            if readings & other:
+                del available[k]
+                break
+        else:
+            extra.append(Code(m.start(), m.end(), m.group()))
+    return extra

@@ -13,7 +13,6 @@ Three layers enforce terms, each usable alone:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -21,17 +20,17 @@ from glossary.checks import REGISTRY, Issue, Segment, analyse
 from glossary.codes import find_codes, find_numbers
 from glossary.matching import TermMatcher
 from glossary.model import Glossary
+from glossary.placeholders import find_placeholders
 from translate.backends.base import Translator
 from translate.cache import TranslationCache, segment_key
 from translate.version import __version__
 
-VERIFY_CHECKS = ("missing_term", "forbidden_variant", "code_mismatch", "number_mismatch")
-_URL_RE = re.compile(r"\b(?:https?://|www\.)[^\s<>\"]+[^\s<>\".,;:!?)]|"
-                     r"\b[\w.+-]+@[\w-]+\.[\w.-]+\w")
-
-# printf-style (%d, %(name)s, %1$s) and brace ({0}, {name}) placeholders of software strings
-_PLACEHOLDER_RE = re.compile(r"%(?:\(\w+\)|\d+\$)?[-+#0]*\d*(?:\.\d+)?[sdifFeEgGxXoucr]"
-                             r"|\{\w*\}")
+VERIFY_CHECKS = ("missing_term", "forbidden_variant", "code_mismatch", "number_mismatch",
+                 "placeholder_mismatch", "duplicated_term")
+#: A segment that fails verification is decoded again with this much wider a beam, and
+#: the candidate with fewer issues is kept (invented numbers and repeats are search errors
+#: that a wider beam often avoids); what remains is reported.
+RETRY_BEAM_FACTOR = 2
 
 
 @dataclass(frozen=True)
@@ -70,8 +69,7 @@ def plan_targets(source: str, matcher: TermMatcher) -> list[tuple[str, str]]:
     def free(start: int, end: int) -> bool:
         return not any(s < end and start < e for s, e in spans)
 
-    protected = [(m.start(), m.end(), m.group()) for pattern in (_URL_RE, _PLACEHOLDER_RE)
-                 for m in pattern.finditer(source)]
+    protected = [(p.start, p.end, p.text) for p in find_placeholders(source)]
     codes = find_codes(source)
     protected += [(c.start, c.end, c.text) for c in codes]
     protected += [(n.start, n.end, n.text) for n in find_numbers(source, codes)]
@@ -96,6 +94,8 @@ class TranslationPipeline:
         self.checks = [REGISTRY[name] for name in VERIFY_CHECKS]
         self.translated = 0
         self.from_cache = 0
+        self.retried = 0
+        self.repaired = 0
 
     @property
     def signature(self) -> str:
@@ -110,6 +110,28 @@ class TranslationPipeline:
             if check.segment_fn is not None:
                 issues.extend(check.segment_fn(analysis))
         return tuple(issues)
+
+    def _decode_verified(self, sources: list[str], plans: list[list[tuple[str, str]]]
+                         ) -> list[tuple[str, int, bool]]:
+        """Decode a batch; segments that fail verification are retried with a wider beam."""
+        outputs = self.translator.translate(sources, plans, beam=self.options.beam)
+        found = [(_match_case(s, o.text), o.tokens, o.constraints_met)
+                 for s, o in zip(sources, outputs, strict=True)]
+        failed = [k for k, (text, _, _) in enumerate(found) if self.verify(sources[k], text)]
+        if not failed:
+            return found
+        self.retried += len(failed)
+        again = self.translator.translate([sources[k] for k in failed],
+                                          [plans[k] for k in failed],
+                                          beam=self.options.beam * RETRY_BEAM_FACTOR)
+        for k, out in zip(failed, again, strict=True):
+            text = _match_case(sources[k], out.text)
+            before = len(self.verify(sources[k], found[k][0]))
+            after = len(self.verify(sources[k], text))
+            if after < before:
+                found[k] = (text, out.tokens, out.constraints_met)
+                self.repaired += after == 0
+        return found
 
     def translate(self, sources: Sequence[str],
                   progress: Callable[[int], None] | None = None) -> list[Hypothesis]:
@@ -144,14 +166,11 @@ class TranslationPipeline:
         size = max(1, self.options.batch_size or self.translator.preferred_batch_size)
         for start in range(0, len(todo), size):
             batch = todo[start:start + size]
-            outputs = self.translator.translate([sources[i] for i in batch],
-                                                [plans[i] for i in batch],
-                                                beam=self.options.beam)
             rows = []
-            for i, out in zip(batch, outputs, strict=True):
-                text = _match_case(sources[i], out.text)
-                results[i] = (text, out.tokens, out.constraints_met)
-                rows.append((keys[i], text, out.tokens, out.constraints_met))
+            for i, (text, tokens, met) in zip(batch, self._decode_verified(
+                    [sources[i] for i in batch], [plans[i] for i in batch]), strict=True):
+                results[i] = (text, tokens, met)
+                rows.append((keys[i], text, tokens, met))
             if self.cache is not None:
                 self.cache.put_many(rows)
             self.translated += len(batch)

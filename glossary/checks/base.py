@@ -47,6 +47,8 @@ class Segment:
     target: str
     source_file: str | None = None
     source_line: int | None = None
+    #: PO flags of the entry (``c-format``, ``python-brace-format``…): which placeholders apply.
+    flags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

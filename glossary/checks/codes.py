@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 
 from glossary.checks.analysis import SegmentAnalysis
 from glossary.checks.base import Issue, Severity, segment_check
-from glossary.codes import contains_code, find_codes, find_numbers, number_readings
+from glossary.codes import (
+    added_numbers,
+    contains_code,
+    find_codes,
+    find_numbers,
+    number_readings,
+)
 
 
 def _closest(code: str, target: str) -> str:
@@ -19,8 +26,29 @@ def _closest(code: str, target: str) -> str:
     return found.group().rstrip(".:") if found else ""
 
 
-@segment_check("code_mismatch", "a document code from the source is absent or altered")
+@segment_check("code_mismatch",
+               "a document code from the source is absent or altered, or one is added")
 def code_mismatch(analysis: SegmentAnalysis) -> Iterator[Issue]:
+    missing = list(_missing_codes(analysis))
+    yield from missing
+    yield from _added_codes(analysis, [i.found for i in missing if i.found])
+
+
+def _added_codes(analysis: SegmentAnalysis, altered: list[str]) -> Iterator[Issue]:
+    """Codes in the translation that the source does not have (as many times); an
+    altered code already reported as the *found* of a missing one is not reported again."""
+    seg = analysis.segment
+    available = [c.text for c in find_codes(analysis.source)] + altered
+    for code in find_codes(analysis.target):
+        if code.text in available:
+            available.remove(code.text)
+            continue
+        yield Issue("code_mismatch", Severity.ERROR, seg.file, seg.line,
+                    f"code '{code.text}' in the translation is not in the source",
+                    found=code.text, span=(code.start, code.end))
+
+
+def _missing_codes(analysis: SegmentAnalysis) -> Iterator[Issue]:
     seg = analysis.segment
     raw_target = seg.target
     for code in find_codes(analysis.source):
@@ -40,8 +68,23 @@ def code_mismatch(analysis: SegmentAnalysis) -> Iterator[Issue]:
                     source_span=(code.start, code.end))
 
 
-@segment_check("number_mismatch", "a number from the source is missing or changed")
+@segment_check("number_mismatch",
+               "a number from the source is missing or changed, or the translation adds one")
 def number_mismatch(analysis: SegmentAnalysis) -> Iterator[Issue]:
+    seg = analysis.segment
+    missing = list(_missing_numbers(analysis))
+    added = added_numbers(analysis.source, analysis.target, find_codes(analysis.target))
+    for issue, extra in zip(missing, added, strict=False):     # a changed number: one issue
+        yield replace(issue, message=f"{issue.message}; found '{extra.text}'", found=extra.text,
+                      span=(extra.start, extra.end))
+    yield from missing[len(added):]
+    for extra in added[len(missing):]:
+        yield Issue("number_mismatch", Severity.WARNING, seg.file, seg.line,
+                    f"number '{extra.text}' in the translation is not in the source",
+                    found=extra.text, span=(extra.start, extra.end))
+
+
+def _missing_numbers(analysis: SegmentAnalysis) -> Iterator[Issue]:
     seg = analysis.segment
     target_codes = find_codes(analysis.target)
     available = [number_readings(n.text) for n in find_numbers(analysis.target, target_codes)]

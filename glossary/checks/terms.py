@@ -45,3 +45,31 @@ def forbidden_variant(analysis: SegmentAnalysis) -> Iterator[Issue]:
                     source_term=hit.match.text, expected=term.target, found=hit.forbidden.text,
                     span=(hit.forbidden.start, hit.forbidden.end),
                     source_span=(hit.match.start, hit.match.end))
+
+
+@segment_check("duplicated_term",
+               "an enforced term is followed by a repeat of its own words")
+def duplicated_term(analysis: SegmentAnalysis) -> Iterator[Issue]:
+    """'người có uy tín có uy tín': a decoder that was forced through a term sometimes
+    generates the term's tail again after it. Reported when the words right after a
+    rendered term repeat its last two or more words (or the whole term)."""
+    seg = analysis.segment
+    for hit in analysis.hits:
+        if hit.found is None:
+            continue
+        words = analysis.target[hit.found.start:hit.found.end].split()
+        following = analysis.target[hit.found.end:].split()
+        for size in range(len(words), 0, -1):
+            if size < min(2, len(words)):
+                break
+            tail = words[-size:]
+            nxt = [w.strip(".,;:!?\"'()“”") for w in following[:size]]
+            if [w.casefold() for w in nxt] == [w.casefold() for w in tail]:
+                repeat = " ".join(tail)
+                at = analysis.target.find(repeat, hit.found.end)
+                yield Issue("duplicated_term", Severity.ERROR, seg.file, seg.line,
+                            f"'{repeat}' is repeated right after the term "
+                            f"'{analysis.target[hit.found.start:hit.found.end]}'",
+                            source_term=hit.match.text, expected=hit.match.term.target,
+                            found=repeat, span=(at, at + len(repeat)) if at >= 0 else None)
+                break
