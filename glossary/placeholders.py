@@ -104,21 +104,36 @@ def compare_placeholders(source: str, target: str,
     return PlaceholderDiff(missing, added)
 
 
-def unbalanced_braces(text: str, placeholders: list[Placeholder]) -> int | None:
-    """Offset of a brace outside every placeholder (``str.format`` would raise), or None.
+#: Characters that start a directive in a format-string syntax: one outside every
+#: placeholder makes ``msgfmt --check`` fail (printf: a lone ``%``) or ``str.format`` raise.
+_DIRECTIVE_CHARS = {"printf": "%", "brace": "{}"}
 
-    ``{{`` and ``}}`` are escaped braces and allowed.
+
+def stray_directive_char(text: str, syntaxes: tuple[str, ...]) -> int | None:
+    """Offset of a ``%``/``{``/``}`` that no placeholder of *syntaxes* accounts for, or None.
+
+    Only meaningful for text declared a format string (a PO entry's ``c-format``,
+    ``python-format`` or ``python-brace-format`` flag). ``{{``/``}}`` are escaped braces.
     """
-    blocked = [(p.start, p.end) for p in placeholders]
+    chars = "".join(_DIRECTIVE_CHARS.get(s, "") for s in syntaxes)
+    if not chars:
+        return None
+    blocked = [(p.start, p.end) for p in find_placeholders(text, syntaxes)]
     i = 0
     while i < len(text):
         if any(s <= i < e for s, e in blocked):
             i += 1
-            continue
-        if text[i] in "{}":
-            if text[i:i + 2] in ("{{", "}}"):
-                i += 2
-                continue
+        elif "{" in chars and text[i:i + 2] in ("{{", "}}"):
+            i += 2
+        elif text[i] in chars:
             return i
-        i += 1
+        else:
+            i += 1
     return None
+
+
+def format_syntaxes(flags: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """The format-string syntaxes a PO entry declares by its flags."""
+    declared = {"c-format": "printf", "python-format": "printf",
+                "python-brace-format": "brace"}
+    return tuple(dict.fromkeys(declared[f] for f in flags if f in declared))

@@ -27,7 +27,11 @@ def read_parallel(source: str | Path, translation: str | Path) -> list[Segment]:
             if s.strip() or t.strip()]
 
 
-def read_po(path: str | Path) -> tuple[list[Segment], dict[str, int]]:
-    """Translated units of a PO file, and counts of skipped (fuzzy, untranslated) entries."""
-    units, skipped = po_units(load_po(path))
-    return [Segment(str(path), u.line, u.source, u.target) for u in units], skipped
+def read_po(path: str | Path,
+            include_fuzzy: bool = False) -> tuple[list[Segment], dict[str, int]]:
+    """Translated units of a PO file (with their flags, which say which placeholders apply),
+    and counts of skipped (fuzzy, untranslated) entries."""
+    units, skipped = po_units(load_po(path), include_fuzzy)
+    return [Segment(str(path), u.line, u.source, u.target, flags=u.flags,
+                    waived=u.waived)
+            for u in units], skipped

@@ -49,6 +49,8 @@ class Segment:
     source_line: int | None = None
     #: PO flags of the entry (``c-format``, ``python-brace-format``…): which placeholders apply.
     flags: tuple[str, ...] = ()
+    #: Issue kinds an editor has waived for this segment (PO ``# termtrans: ignore KIND``).
+    waived: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,9 @@ from glossary.checks.analysis import SegmentAnalysis
 from glossary.checks.base import Issue, Severity, segment_check
 from glossary.placeholders import (
     compare_placeholders,
-    find_placeholders,
+    format_syntaxes,
+    stray_directive_char,
     syntaxes_for_flags,
-    unbalanced_braces,
 )
 
 
@@ -28,13 +28,14 @@ def placeholder_mismatch(analysis: SegmentAnalysis) -> Iterator[Issue]:
         yield Issue("placeholder_mismatch", Severity.ERROR, seg.file, seg.line,
                     f"'{text}' in the translation is not in the source (as often)",
                     found=text, span=_span(analysis.target, text))
-    if "python-brace-format" in seg.flags:
-        at = unbalanced_braces(analysis.target, find_placeholders(analysis.target, syntaxes))
-        if at is not None and unbalanced_braces(
-                analysis.source, find_placeholders(analysis.source, syntaxes)) is None:
-            yield Issue("placeholder_mismatch", Severity.ERROR, seg.file, seg.line,
-                        f"unbalanced '{analysis.target[at]}' at column {at + 1}: "
-                        "str.format() would raise", found=analysis.target[at], span=(at, at + 1))
+    declared = format_syntaxes(seg.flags)
+    at = stray_directive_char(analysis.target, declared)
+    if at is not None and stray_directive_char(analysis.source, declared) is None:
+        yield Issue("placeholder_mismatch", Severity.ERROR, seg.file, seg.line,
+                    f"stray '{analysis.target[at]}' at column {at + 1} of a "
+                    f"{'/'.join(f for f in seg.flags if f.endswith('-format'))} string: "
+                    "the program would fail to format it",
+                    found=analysis.target[at], span=(at, at + 1))
 
 
 def _span(text: str, part: str) -> tuple[int, int] | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from glossary.checks.analysis import SegmentAnalysis, analyse
@@ -57,6 +57,11 @@ class Report:
             "glossary": self.glossary_hash,
         }
 
+    def with_sources(self) -> list[tuple[Issue, str]]:
+        """Each issue with the source text of its segment (for baseline fingerprints)."""
+        sources = {(a.segment.file, a.segment.line): a.segment.source for a in self.analyses}
+        return [(i, sources.get((i.file, i.line), "")) for i in self.issues]
+
     def to_dict(self) -> dict[str, Any]:
         return {"issues": [i.to_dict() for i in self.issues], "summary": self.summary()}
 
@@ -65,8 +70,14 @@ def check_segments(segments: Iterable[Segment], glossary: Glossary, *,
                    checks: Sequence[Check] | None = None,
                    matcher: TermMatcher | None = None,
                    files: Sequence[str] = (),
-                   skipped: dict[str, int] | None = None) -> Report:
-    """Analyse every segment once, then run each segment and set check over them."""
+                   skipped: dict[str, int] | None = None,
+                   severities: dict[str, Severity] | None = None) -> Report:
+    """Analyse every segment once, then run each segment and set check over them.
+
+    *severities* overrides the severity of issue kinds (``number_mismatch`` →
+    error for a gate that treats numbers as critical); kinds a segment waives
+    (:attr:`Segment.waived`) are dropped for that segment.
+    """
     matcher = matcher or TermMatcher(glossary)
     checks = list(checks) if checks is not None else resolve_checks()
     analyses = [analyse(seg, matcher) for seg in segments]
@@ -78,6 +89,10 @@ def check_segments(segments: Iterable[Segment], glossary: Glossary, *,
     for check in checks:
         if check.set_fn is not None:
             issues.extend(check.set_fn(analyses))
+    waived = {(a.segment.file, a.segment.line): set(a.segment.waived)
+              for a in analyses if a.segment.waived}
+    issues = [replace(i, severity=(severities or {}).get(i.kind, i.severity)) for i in issues
+              if i.kind not in waived.get((i.file, i.line), ())]
     issues.sort(key=lambda i: (i.file, i.line, -i.severity, i.kind))
     seen_files = list(dict.fromkeys([*files, *(a.segment.file for a in analyses)]))
     return Report(tuple(issues), tuple(analyses), tuple(seen_files), dict(skipped or {}),

@@ -24,13 +24,33 @@ _POLIB_LINE = re.compile(r"line (\d+)")
 def load_po(path: str | Path) -> polib.POFile:
     """Parse a PO file or raise a located :class:`ParseError`."""
     text = read_text(path)
+    # polib.pofile() opens its argument as a file when it names an existing path; a PO
+    # file whose whole content is a path would make it read that other file. No path
+    # ends with a newline, so one is always appended.
+    text = text if text.endswith("\n") else text + "\n"
     try:
-        return polib.pofile(text, wrapwidth=0)
+        po = polib.pofile(text, wrapwidth=0)
     except (OSError, ValueError) as exc:
         found = _POLIB_LINE.search(str(exc))
         line = int(found.group(1)) if found else None
         message = str(exc).split("(line")[0].strip().rstrip(":") or "PO syntax error"
         raise ParseError(path, line, f"PO syntax error: {message}") from None
+    plural = _NPLURALS.search(po.metadata.get("Plural-Forms", ""))
+    if plural and not 1 <= int(plural.group(1)) <= MAX_NPLURALS:
+        raise ParseError(path, None, f"header Plural-Forms: nplurals={plural.group(1)} is not "
+                         f"a plausible number of plural forms (1 to {MAX_NPLURALS})")
+    return po
+
+
+_NPLURALS = re.compile(r"nplurals\s*=\s*(\d+)")
+#: The most plural forms any language has (Arabic: 6); a larger header is hostile or broken.
+MAX_NPLURALS = 6
+
+
+def nplurals(po: polib.POFile) -> int:
+    """The catalogue's number of plural forms (1, Vietnamese's, when the header has none)."""
+    found = _NPLURALS.search(po.metadata.get("Plural-Forms", ""))
+    return int(found.group(1)) if found else 1
 
 
 @dataclass(frozen=True)
@@ -40,14 +60,37 @@ class PoUnit:
     line: int
     source: str
     target: str
+    flags: tuple[str, ...] = ()
+    waived: tuple[str, ...] = ()
 
 
-def po_units(po: polib.POFile) -> tuple[list[PoUnit], dict[str, int]]:
+_WAIVER = re.compile(r"^termtrans:\s*ignore\s+(.+)$")
+
+
+def waivers(entry: polib.POEntry) -> tuple[str, ...]:
+    """Issue kinds waived in the entry's translator comment (``# termtrans: ignore KIND…``)."""
+    kinds: list[str] = []
+    for line in (entry.tcomment or "").splitlines():
+        found = _WAIVER.match(line.strip())
+        if found:
+            kinds += [k for k in re.split(r"[\s,]+", found.group(1)) if k]
+    return tuple(kinds)
+
+
+#: The translator comment ``termtrans translate`` puts on every entry it filled.
+MARKER = "termtrans: machine translation"
+
+
+def po_units(po: polib.POFile,
+             include_fuzzy: bool = False) -> tuple[list[PoUnit], dict[str, int]]:
     """Translated (source, target) pairs, and counts of entries skipped and why.
 
-    Fuzzy, untranslated and obsolete entries are skipped: they are not
-    translations in force. Plural entries pair ``msgid`` with ``msgstr[0]``
-    and ``msgid_plural`` with the last ``msgstr[n]`` (Vietnamese has one form).
+    Untranslated and obsolete entries are skipped. Fuzzy entries are skipped
+    (they are not translations in force) unless *include_fuzzy*, or unless this
+    tool filled them (they carry :data:`MARKER`): an editor checks the machine
+    output before clearing the flag. Plural entries pair ``msgid`` with
+    ``msgstr[0]`` and ``msgid_plural`` with the last ``msgstr[n]`` (Vietnamese
+    has one form).
     """
     units: list[PoUnit] = []
     skipped = {"fuzzy": 0, "untranslated": 0, "obsolete": 0}
@@ -55,19 +98,22 @@ def po_units(po: polib.POFile) -> tuple[list[PoUnit], dict[str, int]]:
         line = int(getattr(entry, "linenum", 0) or 0)
         if entry.obsolete:
             skipped["obsolete"] += 1
-        elif "fuzzy" in entry.flags:
+        elif "fuzzy" in entry.flags and not (
+                include_fuzzy or MARKER in (entry.tcomment or "").splitlines()):
             skipped["fuzzy"] += 1
         elif entry.msgid_plural:
             forms = [entry.msgstr_plural[k] for k in sorted(entry.msgstr_plural)]
             if not forms or not all(forms):
                 skipped["untranslated"] += 1
                 continue
-            units.append(PoUnit(line, entry.msgid, forms[0]))
-            units.append(PoUnit(line, entry.msgid_plural, forms[-1]))
+            flags, waived = tuple(entry.flags), waivers(entry)
+            units.append(PoUnit(line, entry.msgid, forms[0], flags, waived))
+            units.append(PoUnit(line, entry.msgid_plural, forms[-1], flags, waived))
         elif not entry.msgstr:
             skipped["untranslated"] += 1
         elif entry.msgid:
-            units.append(PoUnit(line, entry.msgid, entry.msgstr))
+            units.append(PoUnit(line, entry.msgid, entry.msgstr, tuple(entry.flags),
+                                waivers(entry)))
     return units, {k: v for k, v in skipped.items() if v}
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -10,6 +11,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from glossary.baseline import apply_baseline, load_baseline, write_baseline
 from glossary.checks import Report, Segment, Severity, check_segments, resolve_checks
 from glossary.errors import ConfigError, ToolkitError
 from glossary.formats import load_glossary
@@ -58,6 +60,21 @@ def plan_inputs(paths: list[Path]) -> list[tuple[Path, Path | None]]:
     return plan
 
 
+def parse_severities(values: list[str], kinds: set[str]) -> dict[str, Severity]:
+    """``KIND=LEVEL`` options as a mapping; unknown kinds and levels are usage errors."""
+    out: dict[str, Severity] = {}
+    for value in values:
+        kind, sep, level = value.partition("=")
+        if not sep:
+            raise ConfigError(f"--severity {value!r}: expected KIND=LEVEL, "
+                              "e.g. number_mismatch=error")
+        if kind not in kinds:
+            raise ConfigError(f"--severity: unknown issue kind '{kind}' "
+                              f"(valid: {', '.join(sorted(kinds))})")
+        out[kind] = Severity.parse(level)
+    return out
+
+
 def render_text(report: Report) -> str:
     console = stdout()
     with console.capture() as capture:
@@ -82,7 +99,7 @@ def render_text(report: Report) -> str:
             f"{summary['files']} file(s), {summary['segments']} segment(s), "
             f"{summary['terms_checked']} term occurrence(s), term success {rate_text}; "
             f"{summary['issues']} issue(s): {kinds}"
-            + (f"; skipped PO entries: {skipped}" if skipped else ""),
+            + (f"; skipped: {skipped}" if skipped else ""),
             markup=False)
     return capture.get()
 
@@ -106,10 +123,23 @@ def check(
         "--select", help="Only these checks or issue kinds (repeatable).")] = None,
     ignore: Annotated[list[str] | None, typer.Option(
         "--ignore", help="Skip these checks or issue kinds (repeatable).")] = None,
+    severity: Annotated[list[str] | None, typer.Option(
+        "--severity", help="Override an issue kind's severity: KIND=error|warning|info "
+        "(repeatable).")] = None,
+    include_fuzzy: Annotated[bool, typer.Option(
+        "--include-fuzzy", help="PO: check every fuzzy entry (entries termtrans filled are "
+        "always checked).")] = False,
+    baseline: Annotated[Path | None, typer.Option(
+        "--baseline", help="Report only issues not accepted in this baseline file.")] = None,
+    write_baseline_to: Annotated[Path | None, typer.Option(
+        "--write-baseline", help="Accept every issue found now: write them to this "
+        "baseline file (exit 0).")] = None,
 ) -> None:
     """Check translations against a glossary (terms, codes, numbers, consistency, Unicode)."""
     checks = resolve_checks(select, ignore)
+    overrides = parse_severities(severity or [], {c.issue_kind for c in checks})
     terms = load_glossary(glossary, glossary_format)
+    accepted = load_baseline(baseline, terms.short_hash) if baseline is not None else None
     plan = plan_inputs(paths)
     segments: list[Segment] = []
     skipped: dict[str, int] = {}
@@ -118,7 +148,7 @@ def check(
     for first, second in plan:
         try:
             if second is None:
-                part, skip = read_po(first)
+                part, skip = read_po(first, include_fuzzy)
                 for key, value in skip.items():
                     skipped[key] = skipped.get(key, 0) + value
                 files.append(str(first))
@@ -130,7 +160,17 @@ def check(
             input_errors += 1
             continue
         segments.extend(part)
-    report = check_segments(segments, terms, checks=checks, files=files, skipped=skipped)
+    report = check_segments(segments, terms, checks=checks, files=files, skipped=skipped,
+                            severities=overrides)
+    if write_baseline_to is not None:
+        count = write_baseline(write_baseline_to, report.with_sources(), terms.short_hash)
+        stdout().print(f"{count} issue(s) accepted in {write_baseline_to}", markup=False)
+        raise typer.Exit(EXIT_ERROR if input_errors else EXIT_OK)
+    if accepted is not None:
+        left = apply_baseline(report.with_sources(), accepted)
+        report = replace(report, issues=tuple(left),
+                         skipped={**report.skipped,
+                                  "baseline": len(report.issues) - len(left)})
     if output_format is CheckFormat.json:
         write_output(json.dumps(report.to_dict(), ensure_ascii=False, indent=2), output)
     elif output_format is CheckFormat.html:

@@ -20,6 +20,8 @@ class Unit:
 
     text: str
     line: int
+    #: PO flags (``c-format``…): which placeholder syntaxes the text declares.
+    flags: tuple[str, ...] = ()
 
 
 @dataclass

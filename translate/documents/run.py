@@ -92,7 +92,7 @@ def _write(result: FileResult, doc: Document, plan: list[list[str]],
     for unit, pieces in zip(doc.units, plan, strict=True):
         translations.append(" ".join(by_source[p].text for p in pieces))
         result.pairs.append(Segment(str(target), unit.line, unit.text, translations[-1],
-                                    str(result.source), unit.line))
+                                    str(result.source), unit.line, unit.flags))
         for piece in pieces:
             hyp = by_source[piece]
             result.segments += 1
