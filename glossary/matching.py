@@ -245,3 +245,21 @@ class TargetText:
                 count += 1
                 last_end = i + len(key)
         return count
+
+
+def concept_mentions(source: str, matches: list[Match]) -> list[Match]:
+    """*matches* with parenthesised restatements of the concept just named dropped.
+
+    In "national defence - security (NDS)" the acronym restates the concept and a
+    translation renders it once ("quốc phòng, an ninh (QP-AN)"): one required
+    occurrence, not two. Rows that share a target are one concept even where
+    they differ in case sensitivity, so the comparison is by target.
+    """
+    kept: list[Match] = []
+    for match in matches:
+        if kept and vi_key(kept[-1].term.target) == vi_key(match.term.target):
+            between = source[kept[-1].end:match.start]
+            if between.strip() == "(" and source[match.end:match.end + 1] == ")":
+                continue
+        kept.append(match)
+    return kept

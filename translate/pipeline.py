@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from glossary.checks import REGISTRY, Issue, Segment, analyse
 from glossary.codes import find_codes, find_numbers
-from glossary.matching import TermMatcher
+from glossary.matching import TermMatcher, concept_mentions
 from glossary.model import Glossary
 from glossary.placeholders import find_placeholders
 from translate.backends.base import Translator
@@ -62,7 +62,7 @@ class Options:
 
 def plan_targets(source: str, matcher: TermMatcher) -> list[tuple[str, str]]:
     """(source span, required target) pairs: glossary terms, then protected spans."""
-    matches = matcher.find(source)
+    matches = concept_mentions(source, matcher.find(source))
     spans = [(m.start, m.end) for m in matches]
     required = [(m.text, m.term.target) for m in matches]
 

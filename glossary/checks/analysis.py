@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from glossary.checks.base import Segment
-from glossary.matching import Found, Match, TargetText, TermMatcher
+from glossary.matching import Found, TargetText, TermMatcher, concept_mentions
 from glossary.model import vi_key
 from glossary.normalize import nfc
 
@@ -43,7 +43,7 @@ def analyse(segment: Segment, matcher: TermMatcher) -> SegmentAnalysis:
     thiểu số") is not credited twice.
     """
     source = nfc(segment.source)
-    matches = matcher.find(source)
+    matches = concept_mentions(source, matcher.find(source))
     target = TargetText(segment.target)
     order = sorted(range(len(matches)),
                    key=lambda k: -max(len(vi_key(f)) for f in matches[k].term.allowed))
@@ -66,3 +66,4 @@ def analyse(segment: Segment, matcher: TermMatcher) -> SegmentAnalysis:
                     break
         hits.append(TermHit(match, found[k], forbidden))
     return SegmentAnalysis(segment, source, target.text, tuple(hits))
+

@@ -7,18 +7,20 @@ from collections.abc import Iterator
 
 from glossary.checks.analysis import SegmentAnalysis
 from glossary.checks.base import Issue, Severity, segment_check
+from glossary.model import vi_key
 
 
 @segment_check("missing_term", "a source term has no allowed rendering in the translation")
 def missing_term(analysis: SegmentAnalysis) -> Iterator[Issue]:
     seg = analysis.segment
-    total = Counter(id(h.match.term) for h in analysis.hits)
-    rendered = Counter(id(h.match.term) for h in analysis.hits if h.ok)
+    # counted per concept: rows that share a target are one concept
+    total = Counter(vi_key(h.match.term.target) for h in analysis.hits)
+    rendered = Counter(vi_key(h.match.term.target) for h in analysis.hits if h.ok)
     for hit in analysis.hits:
         if hit.ok or hit.forbidden is not None:
             continue
         term = hit.match.term
-        key = id(term)
+        key = vi_key(term.target)
         accepted = " / ".join(f"'{f}'" for f in term.allowed)
         if rendered[key]:
             severity = Severity.WARNING
@@ -58,7 +60,9 @@ def duplicated_term(analysis: SegmentAnalysis) -> Iterator[Issue]:
         if hit.found is None:
             continue
         words = analysis.target[hit.found.start:hit.found.end].split()
-        following = analysis.target[hit.found.end:].split()
+        # a bounded look-ahead: the repeat, if any, is right after the term
+        following = analysis.target[hit.found.end:hit.found.end + 4 * len(hit.found.text) + 8]\
+            .split()
         for size in range(len(words), 0, -1):
             if size < min(2, len(words)):
                 break
