@@ -95,6 +95,8 @@ class Entry:
     case_sensitive: bool = False
     note: str = ""
     line: int | None = None
+    #: The file the row comes from, when several glossaries are merged.
+    path: str | None = None
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,8 @@ class Glossary:
     target_lang: str = "vi"
     path: str | None = None
     warnings: tuple[Problem, ...] = field(default=(), compare=False)
+    #: How the files were read (a detected delimiter, a DeepL export), for validate/show.
+    notes: tuple[str, ...] = field(default=(), compare=False)
 
     def __len__(self) -> int:
         return len(self.terms)
@@ -148,7 +152,7 @@ def _split_cell(values: Iterable[str]) -> tuple[str, ...]:
 
 
 def build_glossary(entries: Iterable[Entry], path: str, *, source_lang: str = "en",
-                   target_lang: str = "vi") -> Glossary:
+                   target_lang: str = "vi", notes: tuple[str, ...] = ()) -> Glossary:
     """Validate raw rows and merge them into a :class:`Glossary`.
 
     Rows whose preferred targets are equal (after folding) and that share the
@@ -160,9 +164,19 @@ def build_glossary(entries: Iterable[Entry], path: str, *, source_lang: str = "e
     warnings: list[Problem] = []
     by_source: dict[tuple[tuple[str, ...], bool], Entry] = {}
     groups: dict[tuple[tuple[str, ...], bool], list[Entry]] = {}
+    row_count = duplicates = 0
+    merged = path
+
+    def where(other: Entry) -> str:
+        """'line 12', or 'other.tbx:12' when the rows come from different files."""
+        if other.path is not None and other.path != (entry.path or merged):
+            return f"{other.path}:{other.line}"
+        return f"line {other.line}"
 
     for entry in entries:
+        row_count += 1
         here = entry.line
+        path = entry.path or merged
         if not entry.source.strip():
             errors.append(Problem(path, here, "empty source term"))
             continue
@@ -188,10 +202,11 @@ def build_glossary(entries: Iterable[Entry], path: str, *, source_lang: str = "e
             if vi_key(previous.target) != tkey:
                 errors.append(Problem(
                     path, here,
-                    f"duplicate source '{entry.source}' conflicts with line {previous.line}: "
+                    f"duplicate source '{entry.source}' conflicts with {where(previous)}: "
                     f"'{nfc(entry.target)}' vs '{nfc(previous.target)}'"))
             else:
-                warnings.append(Problem(path, here, f"duplicate of line {previous.line} "
+                duplicates += 1
+                warnings.append(Problem(path, here, f"duplicate of {where(previous)} "
                                         f"('{entry.source}' → '{nfc(entry.target)}')"))
             continue
         forbidden_keys = {vi_key(v) for v in entry.forbidden}
@@ -207,6 +222,12 @@ def build_glossary(entries: Iterable[Entry], path: str, *, source_lang: str = "e
         by_source[skey] = entry
         groups.setdefault((tkey, entry.case_sensitive), []).append(entry)
 
+    path = merged
+    if row_count >= 4 and duplicates * 2 >= row_count:
+        errors.append(Problem(path, None, f"{row_count} rows collapse to "
+                              f"{row_count - duplicates} "
+                              f"distinct source terms ({duplicates} duplicates): the columns or "
+                              "the delimiter were probably misread (see glossary validate)"))
     if errors:
         raise GlossaryError(None, problems=errors)
 
@@ -221,6 +242,6 @@ def build_glossary(entries: Iterable[Entry], path: str, *, source_lang: str = "e
             forbidden=_split_cell(v for r in rows for v in r.forbidden),
             case_sensitive=first.case_sensitive,
             note="; ".join(_split_cell(r.note for r in rows)),
-            origin=Origin(path, first.line),
+            origin=Origin(first.path or path, first.line),
         ))
-    return Glossary(tuple(terms), source_lang, target_lang, path, tuple(warnings))
+    return Glossary(tuple(terms), source_lang, target_lang, path, tuple(warnings), notes)

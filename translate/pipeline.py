@@ -27,9 +27,9 @@ from translate.version import __version__
 
 VERIFY_CHECKS = ("missing_term", "forbidden_variant", "code_mismatch", "number_mismatch",
                  "placeholder_mismatch", "duplicated_term")
-#: A segment that fails verification is decoded again with this much wider a beam, and
-#: the candidate with fewer issues is kept (invented numbers and repeats are search errors
-#: that a wider beam often avoids); what remains is reported.
+#: A segment that fails verification is decoded again, guarded (digits and format/markup
+#: characters only inside constraints: nothing can be invented) and with this much wider a
+#: beam; the candidate with fewer issues is kept and what remains is reported.
 RETRY_BEAM_FACTOR = 2
 
 
@@ -113,19 +113,20 @@ class TranslationPipeline:
 
     def _decode_verified(self, sources: list[str], plans: list[list[tuple[str, str]]]
                          ) -> list[tuple[str, int, bool]]:
-        """Decode a batch; segments that fail verification are retried with a wider beam."""
+        """Decode a batch; segments that fail verification are retried, guarded."""
         outputs = self.translator.translate(sources, plans, beam=self.options.beam)
-        found = [(_match_case(s, o.text), o.tokens, o.constraints_met)
-                 for s, o in zip(sources, outputs, strict=True)]
+        found = [(_match_case(s, o.text, plan), o.tokens, o.constraints_met)
+                 for s, o, plan in zip(sources, outputs, plans, strict=True)]
         failed = [k for k, (text, _, _) in enumerate(found) if self.verify(sources[k], text)]
         if not failed:
             return found
         self.retried += len(failed)
         again = self.translator.translate([sources[k] for k in failed],
                                           [plans[k] for k in failed],
-                                          beam=self.options.beam * RETRY_BEAM_FACTOR)
+                                          beam=self.options.beam * RETRY_BEAM_FACTOR,
+                                          strict=True)
         for k, out in zip(failed, again, strict=True):
-            text = _match_case(sources[k], out.text)
+            text = _match_case(sources[k], out.text, plans[k])
             before = len(self.verify(sources[k], found[k][0]))
             after = len(self.verify(sources[k], text))
             if after < before:
@@ -186,8 +187,12 @@ class TranslationPipeline:
                 for i, s in enumerate(sources)]
 
 
-def _match_case(source: str, text: str) -> str:
-    """Capitalise the output's first letter when the source sentence starts with one."""
+def _match_case(source: str, text: str, required: Sequence[tuple[str, str]] = ()) -> str:
+    """Capitalise the output's first letter when the source sentence starts with one —
+    unless the output starts with a protected item copied from the source (a URL, a
+    placeholder, a code), which must stay byte-exact."""
+    if any(span == target and text.startswith(target) for span, target in required):
+        return text
     if text[:1].islower() and source.lstrip()[:1].isupper():
         return text[0].upper() + text[1:]
     return text

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from glossary.checks.base import Segment
-from glossary.matching import Found, TargetText, TermMatcher, concept_mentions
+from glossary.matching import Found, Match, TargetText, TermMatcher, concept_mentions
 from glossary.model import vi_key
 from glossary.normalize import nfc
 

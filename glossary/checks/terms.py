@@ -56,6 +56,7 @@ def duplicated_term(analysis: SegmentAnalysis) -> Iterator[Issue]:
     generates the term's tail again after it. Reported when the words right after a
     rendered term repeat its last two or more words (or the whole term)."""
     seg = analysis.segment
+    rendered = [(h.found.start, h.found.end) for h in analysis.hits if h.found is not None]
     for hit in analysis.hits:
         if hit.found is None:
             continue
@@ -69,11 +70,14 @@ def duplicated_term(analysis: SegmentAnalysis) -> Iterator[Issue]:
             tail = words[-size:]
             nxt = [w.strip(".,;:!?\"'()“”") for w in following[:size]]
             if [w.casefold() for w in nxt] == [w.casefold() for w in tail]:
-                repeat = " ".join(tail)
-                at = analysis.target.find(repeat, hit.found.end)
+                rest = analysis.target[hit.found.end:]
+                at = hit.found.end + len(rest) - len(rest.lstrip())
+                repeat = analysis.target[at:at + len(" ".join(tail))]
+                if any(s <= at < e for s, e in rendered):
+                    break         # the rendering of another mention of the source term
                 yield Issue("duplicated_term", Severity.ERROR, seg.file, seg.line,
                             f"'{repeat}' is repeated right after the term "
                             f"'{analysis.target[hit.found.start:hit.found.end]}'",
                             source_term=hit.match.text, expected=hit.match.term.target,
-                            found=repeat, span=(at, at + len(repeat)) if at >= 0 else None)
+                            found=repeat, span=(at, at + len(repeat)))
                 break

@@ -6,6 +6,8 @@ Add a format by writing a module with an object following
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from glossary.errors import ConfigError
@@ -13,7 +15,7 @@ from glossary.formats.base import GlossaryFormat, RawGlossary
 from glossary.formats.delimited import CSV, TSV
 from glossary.formats.po import PO
 from glossary.formats.tbx import TBX
-from glossary.model import Glossary, build_glossary
+from glossary.model import Entry, Glossary, build_glossary
 from glossary.textio import atomic_write, pick_by_suffix
 
 FORMATS: dict[str, GlossaryFormat] = {f.name: f for f in (TSV, CSV, TBX, PO)}
@@ -39,7 +41,28 @@ def load_glossary(path: str | Path, format: str | None = None) -> Glossary:
     path = Path(path)
     raw = get_format(path, format).read(path)
     return build_glossary(raw.entries, str(path), source_lang=raw.source_lang or "en",
-                          target_lang=raw.target_lang or "vi")
+                          target_lang=raw.target_lang or "vi", notes=raw.notes)
+
+
+def load_glossaries(paths: Sequence[str | Path], format: str | None = None) -> Glossary:
+    """Read several glossary files (a DeepL CSV and a TBX termbase) as one.
+
+    Rows are merged by the same rules as within one file; a source that two
+    files translate differently is an error naming both files and lines.
+    """
+    if len(paths) == 1:
+        return load_glossary(paths[0], format)
+    entries: list[Entry] = []
+    notes: list[str] = []
+    for path in map(Path, paths):
+        raw = get_format(path, format).read(path)
+        pair = (raw.source_lang or "en", raw.target_lang or "vi")
+        if pair != ("en", "vi"):
+            raise ConfigError(f"{path}: glossary is for {pair[0]} → {pair[1]}; "
+                              "termtrans translates en → vi")
+        entries += [replace(e, path=str(path)) for e in raw.entries]
+        notes += raw.notes
+    return build_glossary(entries, " + ".join(map(str, paths)), notes=tuple(notes))
 
 
 def save_glossary(glossary: Glossary, path: str | Path, format: str | None = None) -> None:
@@ -49,5 +72,5 @@ def save_glossary(glossary: Glossary, path: str | Path, format: str | None = Non
         fmt.write(glossary, stream)
 
 
-__all__ = ["FORMATS", "GlossaryFormat", "RawGlossary", "get_format", "load_glossary",
-           "save_glossary"]
+__all__ = ["FORMATS", "GlossaryFormat", "RawGlossary", "get_format", "load_glossaries",
+           "load_glossary", "save_glossary"]

@@ -16,6 +16,8 @@ class RawGlossary:
     entries: list[Entry]
     source_lang: str | None = None
     target_lang: str | None = None
+    #: How the file was read, where it was not obvious (a detected delimiter, an export).
+    notes: tuple[str, ...] = ()
 
 
 class GlossaryFormat(Protocol):

@@ -318,7 +318,7 @@ def test_annotation_that_would_overflow_falls_back_to_plain_input(
     fast = ct2_translators["ctranslate2-int8"]
     seen: list[str] = []
 
-    def record(sources, constraints, beam, max_lengths):  # type: ignore[no-untyped-def]
+    def record(sources, constraints, beam, max_lengths, strict=False):  # type: ignore[no-untyped-def]
         seen.extend(sources)
         return [([5], True) for _ in sources]
 

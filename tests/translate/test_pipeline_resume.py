@@ -30,12 +30,14 @@ class BatchDependent:
         self.kill_after = batches_before_kill
         self.translated: list[str] = []
 
-    def translate(self, sources: Sequence[str], constraints: object, beam: int) -> list[Output]:
+    def translate(self, sources: Sequence[str], constraints: object, beam: int,
+                  strict: bool = False) -> list[Output]:
         if self.kill_after is not None and self.batches == self.kill_after:
             raise Interrupted
         self.batches += 1
         self.translated += sources
-        tag = zlib.crc32("|".join(sources).encode()) % 997
+        # a tag of the batch, in letters: digits would be invented numbers to verification
+        tag = "".join(chr(97 + int(d)) for d in str(zlib.crc32("|".join(sources).encode())))
         return [Output(f"{s} #{tag}", 2, True) for s in sources]
 
 

@@ -7,7 +7,7 @@ calls small hooks that each backend implements:
 * ``_load()`` — read the model (lazily, on first use);
 * ``_encode_target(text)`` — target token ids of a string (for constraints);
 * ``_decode_target(ids)`` — text of target ids;
-* ``_generate(sources, constraints, beam, max_lengths)`` — token ids per sentence.
+* ``_generate(sources, constraints, beam, max_lengths, strict)`` — token ids per sentence.
 
 Everything else — turning glossary targets into :class:`Constraint` s
 (with the placeholder path for unspellable targets), placeholder
@@ -90,7 +90,8 @@ class Translator(ABC):
 
     @abstractmethod
     def _generate(self, sources: Sequence[str], constraints: Sequence[Sequence[Constraint]],
-                  beam: int, max_lengths: Sequence[int]) -> list[tuple[list[int], bool]]: ...
+                  beam: int, max_lengths: Sequence[int],
+                  strict: bool = False) -> list[tuple[list[int], bool]]: ...
 
     @abstractmethod
     def source_length(self, text: str) -> int:
@@ -137,8 +138,13 @@ class Translator(ABC):
         return "".join(pieces)
 
     def translate(self, sources: Sequence[str], targets: Sequence[Sequence[tuple[str, str]]],
-                  *, beam: int = 4) -> list[Output]:
-        """Translate *sources*; ``targets[i]`` lists (source span, required target) pairs."""
+                  *, beam: int = 4, strict: bool = False) -> list[Output]:
+        """Translate *sources*; ``targets[i]`` lists (source span, required target) pairs.
+
+        *strict* guards the search: pieces with digits or format/markup characters
+        are produced only inside constraints, so nothing of that kind is invented.
+        The pipeline uses it for segments whose ordinary output failed verification.
+        """
         self.ensure_loaded()
         limit = self.max_source_tokens
         lengths = [self.source_length(s) for s in sources]
@@ -161,7 +167,7 @@ class Translator(ABC):
             annotated = [self.annotate(s, req) for s, req in zip(sources, targets, strict=True)]
             sources = [a if self.source_length(a) <= limit else s
                        for a, s in zip(annotated, sources, strict=True)]
-        results = self._generate(sources, constraints, beam, max_lengths)
+        results = self._generate(sources, constraints, beam, max_lengths, strict)
         outputs = []
         for (ids, met), cons in zip(results, constraints, strict=True):
             text = self._decode_target(ids)

@@ -57,7 +57,7 @@ from typing import Any
 from glossary.errors import ModelError
 from translate.backends.base import Translator, pieces_by_id, term_annotation
 from translate.decoding.beam import Row, constrained_beam_search, log_softmax, top_k
-from translate.decoding.constraints import Constraint, piece_kinds
+from translate.decoding.constraints import Constraint, guarded_ids, piece_kinds
 from translate.decoding.repair import continuation_limit, splice_prefixes, unmet
 from translate.models.convert import (
     cached_conversion,
@@ -106,6 +106,7 @@ class CTranslate2Translator(Translator):
                          and _eos_is_id_zero(self.location))
         self.name = f"ctranslate2-{compute_type}" + ("+vmap" if self.use_vmap else "")
         self.stats: Counter[str] = Counter()
+        self._strict = False
         self.converted: Path | None = None
         self._ct2: Any = None
         self._sp_source: Any = None
@@ -162,6 +163,7 @@ class CTranslate2Translator(Translator):
         self._pad = None if pad is None else int(pad)
         self._max_positions = int(config.get("max_position_embeddings", 512))
         self._kinds = piece_kinds(self._pieces)
+        self._guarded = guarded_ids(self._pieces)
         self.annotation = term_annotation(self.location)
 
     def _encode_target(self, text: str) -> list[int]:
@@ -193,7 +195,19 @@ class CTranslate2Translator(Translator):
         return pieces
 
     def _generate(self, sources: Sequence[str], constraints: Sequence[Sequence[Constraint]],
-                  beam: int, max_lengths: Sequence[int]) -> list[tuple[list[int], bool]]:
+                  beam: int, max_lengths: Sequence[int],
+                  strict: bool = False) -> list[tuple[list[int], bool]]:
+        # Strict: every CTranslate2 call of this batch suppresses the guarded pieces (they
+        # reach the output only through the constraint prefixes of the repair stage).
+        self._strict = strict
+        try:
+            return self._generate_stages(sources, constraints, beam, max_lengths)
+        finally:
+            self._strict = False
+
+    def _generate_stages(self, sources: Sequence[str],
+                         constraints: Sequence[Sequence[Constraint]], beam: int,
+                         max_lengths: Sequence[int]) -> list[tuple[list[int], bool]]:
         pieces = [self._source_pieces(s) for s in sources]
         outputs = self._decode(pieces, list(max_lengths), beam)
         todo = [k for k, cons in enumerate(constraints)
@@ -285,7 +299,8 @@ class CTranslate2Translator(Translator):
         map; should CTranslate2 still fail on one, that chunk is decoded again
         without it rather than losing the batch.
         """
-        vmap = self.use_vmap and prefixes is None
+        vmap = self.use_vmap and prefixes is None and not self._strict
+        suppress = [[self._pieces[i]] for i in self._guarded] if self._strict else None
 
         def submit(part: list[int], use_vmap: bool, asynchronous: bool) -> Any:
             return self._ct2.translate_batch(
@@ -293,7 +308,7 @@ class CTranslate2Translator(Translator):
                 target_prefix=None if prefixes is None else
                 [[self._pieces[t] for t in prefixes[i]] for i in part],
                 beam_size=beam, max_decoding_length=max(limits[i] for i in part),
-                use_vmap=use_vmap, asynchronous=asynchronous)
+                use_vmap=use_vmap, asynchronous=asynchronous, suppress_sequences=suppress)
 
         order = sorted(range(len(sources)), key=lambda i: limits[i])
         size = max(1, min(DECODE_CHUNK, -(-len(order) // (2 * self._workers))))
@@ -324,7 +339,7 @@ class CTranslate2Translator(Translator):
             stepper, [constraints[k] for k in still], beam=beam,
             max_lengths=[max_lengths[k] for k in still], eos_id=self._eos,
             banned_ids=[] if self._pad is None else [self._pad],
-            piece_kinds=self._kinds)
+            piece_kinds=self._kinds, guarded_ids=self._guarded if self._strict else ())
         for k, decoded in zip(still, exact, strict=True):
             outputs[k] = list(decoded.token_ids)
 

@@ -9,7 +9,7 @@ from typing import Any
 from glossary.errors import MissingDependencyError, ModelError
 from translate.backends.base import Translator, pieces_by_id, term_annotation
 from translate.decoding.beam import Row, constrained_beam_search
-from translate.decoding.constraints import Constraint, piece_kinds
+from translate.decoding.constraints import Constraint, guarded_ids, piece_kinds
 from translate.models.files import check_model_directory
 
 
@@ -64,7 +64,9 @@ class TransformersTranslator(Translator):
                              f"{str(exc).splitlines()[0]}") from None
         self.model.eval()
         self.annotation = term_annotation(Path(self.location))
-        self._kinds = piece_kinds(pieces_by_id(self.tokenizer.get_vocab()))
+        pieces = pieces_by_id(self.tokenizer.get_vocab())
+        self._kinds = piece_kinds(pieces)
+        self._guarded = guarded_ids(pieces)
 
     def _encode_target(self, text: str) -> list[int]:
         ids = self.tokenizer(text_target=[text]).input_ids[0]
@@ -83,7 +85,8 @@ class TransformersTranslator(Translator):
         return int(self.model.config.max_position_embeddings) - 2
 
     def _generate(self, sources: Sequence[str], constraints: Sequence[Sequence[Constraint]],
-                  beam: int, max_lengths: Sequence[int]) -> list[tuple[list[int], bool]]:
+                  beam: int, max_lengths: Sequence[int],
+                  strict: bool = False) -> list[tuple[list[int], bool]]:
         batch = self.tokenizer(list(sources), return_tensors="pt", padding=True)
         config = self.model.config
         stepper = MarianStepper(self.model, batch.input_ids, batch.attention_mask,
@@ -91,7 +94,7 @@ class TransformersTranslator(Translator):
         results = constrained_beam_search(
             stepper, constraints, beam=beam, max_lengths=max_lengths,
             eos_id=int(config.eos_token_id), banned_ids=[int(config.pad_token_id)],
-            piece_kinds=self._kinds)
+            piece_kinds=self._kinds, guarded_ids=self._guarded if strict else ())
         return [(list(r.token_ids), r.constraints_met) for r in results]
 
 

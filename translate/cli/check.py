@@ -14,7 +14,7 @@ from rich.table import Table
 from glossary.baseline import apply_baseline, load_baseline, write_baseline
 from glossary.checks import Report, Segment, Severity, check_segments, resolve_checks
 from glossary.errors import ConfigError, ToolkitError
-from glossary.formats import load_glossary
+from glossary.formats import load_glossaries
 from glossary.report import build_report_data, render_html
 from glossary.segments import read_parallel, read_po
 from translate.cli.common import (
@@ -108,7 +108,8 @@ def render_text(report: Report) -> str:
 def check(
     paths: Annotated[list[Path], typer.Argument(
         help="SOURCE TRANSLATION pairs (aligned line files) and/or PO files.")],
-    glossary: Annotated[Path, typer.Option("--glossary", "-g", help="Glossary file.")],
+    glossary: Annotated[list[Path], typer.Option(
+        "--glossary", "-g", help="Glossary file (repeatable: the files are merged).")],
     glossary_format: Annotated[str | None, typer.Option(
         "--glossary-format", help="Glossary format if the suffix does not tell.")] = None,
     output_format: Annotated[CheckFormat, typer.Option(
@@ -138,7 +139,7 @@ def check(
     """Check translations against a glossary (terms, codes, numbers, consistency, Unicode)."""
     checks = resolve_checks(select, ignore)
     overrides = parse_severities(severity or [], {c.issue_kind for c in checks})
-    terms = load_glossary(glossary, glossary_format)
+    terms = load_glossaries(glossary, glossary_format)
     accepted = load_baseline(baseline, terms.short_hash) if baseline is not None else None
     plan = plan_inputs(paths)
     segments: list[Segment] = []

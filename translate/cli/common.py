@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -73,7 +73,7 @@ def write_output(text: str, output: Path | None) -> None:
         stream.write(text if text.endswith("\n") else text + "\n")
 
 
-def report_meta(glossary: Path | None, signature: str = "") -> dict[str, str]:
+def report_meta(glossary: Sequence[Path] | None, signature: str = "") -> dict[str, str]:
     """What an HTML report states about how it was made."""
     from datetime import datetime
 
@@ -81,8 +81,8 @@ def report_meta(glossary: Path | None, signature: str = "") -> dict[str, str]:
 
     meta = {"generated": datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
             "termtrans": __version__}
-    if glossary is not None:
-        meta["glossary file"] = str(glossary)
+    if glossary:
+        meta["glossary file"] = ", ".join(map(str, glossary))
     if signature:
         meta["signature"] = signature
     return meta

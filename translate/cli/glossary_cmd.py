@@ -37,6 +37,8 @@ def validate(
             out.print(f"{exc}: error", markup=False)
             failed = True
             continue
+        for note in glossary.notes:
+            out.print(f"{note}: note", markup=False)
         for warning in glossary.warnings:
             out.print(f"{warning}: warning", markup=False)
         failed |= strict and bool(glossary.warnings)

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from glossary.errors import ConfigError
-from glossary.formats import load_glossary
+from glossary.formats import load_glossaries
 from glossary.normalize import ToneStyle
 from translate.cli.common import EXIT_FAILED, handle_errors, stderr, stdout, write_output
 from translate.scoring import METRICS, ScoreReport, Threshold, score_files
@@ -51,7 +51,8 @@ def score(
     ref: Annotated[list[Path], typer.Option("--ref", "-r", help="Reference file (repeatable).")],
     src: Annotated[Path | None, typer.Option("--src", help="Source file, for term metrics.")
                    ] = None,
-    glossary: Annotated[Path | None, typer.Option("--glossary", "-g")] = None,
+    glossary: Annotated[list[Path] | None, typer.Option(
+        "--glossary", "-g", help="Glossary for term metrics (repeatable: merged).")] = None,
     metrics: Annotated[list[str] | None, typer.Option(
         "--metric", "-m", help=f"Metrics to compute (default: {', '.join(METRICS)}).")] = None,
     nfc: Annotated[bool, typer.Option("--nfc/--no-nfc",
@@ -87,7 +88,7 @@ def score(
     for t in thresholds:
         if t.key in METRICS and t.key not in names:
             raise ConfigError(f"{t.flag} needs the {t.key} metric (add --metric {t.key})")
-    terms = load_glossary(glossary) if glossary is not None else None
+    terms = load_glossaries(glossary) if glossary else None
     report = score_files(hyp, ref, src=src, glossary=terms, metrics=names, normalize=nfc,
                          tone_style=tone_style, baseline=baseline if paired_bs else None,
                          bootstrap_samples=bootstrap_samples)

@@ -19,7 +19,7 @@ from rich.progress import (
 
 from glossary.checks import check_segments
 from glossary.errors import ConfigError
-from glossary.formats import load_glossary
+from glossary.formats import load_glossaries
 from glossary.model import Glossary
 from glossary.report import write_html_report
 from translate.backends import BACKENDS, make_translator
@@ -57,9 +57,9 @@ def _summary(results: list[FileResult], pipeline: TranslationPipeline) -> dict[s
 @handle_errors
 def translate(
     inputs: Annotated[list[Path], typer.Argument(help="Documents: .txt, .md, .po.")],
-    glossary: Annotated[Path | None, typer.Option("--glossary", "-g",
-                                                  help="Glossary whose terms are enforced.")
-                        ] = None,
+    glossary: Annotated[list[Path] | None, typer.Option(
+        "--glossary", "-g", help="Glossary whose terms are enforced (repeatable: merged).")
+    ] = None,
     model: Annotated[str | None, typer.Option(
         "--model", "-m", help="Model directory, models.lock name, or hub id "
         "(default: the shipped model).")] = None,
@@ -98,7 +98,7 @@ def translate(
     """Translate documents EN→VI with glossary terms and codes enforced, verified and cached."""
     if output is not None and out_dir is not None:
         raise ConfigError("use either --out DIR or -o FILE, not both")
-    terms = load_glossary(glossary) if glossary is not None else Glossary(())
+    terms = load_glossaries(glossary) if glossary else Glossary(())
     resolved = resolve_model(model, check=verify_model)
     translator = make_translator(backend, resolved.location, resolved.revision, threads,
                                  vocabulary_map=vocabulary_map)

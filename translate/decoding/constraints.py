@@ -136,3 +136,23 @@ def fused_after(ids: Sequence[int], end: int, kinds: Sequence[int]) -> bool:
     while end < len(ids) and kinds[ids[end]] == CONNECTOR:
         end += 1
     return end < len(ids) and kinds[ids[end]] == JOINER
+
+
+#: Characters whose pieces the guarded search emits only inside a constraint: digits and
+#: format-string/markup characters, the items verification compares both ways.
+GUARDED_CHARS = frozenset("%{}<>")
+
+
+def guarded_ids(pieces: Sequence[str]) -> list[int]:
+    """Ids of pieces that hold a digit or a format/markup character.
+
+    In a guarded (strict) search they can only be produced as part of a
+    constraint — a number, code or placeholder copied from the source — so the
+    output cannot invent one ("14vv24", "%d %d", a stray "}").
+    """
+    return [i for i, piece in enumerate(pieces) if piece not in SPECIAL_PIECES
+            and any(ch.isdigit() or ch in GUARDED_CHARS for ch in piece)]
+
+
+#: Control tokens: never guarded (``</s>`` must stay free to end a sentence).
+SPECIAL_PIECES = frozenset({"</s>", "<s>", "<unk>", "<pad>"})
