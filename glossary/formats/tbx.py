@@ -105,6 +105,11 @@ def _lang(element: _Element) -> str:
     return element.attrs.get("lang", "").lower()
 
 
+#: TBX has no standard case-sensitivity category; this private one (``x-`` prefix, as
+#: TBX allows) carries the glossary's flag through a round trip.
+CASE_NOTE = "x-caseSensitive"
+
+
 class TbxFormat:
     name = "tbx"
     extensions = (".tbx", ".xml")
@@ -126,6 +131,7 @@ class TbxFormat:
     def _concept(self, path: Path, concept: _Element) -> list[Entry]:
         sources: list[tuple[str, int]] = []
         targets: list[tuple[str, str, int]] = []
+        case_sensitive = False
         for lang_set in concept.iter("langSet", "langSec"):
             lang = _lang(lang_set)
             for holder in lang_set.iter("tig", "ntig", "termSec"):
@@ -137,6 +143,8 @@ class TbxFormat:
                 for note in holder.iter("termNote"):
                     if note.attrs.get("type") == "administrativeStatus":
                         status = note.text().lower()
+                    elif note.attrs.get("type") == CASE_NOTE:
+                        case_sensitive |= note.text().strip().lower() in ("yes", "true", "1")
                 if lang.startswith("en"):
                     if status not in _FORBIDDEN_STATUS:
                         sources.append((text, terms[0].line))
@@ -153,7 +161,7 @@ class TbxFormat:
         notes = [d.text() for d in concept.iter("descrip", "note")
                  if d.tag == "note" or d.attrs.get("type") in ("definition", "context")]
         note_text = "; ".join(n for n in notes if n)
-        return [Entry(text, preferred[0], variants, forbidden, False, note_text, line)
+        return [Entry(text, preferred[0], variants, forbidden, case_sensitive, note_text, line)
                 for text, line in sources]
 
     def write(self, glossary: Glossary, stream: IO[str]) -> None:
@@ -164,7 +172,8 @@ class TbxFormat:
             entry = ET.SubElement(body, "termEntry", {"id": f"c{number}"})
             if term.note:
                 ET.SubElement(entry, "descrip", {"type": "definition"}).text = term.note
-            self._lang_set(entry, glossary.source_lang, [(s, "") for s in term.sources])
+            self._lang_set(entry, glossary.source_lang, [(s, "") for s in term.sources],
+                           term.case_sensitive)
             self._lang_set(entry, glossary.target_lang,
                            [(term.target, "preferredTerm-admn-sts"),
                             *((v, "admittedTerm-admn-sts") for v in term.variants),
@@ -175,13 +184,16 @@ class TbxFormat:
         stream.write("\n")
 
     @staticmethod
-    def _lang_set(entry: ET.Element, lang: str, terms: list[tuple[str, str]]) -> None:
+    def _lang_set(entry: ET.Element, lang: str, terms: list[tuple[str, str]],
+                  case_sensitive: bool = False) -> None:
         lang_set = ET.SubElement(entry, "langSet", {"xml:lang": lang})
         for text, status in terms:
             tig = ET.SubElement(lang_set, "tig")
             ET.SubElement(tig, "term").text = text
             if status:
                 ET.SubElement(tig, "termNote", {"type": "administrativeStatus"}).text = status
+            if case_sensitive:
+                ET.SubElement(tig, "termNote", {"type": CASE_NOTE}).text = "yes"
 
 
 TBX = TbxFormat()
