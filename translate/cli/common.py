@@ -21,6 +21,7 @@ from glossary.textio import atomic_write
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_ERROR = 2
+EXIT_INTERRUPTED = 130   # 128 + SIGINT, as shells report Ctrl-C
 
 F = TypeVar("F", bound=Callable[..., Any])
 

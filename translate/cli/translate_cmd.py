@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -18,20 +19,23 @@ from rich.progress import (
 )
 
 from glossary.checks import check_segments
-from glossary.errors import ConfigError
+from glossary.errors import ConfigError, InputError
 from glossary.formats import load_glossaries
 from glossary.model import Glossary
 from glossary.report import write_html_report
 from translate.backends import BACKENDS, make_translator
-from translate.cache import TranslationCache
+from translate.cache import TranslationCache, cached_segments
 from translate.cli.common import (
     EXIT_ERROR,
     EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
     handle_errors,
     report_meta,
     stderr,
     write_output,
 )
+from translate.documents.inputs import Job, Plan, plan_jobs
 from translate.documents.run import FileResult, translate_documents
 from translate.models import resolve_model
 from translate.pipeline import Options, TranslationPipeline
@@ -56,7 +60,9 @@ def _summary(results: list[FileResult], pipeline: TranslationPipeline) -> dict[s
 
 @handle_errors
 def translate(
-    inputs: Annotated[list[Path], typer.Argument(help="Documents: .txt, .md, .po.")],
+    inputs: Annotated[list[Path], typer.Argument(
+        help="Documents (.txt, .md, .po) or directories (searched recursively); '-' reads "
+        "plain text from stdin and writes the translation to stdout.")],
     glossary: Annotated[list[Path] | None, typer.Option(
         "--glossary", "-g", help="Glossary whose terms are enforced (repeatable: merged).")
     ] = None,
@@ -94,44 +100,111 @@ def translate(
     report_html: Annotated[Path | None, typer.Option(
         "--report", help="Write an HTML terminology report of the batch here.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+    include: Annotated[list[str] | None, typer.Option(
+        "--include", help="Directories: only files matching this glob (repeatable).")] = None,
+    exclude: Annotated[list[str] | None, typer.Option(
+        "--exclude", help="Directories: skip files matching this glob (repeatable).")] = None,
 ) -> None:
     """Translate documents EN→VI with glossary terms and codes enforced, verified and cached."""
     if output is not None and out_dir is not None:
         raise ConfigError("use either --out DIR or -o FILE, not both")
-    terms = load_glossaries(glossary) if glossary else Glossary(())
+    from_stdin = [str(i) for i in inputs] == ["-"]
+    if "-" in map(str, inputs) and not from_stdin:
+        raise ConfigError("'-' (stdin) cannot be mixed with file inputs")
+    with tempfile.TemporaryDirectory(prefix="termtrans-") as tmp:
+        if from_stdin:
+            plan = _stdin_plan(Path(tmp))
+        else:
+            protected = [*(glossary or []), *([cache] if cache else []),
+                         *([report] if report else []), *([report_html] if report_html else [])]
+            plan = plan_jobs(inputs, out_dir=out_dir, out_file=output, include=include or (),
+                             exclude=exclude or (), protected=protected)
+        terms = load_glossaries(glossary) if glossary else Glossary(())
+        code = _run(plan, terms, glossary, model=model, backend=backend, beam=beam,
+                    batch_size=batch_size, constraints=constraints,
+                    cache=None if no_cache else cache or default_cache(), overwrite=overwrite,
+                    verify_model=verify_model, threads=threads, vocabulary_map=vocabulary_map,
+                    report=report, report_html=report_html, quiet=quiet or from_stdin)
+        if from_stdin and plan.jobs[0].output.exists():
+            sys.stdout.write(plan.jobs[0].output.read_text(encoding="utf-8"))
+    raise typer.Exit(code)
+
+
+def _stdin_plan(folder: Path) -> Plan:
+    """Plain text from stdin as a one-file plan in *folder*."""
+    text = sys.stdin.read()
+    if not text.strip():
+        raise InputError("<stdin>", None, "no text to translate (stdin is empty)")
+    source = folder / "stdin.txt"
+    source.write_text(text, encoding="utf-8")
+    return Plan([Job(source, folder / "stdout.txt")])
+
+
+def _run(plan: Plan, terms: Glossary, glossary: list[Path] | None, *, model: str | None,
+         backend: str, beam: int, batch_size: int | None, constraints: bool,
+         cache: Path | None, overwrite: bool, verify_model: bool, threads: int,
+         vocabulary_map: bool, report: Path | None, report_html: Path | None,
+         quiet: bool) -> int:
+    """Translate the planned jobs, print what happened; returns the exit code."""
+    err = stderr()
+    for note in plan.skipped:
+        err.print(f"termtrans: note: {note}", markup=False)
     resolved = resolve_model(model, check=verify_model)
     translator = make_translator(backend, resolved.location, resolved.revision, threads,
                                  vocabulary_map=vocabulary_map)
-    store = None if no_cache else TranslationCache(cache or default_cache())
-    err = stderr()
+    store = TranslationCache(cache) if cache is not None else None
     if store is not None and store.rebuilt_from is not None:
         err.print(f"termtrans: warning: cache {store.path} was unusable; moved to "
                   f"{store.rebuilt_from} and rebuilt", markup=False)
     pipeline = TranslationPipeline(translator, terms, model_id=resolved.model_id,
                                    options=Options(beam, constraints, batch_size), cache=store)
-    interactive = sys.stderr.isatty() and not os.environ.get("CI") and not quiet
     if not quiet and translator.needs_conversion():
         err.print(f"termtrans: converting {resolved.name} for {translator.name} (once; cached "
                   "for later runs)", markup=False)
     try:
-        if interactive:
-            with Progress(TextColumn("translating"), BarColumn(), MofNCompleteColumn(),
-                          TextColumn("segments"), TimeRemainingColumn(),
-                          console=err, transient=True) as bar:
-                task = bar.add_task("translate", total=None)
-
-                def progress(done: int, total: int) -> None:
-                    bar.update(task, completed=done, total=total)
-
-                results = translate_documents(inputs, pipeline, out_dir=out_dir,
-                                              out_file=output, overwrite=overwrite,
-                                              progress=progress)
-        else:
-            results = translate_documents(inputs, pipeline, out_dir=out_dir, out_file=output,
-                                          overwrite=overwrite)
+        results = _translate_with_progress(plan, pipeline, overwrite, quiet)
+    except KeyboardInterrupt:
+        done = cached_segments(store.path) if store is not None else 0
+        err.print(f"termtrans: interrupted; {done} segment(s) are in the cache"
+                  + (" and re-running the same command resumes from there" if store else ""),
+                  markup=False)
+        return EXIT_INTERRUPTED
     finally:
         if store is not None:
             store.close()
+    failed = _print_results(results, pipeline, quiet)
+    if report is not None:
+        write_output(json.dumps(_summary(results, pipeline), ensure_ascii=False, indent=2),
+                     report)
+    if report_html is not None:
+        pairs = [pair for r in results for pair in r.pairs]
+        checked = check_segments(pairs, terms, files=[str(r.output) for r in results if r.output])
+        write_html_report(checked, terms, report_html, title="Translation report",
+                          meta=report_meta(glossary, pipeline.signature))
+    if any(r.error for r in results):
+        return EXIT_ERROR
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def _translate_with_progress(plan: Plan, pipeline: TranslationPipeline, overwrite: bool,
+                             quiet: bool) -> list[FileResult]:
+    if not sys.stderr.isatty() or os.environ.get("CI") or quiet:
+        return translate_documents(plan, pipeline, overwrite=overwrite)
+    with Progress(TextColumn("translating"), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("segments"), TimeRemainingColumn(),
+                  console=stderr(), transient=True) as bar:
+        task = bar.add_task("translate", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        return translate_documents(plan, pipeline, overwrite=overwrite, progress=progress)
+
+
+def _print_results(results: list[FileResult], pipeline: TranslationPipeline,
+                   quiet: bool) -> bool:
+    """One line per file and per issue; whether any verification issue was found."""
+    err = stderr()
     failed = False
     for result in results:
         if result.error:
@@ -146,17 +219,8 @@ def translate(
                       f"{result.terms_required} required term(s)/code(s), "
                       f"{len(result.issues)} verification issue(s)", markup=False)
     if not quiet:
+        retried = (f"; {pipeline.retried} retried guarded, {pipeline.repaired} repaired"
+                   if pipeline.retried else "")
         err.print(f"translated {pipeline.translated} segment(s), {pipeline.from_cache} from "
-                  f"cache; {pipeline.signature}", markup=False)
-    if report is not None:
-        write_output(json.dumps(_summary(results, pipeline), ensure_ascii=False, indent=2),
-                     report)
-    if report_html is not None:
-        pairs = [pair for r in results for pair in r.pairs]
-        checked = check_segments(pairs, terms, files=[str(r.output) for r in results if r.output])
-        write_html_report(checked, terms, report_html, title="Translation report",
-                          meta=report_meta(glossary, pipeline.signature))
-    if any(r.error for r in results):
-        raise typer.Exit(EXIT_ERROR)
-    if failed:
-        raise typer.Exit(EXIT_FAILED)
+                  f"cache{retried}; {pipeline.signature}", markup=False)
+    return failed

@@ -14,9 +14,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from glossary.checks import Issue, Segment
-from glossary.errors import ConfigError, ToolkitError
+from glossary.errors import ToolkitError
 from glossary.textio import atomic_write
 from translate.documents import Document, get_document_format
+from translate.documents.inputs import Plan, plan_jobs
 from translate.documents.segment import split_long, split_sentences
 from translate.pipeline import Hypothesis, TranslationPipeline
 
@@ -34,39 +35,33 @@ class FileResult:
     pairs: list[Segment] = field(default_factory=list)   # unit source and translation
 
 
-def output_path(source: Path, out_dir: Path | None, out_file: Path | None) -> Path:
-    if out_file is not None:
-        return out_file
-    if out_dir is not None:
-        return out_dir / source.name
-    return source.with_name(f"{source.stem}.vi{source.suffix}")
-
-
 def plan_segments(doc: Document, length: Callable[[str], int], limit: int) -> list[list[str]]:
     """Per unit, the sentence pieces to translate."""
     return [[piece for sentence in split_sentences(unit.text)
              for piece in split_long(sentence, length, limit)] for unit in doc.units]
 
 
-def translate_documents(paths: Sequence[Path], pipeline: TranslationPipeline, *,
+def translate_documents(paths: Sequence[Path] | Plan, pipeline: TranslationPipeline, *,
                         out_dir: Path | None = None, out_file: Path | None = None,
                         overwrite: bool = False,
                         progress: Callable[[int, int], None] | None = None) -> list[FileResult]:
-    """Translate every file in *paths*; returns one result per file, errors included."""
-    if out_file is not None and len(paths) != 1:
-        raise ConfigError("-o/--output takes one input file; use --out DIR for several")
-    results: list[FileResult] = []
+    """Translate every file in *paths* (or the jobs of a :class:`Plan` made beforehand);
+    returns one result per file, errors included."""
+    plan_ = paths if isinstance(paths, Plan) else plan_jobs(paths, out_dir=out_dir,
+                                                             out_file=out_file)
+    results: list[FileResult] = [FileResult(Path(e.path), error=str(e)) for e in plan_.errors]
     docs: list[tuple[FileResult, Document, list[list[str]]]] = []
     translator = pipeline.translator
     limit = min(MAX_SOURCE_TOKENS, translator.max_source_tokens)
-    for path in paths:
-        result = FileResult(path)
+    for job in plan_.jobs:
+        path = job.source
+        result = FileResult(path, output=job.output)
         results.append(result)
         try:
             doc = get_document_format(path).read(path, overwrite=overwrite)
             plan = plan_segments(doc, translator.source_length, limit)
         except ToolkitError as exc:
-            result.error = str(exc)
+            result.error, result.output = str(exc), None
             continue
         docs.append((result, doc, plan))
     total = len({p for _, _, plan in docs for pieces in plan for p in pieces})
@@ -82,7 +77,7 @@ def translate_documents(paths: Sequence[Path], pipeline: TranslationPipeline, *,
     for result, doc, plan in docs:   # file by file: each output is written as soon as it is done
         todo = list(dict.fromkeys(p for pieces in plan for p in pieces if p not in by_source))
         by_source.update(zip(todo, pipeline.translate(todo, tick), strict=True))
-        _write(result, doc, plan, by_source, output_path(result.source, out_dir, out_file))
+        _write(result, doc, plan, by_source, result.output or Path())
     return results
 
 
@@ -104,8 +99,7 @@ def _write(result: FileResult, doc: Document, plan: list[list[str]],
             handle.write(text)
     except OSError as exc:
         result.error = f"{target}: cannot write: {exc.strerror or exc}"
-        return
-    result.output = target
+        result.output = None
 
 
 def _locate(issue: Issue, file: str, line: int) -> Issue:
