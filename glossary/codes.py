@@ -166,6 +166,81 @@ def _value(number: float) -> str:
     return str(int(number)) if number == int(number) else repr(number)
 
 
+# Clock times: "2.50am", "2:50 p.m.", "0050 GMT" in English; "2:50", "2h50" in Vietnamese.
+_TIME_EN = re.compile(r"\b(\d{1,2})(?:\.(\d{2})\s?(?:[ap]\.?m\b\.?)|:(\d{2})"
+                      r"(?:\s?[ap]\.?m\b\.?)?)"
+                      r"|\b([01]\d|2[0-3])([0-5]\d)(?=\s?(?:GMT|UTC)\b)", re.IGNORECASE)
+_TIME_VI = re.compile(r"(?<![\d.,])(\d{1,2})(?:[:h](\d{2})(?!\d)|\s+giờ\s+(\d{1,2})"
+                      r"(?:\s+phút)?)")
+# "2006-07": the second year abbreviated; a translation may write it in full (2006-2007).
+_YEAR_SPAN = re.compile(r"\b(\d{2})\d{2}[-–/](\d{2})\b")
+
+
+@dataclass(frozen=True)
+class NumberUnit:
+    """A number or a clock time in a text, with every value it may denote."""
+
+    start: int
+    end: int
+    text: str
+    readings: frozenset[str]
+
+
+def _times(text: str, pattern: re.Pattern[str]) -> list[NumberUnit]:
+    units = []
+    for m in pattern.finditer(text):
+        parts = [g for g in m.groups() if g is not None]
+        hours, minutes = parts[0], parts[1]
+        units.append(NumberUnit(m.start(), m.end(), m.group(),
+                                frozenset({f"t{int(hours)}:{int(minutes):02d}"})))
+    return units
+
+
+def source_numbers(text: str) -> list[NumberUnit]:
+    """Clock times, then numbers outside codes and times, of English *text*."""
+    times = _times(text, _TIME_EN)
+    blocked = [Code(t.start, t.end, t.text) for t in times] + find_codes(text)
+    years = {m.start(2): m.group(1) + m.group(2) for m in _YEAR_SPAN.finditer(text)}
+    units = list(times)
+    for n in find_numbers(text, blocked):
+        readings = number_readings(n.text) | ({years[n.start]} if n.start in years else set())
+        units.append(NumberUnit(n.start, n.end, n.text,
+                                frozenset(readings | _scaled(text, n.end, readings))))
+    return units
+
+
+def _scaled(text: str, end: int, readings: set[str]) -> set[str]:
+    """"3 million": the values 3 × 10⁶ as well (a translation may write 3.000.000)."""
+    after = _WORD_RE.match(text, end + 1) if text[end:end + 1] == " " else None
+    if after is None or after.group().lower() not in _SCALES:
+        return set()
+    scale = _SCALES[after.group().lower()]
+    scaled = set()
+    for reading in readings:
+        try:
+            scaled.add(_value(float(reading) * scale))
+        except ValueError:
+            continue
+    return scaled
+
+
+def target_numbers(text: str) -> list[NumberUnit]:
+    """Clock times, then every digit run outside codes and times, of a translation.
+
+    Digit runs, not word-bounded numbers: "3mm" holds 3, and "14vv24" holds 14 and 24.
+    """
+    times = _times(text, _TIME_VI) + _times(text, _TIME_EN)
+    times = [t for k, t in enumerate(times)
+             if not any(o.start < t.end and t.start < o.end for o in times[:k])]
+    blocked = [(t.start, t.end) for t in times] + [(c.start, c.end) for c in find_codes(text)]
+    units = list(times)
+    for m in _DIGITS_RE.finditer(text):
+        if not any(s <= m.start() < e for s, e in blocked):
+            units.append(NumberUnit(m.start(), m.end(), m.group(),
+                                    frozenset(number_readings(m.group()))))
+    return sorted(units, key=lambda u: u.start)
+
+
 def source_number_values(text: str) -> list[set[str]]:
     """Every value the English *text* licenses a translation to write in digits.
 
@@ -174,19 +249,13 @@ def source_number_values(text: str) -> list[set[str]]:
     ("3 million" licenses 3 and 3000000). Generous on purpose: a number in the
     translation is only reported as invented when nothing in the source explains it.
     """
-    values: list[set[str]] = []
+    values: list[set[str]] = [set(t.readings) for t in _times(text, _TIME_EN)]
+    values += [{m.group(1) + m.group(2)} for m in _YEAR_SPAN.finditer(text)]
     for m in _DIGITS_RE.finditer(text):
         readings = number_readings(m.group())
         values.append(readings)
-        after = _WORD_RE.match(text, m.end() + 1) if m.end() < len(text) else None
-        if after and after.group().lower() in _SCALES and text[m.end()] == " ":
-            scale = _SCALES[after.group().lower()]
-            scaled = set()
-            for r in readings:
-                try:
-                    scaled.add(_value(float(r) * scale))
-                except ValueError:
-                    continue
+        scaled = _scaled(text, m.end(), readings)
+        if scaled:
             values.append(scaled)
     for m in _WORD_RE.finditer(text):
         word = m.group().lower()
@@ -197,24 +266,16 @@ def source_number_values(text: str) -> list[set[str]]:
     return values
 
 
-def added_numbers(source: str, target: str, skip: list[Code] | None = None) -> list[Code]:
-    """Digit runs of *target* that no value of *source* accounts for (each value used once).
-
-    Runs inside *skip* spans (codes, checked by the code check) are not looked at.
-    A run glued to letters or broken by stray symbols ("14vv24", "9%.6") is split
-    into its digit runs, so invented digits cannot hide inside garbage tokens.
-    """
+def added_numbers(source: str, target: str) -> list[NumberUnit]:
+    """Numbers and times of *target* that no value of *source* accounts for (each value
+    used once); digit runs inside codes are left to the code check."""
     available = source_number_values(source)
-    blocked = [(c.start, c.end) for c in skip or []]
-    extra: list[Code] = []
-    for m in _DIGITS_RE.finditer(target):
-        if any(s <= m.start() < e for s, e in blocked):
-            continue
-        readings = number_readings(m.group())
+    extra: list[NumberUnit] = []
+    for unit in target_numbers(target):
         for k, other in enumerate(available):
-            if readings & other:
+            if unit.readings & other:
                 del available[k]
                 break
         else:
-            extra.append(Code(m.start(), m.end(), m.group()))
+            extra.append(unit)
     return extra

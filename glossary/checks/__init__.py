@@ -2,17 +2,24 @@
 
 Importing this package registers the built-in checks: ``missing_term``,
 ``forbidden_variant``, ``code_mismatch``, ``number_mismatch``,
-``placeholder_mismatch``, ``duplicated_term``, ``inconsistent``, ``normalisation``
-and ``tone_style``.
+``placeholder_mismatch``, ``duplicated_term``, ``inconsistent``, ``normalisation``,
+``tone_style``, ``untranslated`` and ``misaligned``.
 """
 
-from glossary.checks import codes, consistency, normalisation, placeholders, terms
+from glossary.checks import (
+    alignment,
+    codes,
+    consistency,
+    normalisation,
+    placeholders,
+    terms,
+)
 from glossary.checks.analysis import SegmentAnalysis, TermHit, analyse
 from glossary.checks.base import REGISTRY, Check, Issue, Segment, Severity, resolve_checks
 from glossary.checks.runner import Report, check_segments
 
 __all__ = [
     "REGISTRY", "Check", "Issue", "Report", "Segment", "SegmentAnalysis", "Severity", "TermHit",
-    "analyse", "check_segments", "codes", "consistency", "normalisation", "placeholders",
-    "resolve_checks", "terms",
+    "alignment", "analyse", "check_segments", "codes", "consistency", "normalisation",
+    "placeholders", "resolve_checks", "terms",
 ]

@@ -12,8 +12,8 @@ from glossary.codes import (
     added_numbers,
     contains_code,
     find_codes,
-    find_numbers,
-    number_readings,
+    source_numbers,
+    target_numbers,
 )
 
 
@@ -73,7 +73,7 @@ def _missing_codes(analysis: SegmentAnalysis) -> Iterator[Issue]:
 def number_mismatch(analysis: SegmentAnalysis) -> Iterator[Issue]:
     seg = analysis.segment
     missing = list(_missing_numbers(analysis))
-    added = added_numbers(analysis.source, analysis.target, find_codes(analysis.target))
+    added = added_numbers(analysis.source, analysis.target)
     for issue, extra in zip(missing, added, strict=False):     # a changed number: one issue
         yield replace(issue, message=f"{issue.message}; found '{extra.text}'", found=extra.text,
                       span=(extra.start, extra.end))
@@ -86,10 +86,9 @@ def number_mismatch(analysis: SegmentAnalysis) -> Iterator[Issue]:
 
 def _missing_numbers(analysis: SegmentAnalysis) -> Iterator[Issue]:
     seg = analysis.segment
-    target_codes = find_codes(analysis.target)
-    available = [number_readings(n.text) for n in find_numbers(analysis.target, target_codes)]
-    for number in find_numbers(analysis.source, find_codes(analysis.source)):
-        readings = number_readings(number.text)
+    available = [u.readings for u in target_numbers(analysis.target)]
+    for number in source_numbers(analysis.source):
+        readings = number.readings
         for k, other in enumerate(available):
             if readings & other:
                 del available[k]

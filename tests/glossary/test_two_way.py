@@ -1,0 +1,72 @@
+"""Two-way verification: what a translation adds is reported, not only what it drops."""
+
+from __future__ import annotations
+
+import pytest
+
+from glossary.checks import Segment, check_segments
+from glossary.model import Glossary, Term
+
+GLOSSARY = Glossary((Term(("prestigious people",), "người có uy tín"),))
+
+
+def kinds(source: str, target: str, flags: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+    """(kind, the text found — or, for a dropped item, the source's) of every issue."""
+    report = check_segments([Segment("t.vi", 1, source, target, "s.en", 1, flags)], GLOSSARY)
+    return [(i.kind, i.found or i.source_term) for i in report.issues]
+
+
+@pytest.mark.parametrize(("source", "target", "expected"), [
+    ("Resolution No. 06-NQ/TU was issued.", "Nghị quyết số 06-NQ/TU 0/TU/TU/TU đã ban hành.",
+     [("code_mismatch", "0/TU/TU/TU")]),
+    ("Decision N/1 was signed.", "Quyết định N/1/201/N đã ký.", [("number_mismatch", "201")]),
+    ("| 120 |", "| 120 12 |", [("number_mismatch", "12")]),
+    ("On 14 November 2024 they met.", "Ngày 14vv24 2024 họ gặp nhau.",
+     [("number_mismatch", "24")]),
+    ("It rose 9.6%.", "Nó tăng 9.6 9%.6.", [("number_mismatch", "9"), ("number_mismatch", "6")]),
+    ("Prestigious people met.", "Người có uy tín có uy tín đã họp.",
+     [("duplicated_term", "có uy tín")]),
+])
+def test_invented_content_is_reported(source: str, target: str,
+                                      expected: list[tuple[str, str]]) -> None:
+    assert [k for k in kinds(source, target) if k[0] != "misaligned"] == expected
+
+
+@pytest.mark.parametrize(("source", "target"), [
+    ("On February 5, 2020 the plan began.", "Ngày 5/2/2020 kế hoạch bắt đầu."),
+    ("On February 5, 2020 the plan began.", "Ngày 5 tháng 2 năm 2020 kế hoạch bắt đầu."),
+    ("3 million people voted.", "3.000.000 người đã bỏ phiếu."),
+    ("In the 1990s, 1,436 households moved.", "Những năm 1990, 1.436 hộ chuyển đi."),
+    ("The tube is 3 mm long.", "Ống dài 3mm."),
+    ("In the 2006-07 season they won.", "Trong mùa giải 2006-2007 họ thắng."),
+    ("It began at 10:23 a.m. local time.", "Nó bắt đầu lúc 10 giờ 23 phút giờ địa phương."),
+    ("At 2.50am (0050 GMT) it stopped.", "Lúc 2:50 sáng (0:50 GMT) nó dừng."),
+    ("Prestigious people met prestigious people.", "Người có uy tín gặp người có uy tín."),
+])
+def test_faithful_translations_pass(source: str, target: str) -> None:
+    assert kinds(source, target) == []
+
+
+@pytest.mark.parametrize(("source", "target", "flags", "found"), [
+    ("Published on %(date)s", "Đăng ngày %(date)s %d", ("python-format",), "%d"),
+    ("Hello {name}", "Xin chào {name} {ng}", ("python-brace-format",), "{ng}"),
+    ('"%s" saved', '"%s %s" đã lưu', ("c-format",), "%s"),
+    ("Hello {name}, you have {count} new messages.",
+     "Xin chào {name}, bạn có {count} tin nhắn mới}.", ("python-brace-format",), "}"),
+    ("Read the <strong>article</strong>.", "Đọc <strong>bài báo.", (), "</strong>"),
+    ("Done: 5%%", "Xong: 5%% %", ("c-format",), "%"),
+])
+def test_placeholder_problems_are_reported(source: str, target: str,
+                                           flags: tuple[str, ...], found: str) -> None:
+    assert ("placeholder_mismatch", found) in kinds(source, target, flags)
+
+
+def test_untranslated_and_shifted_lines() -> None:
+    rows = [("The army met on 12 May.", "Quân đội họp ngày 12 tháng Năm."),
+            ("The people gathered at 9.", "Người dân tụ tập lúc 9 giờ."),
+            ("At 7 they left the 30 villages.", "Người dân tụ tập lúc 9 giờ."),
+            ("Soldiers helped farmers in the village.", "Soldiers helped farmers in the village.")]
+    report = check_segments([Segment("t.vi", n, s, t, "s.en", n)
+                             for n, (s, t) in enumerate(rows, start=1)], GLOSSARY)
+    found = {(i.line, i.kind) for i in report.issues}
+    assert (3, "misaligned") in found and (4, "untranslated") in found
