@@ -75,3 +75,20 @@ def test_stdin_to_stdout_and_empty_stdin(tmp_path: Path) -> None:
     assert empty.returncode == 2
     assert empty.stderr.strip() == \
         "termtrans: error: <stdin>: no text to translate (stdin is empty)"
+
+
+def test_demo_model_notice_on_every_run_and_in_the_report(tmp_path: Path,
+                                                          tiny_model: Path) -> None:
+    import json
+    import shutil
+
+    model = tmp_path / "demo"
+    shutil.copytree(tiny_model, model)
+    (model / "termtrans.json").write_text(json.dumps({"notice": "demo model: read its output"}))
+    source = write(tmp_path / "a.txt", "The army met.\n")
+    result = run_cli("translate", source, "--model", model, "--backend", "transformers",
+                     "--no-cache", "-o", tmp_path / "a.vi.txt", "--report", tmp_path / "r.html")
+    assert result.returncode in (0, 1), result.stderr
+    assert "termtrans: warning: demo model: read its output" in result.stderr
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert '<p class="banner" role="note">demo model: read its output</p>' in page

@@ -150,6 +150,8 @@ def _run(plan: Plan, terms: Glossary, glossary: list[Path] | None, *, model: str
     for note in plan.skipped:
         err.print(f"termtrans: note: {note}", markup=False)
     resolved = resolve_model(model, check=verify_model)
+    if resolved.notice:
+        err.print(f"termtrans: warning: {resolved.notice}", markup=False)
     translator = make_translator(backend, resolved.location, resolved.revision, threads,
                                  vocabulary_map=vocabulary_map)
     store = TranslationCache(cache) if cache is not None else None
@@ -179,8 +181,10 @@ def _run(plan: Plan, terms: Glossary, glossary: list[Path] | None, *, model: str
     if report_html is not None:
         pairs = [pair for r in results for pair in r.pairs]
         checked = check_segments(pairs, terms, files=[str(r.output) for r in results if r.output])
-        write_html_report(checked, terms, report_html, title="Translation report",
-                          meta=report_meta(glossary, pipeline.signature))
+        meta = report_meta(glossary, pipeline.signature)
+        if resolved.notice:
+            meta["warning"] = resolved.notice
+        write_html_report(checked, terms, report_html, title="Translation report", meta=meta)
     if any(r.error for r in results):
         return EXIT_ERROR
     return EXIT_FAILED if failed else EXIT_OK

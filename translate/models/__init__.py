@@ -8,6 +8,7 @@ lands, else the tiny random demo model), so everything works offline.
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +41,16 @@ class ResolvedModel:
     @property
     def model_id(self) -> str:
         return f"{self.name}@{self.fingerprint[:12]}"
+
+    @property
+    def notice(self) -> str | None:
+        """The model card's run-time notice (a demo model says so on every run), if any."""
+        card = Path(self.location) / "termtrans.json"
+        try:
+            notice = json.loads(card.read_text(encoding="utf-8")).get("notice")
+        except (OSError, ValueError, AttributeError):
+            return None
+        return notice if isinstance(notice, str) and notice else None
 
 
 def _local(name: str, directory: Path, expected: dict[str, str], check: bool) -> ResolvedModel:

@@ -406,7 +406,8 @@ def export(recipe: Recipe, run: Path, out: Path) -> None:
         scores = json.loads((run / "best" / "scores.json").read_text(encoding="utf-8"))
         (tmp / "termtrans.json").write_text(json.dumps({
             "term_annotation": {"start": MARKERS[0], "sep": MARKERS[1], "end": MARKERS[2]},
-            "recipe": recipe.as_dict(), "selected": scores}, indent=1, ensure_ascii=False)
+            "recipe": recipe.as_dict(), "selected": scores,
+            **({"notice": recipe.notice} if recipe.notice else {})}, indent=1, ensure_ascii=False)
             + "\n", encoding="utf-8")
         old = out.with_name(f".{out.name}.old")
         shutil.rmtree(old, ignore_errors=True)

@@ -124,6 +124,8 @@ class Recipe:
     path: Path
     name: str
     description: str
+    #: Printed on every ``termtrans translate`` run with the model (a demo model says so).
+    notice: str
     corpora: tuple[Corpus, ...]
     filters: Filters
     terms: Terms
@@ -225,7 +227,7 @@ def load_recipe(name_or_path: str) -> Recipe:
         raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise RecipeError(f"{path}: not valid TOML: {exc}") from None
-    top = {"name", "description", "corpus", *SECTIONS}
+    top = {"name", "description", "notice", "corpus", *SECTIONS}
     for key in raw:
         if key not in top:
             raise RecipeError(f"{path}: {key}: unknown key (valid: {', '.join(sorted(top))})")
@@ -245,4 +247,4 @@ def load_recipe(name_or_path: str) -> Recipe:
     if not isinstance(name, str):
         raise RecipeError(f"{path}: name: expected str")
     return Recipe(path=path, name=name, description=str(raw.get("description", "")),
-                  corpora=built, **sections)  # type: ignore[arg-type]
+                  notice=str(raw.get("notice", "")), corpora=built, **sections)  # type: ignore[arg-type]
