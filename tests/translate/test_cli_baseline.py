@@ -83,3 +83,20 @@ def test_fuzzy_entries_are_checked_on_request(tmp_path: Path) -> None:
     assert json.loads(skipped.stdout)["summary"]["skipped"] == {"fuzzy": 1}
     checked = run_cli("check", po, "-g", SEED_GLOSSARY, "--format", "json", "--include-fuzzy")
     assert [i["found"] for i in _issues(checked.stdout)] == ["13"]
+
+
+def test_check_reads_the_tools_own_markdown_output(tmp_path: Path) -> None:
+    source = tmp_path / "a.md"
+    source.write_text("# Border Guard\n\nThe Border Guard of the province met\nthe prestigious "
+                      "people of 12 villages.\n\n- ethnic minorities\n", encoding="utf-8")
+    translated = tmp_path / "a.vi.md"
+    done = run_cli("translate", source, "-g", SEED_GLOSSARY, "-o", translated, "--model",
+                   "tiny-random", "--backend", "transformers", "--no-cache", "--beam", "1")
+    assert done.returncode in (0, 1), done.stderr
+    checked = run_cli("check", source, translated, "-g", SEED_GLOSSARY, "--format", "json")
+    assert checked.returncode in (0, 1), checked.stderr
+    assert json.loads(checked.stdout)["summary"]["segments"] == 3
+    shortened = tmp_path / "b.vi.md"
+    shortened.write_text("# Bộ đội Biên phòng\n", encoding="utf-8")
+    bad = run_cli("check", source, shortened, "-g", SEED_GLOSSARY)
+    assert bad.returncode == 2 and "text unit(s) but" in bad.stderr

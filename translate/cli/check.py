@@ -27,6 +27,7 @@ from translate.cli.common import (
     stdout,
     write_output,
 )
+from translate.documents.markdown import markdown_segments
 
 
 class CheckFormat(StrEnum):
@@ -107,7 +108,8 @@ def render_text(report: Report) -> str:
 @handle_errors
 def check(
     paths: Annotated[list[Path], typer.Argument(
-        help="SOURCE TRANSLATION pairs (aligned line files) and/or PO files.")],
+        help="SOURCE TRANSLATION pairs (aligned line files, or Markdown files paired by "
+        "structure) and/or PO files.")],
     glossary: Annotated[list[Path], typer.Option(
         "--glossary", "-g", help="Glossary file (repeatable: the files are merged).")],
     glossary_format: Annotated[str | None, typer.Option(
@@ -153,6 +155,9 @@ def check(
                 for key, value in skip.items():
                     skipped[key] = skipped.get(key, 0) + value
                 files.append(str(first))
+            elif first.suffix.lower() == second.suffix.lower() == ".md":
+                part = markdown_segments(first, second)
+                files.append(str(second))
             else:
                 part = read_parallel(first, second)
                 files.append(str(second))

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from glossary.checks.base import Segment
+from glossary.errors import AlignmentError
 from glossary.textio import read_text
 from translate.documents.base import Document, Unit
 
@@ -155,3 +157,29 @@ class MarkdownFormat:
 
 
 MD = MarkdownFormat()
+
+
+def markdown_segments(source: Path, translation: Path) -> list[Segment]:
+    """Pair a Markdown file with its translation by document structure, not by raw lines.
+
+    A translation re-wraps paragraphs, so line *i* is not line *i*; the text units
+    (headings, paragraphs, list items, table cells, the runs between inline markup) are
+    paired in order instead. Documents whose structures differ are an AlignmentError
+    naming the first unit that does not match.
+    """
+    src = MD.read(source).units
+    tgt = MD.read(translation).units
+    for k, (a, b) in enumerate(zip(src, tgt, strict=False)):
+        if _shape(a.text) != _shape(b.text):
+            raise AlignmentError(translation, b.line, f"text unit {k + 1} does not match the "
+                                 f"structure of {source}:{a.line}")
+    if len(src) != len(tgt):
+        raise AlignmentError(translation, None, f"has {len(tgt)} text unit(s) but {source} "
+                             f"has {len(src)}; the documents' structures differ")
+    return [Segment(str(translation), b.line, a.text, b.text, str(source), a.line)
+            for a, b in zip(src, tgt, strict=True) if a.text.strip() or b.text.strip()]
+
+
+def _shape(text: str) -> bool:
+    """Whether a unit is blank: blank units must pair with blank units."""
+    return bool(text.strip())
