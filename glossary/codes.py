@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 #: English document type → Vietnamese document type.
 DOC_TYPES: dict[str, str] = {
@@ -69,8 +70,13 @@ def _type_key(doc_type: str) -> str:
     return " ".join(doc_type.lower().split())
 
 
+_REFERENCE_HINT = re.compile(r"(?i:\bno\b|\bnumber\b|#)")
+
+
 def find_references(text: str) -> list[Reference]:
     """Find "<Type> No. <code>" references in English text."""
+    if not _REFERENCE_HINT.search(text):     # the alternation of every type is costly
+        return []
     return [Reference(m.start(), m.end(), m.group(), m.group("type"), m.group("code"))
             for m in _REFERENCE_RE.finditer(text)]
 
@@ -86,6 +92,14 @@ class Code:
 
 def find_codes(text: str) -> list[Code]:
     """Find document codes (digits plus upper-case letter groups) that must be byte-exact."""
+    return list(_find_codes(text))
+
+
+@lru_cache(maxsize=4096)
+def _find_codes(text: str) -> tuple[Code, ...]:
+    """find_codes, cached: every check of a segment asks for the same text's codes."""
+    if not any(ch.isdigit() for ch in text):
+        return ()
     found = {(m.start(), m.end()): Code(m.start(), m.end(), m.group())
              for m in _BARE_CODE_RE.finditer(text)}
     for ref in find_references(text):
@@ -93,7 +107,7 @@ def find_codes(text: str) -> list[Code]:
         start = ref.end - len(ref.code)
         if not any(s <= start < e for s, e in found):
             found[(start, ref.end)] = Code(start, ref.end, ref.code)
-    return sorted(found.values(), key=lambda c: c.start)
+    return tuple(sorted(found.values(), key=lambda c: c.start))
 
 
 def contains_code(text: str, code: str) -> bool:

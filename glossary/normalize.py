@@ -25,6 +25,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from typing import NamedTuple
 
 # Combining tone marks of Vietnamese (NFD): huyền, sắc, ngã, hỏi, nặng.
@@ -112,6 +113,7 @@ class ToneStyle(StrEnum):
     NEW = "new"   # hòa, thúy, khỏe
 
 
+@lru_cache(maxsize=50_000)
 def word_tone_style(word: str) -> ToneStyle | None:
     """Which placement style an ``oa``/``oe``/``uy`` open syllable uses, if any."""
     base, tone, index = split_tone(word.lower())
@@ -275,6 +277,11 @@ def _is_latin_letter(ch: str) -> bool:
     return ch.isalpha() and "LATIN" in unicodedata.name(ch, "")
 
 
+@lru_cache(maxsize=1)
+def _suspect_chars() -> frozenset[str]:
+    return frozenset(_ETH_LOOKALIKES) | frozenset(_INVISIBLE) | frozenset(_CONFUSABLE_LATIN)
+
+
 def find_suspicious(text: str) -> list[Suspicious]:
     """Find look-alike letters and invisible characters in *text* (NFC offsets).
 
@@ -283,6 +290,10 @@ def find_suspicious(text: str) -> list[Suspicious]:
     """
     text = nfc(text)
     found: list[Suspicious] = []
+    if text.isascii() and text.isprintable():     # the common case, in one C-level pass
+        return found
+    if _suspect_chars().isdisjoint(text):
+        return found
     for i, ch in enumerate(text):
         if ch in _ETH_LOOKALIKES:
             suggestion, reason = _ETH_LOOKALIKES[ch]
