@@ -59,6 +59,7 @@ from translate.backends.base import Translator, pieces_by_id, term_annotation
 from translate.decoding.beam import Row, constrained_beam_search, log_softmax, top_k
 from translate.decoding.constraints import Constraint, guarded_ids, piece_kinds
 from translate.decoding.repair import continuation_limit, splice_prefixes, unmet
+from translate.deps import require
 from translate.models.convert import (
     cached_conversion,
     check_compute_type,
@@ -137,7 +138,7 @@ class CTranslate2Translator(Translator):
                              "--model DIR")
         check_model_directory(self.location)
         ctranslate2 = import_ctranslate2()
-        import sentencepiece
+        sentencepiece = require("sentencepiece", "the ctranslate2 backend")
 
         self.converted = converted_model(self.location, self.compute_type, self.cache_root)
         # A small model keeps one core busy per batch better than it splits one batch over

@@ -6,22 +6,18 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from glossary.errors import MissingDependencyError, ModelError
+from glossary.errors import ModelError
 from translate.backends.base import Translator, pieces_by_id, term_annotation
 from translate.decoding.beam import Row, constrained_beam_search
 from translate.decoding.constraints import Constraint, guarded_ids, piece_kinds
+from translate.deps import require
 from translate.models.files import check_model_directory
 
 
 def _import_transformers() -> Any:
-    try:
-        import torch  # noqa: F401
-        import transformers
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise MissingDependencyError(
-            f"the transformers backend needs PyTorch and transformers ({exc.name} is missing): "
-            "pip install torch==2.13.0 transformers sentencepiece") from None
-    return transformers
+    require("torch", "the transformers backend")
+    require("sentencepiece", "the transformers backend")
+    return require("transformers", "the transformers backend")
 
 
 class TransformersTranslator(Translator):

@@ -17,7 +17,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from glossary.errors import MissingDependencyError, ModelError
+from glossary.errors import ModelError
+from translate.deps import require
 from translate.models.files import fingerprint, hash_directory, sha256_file, verify
 from translate.models.vmap import VMAP_FILE
 
@@ -37,13 +38,7 @@ def default_cache_root() -> Path:
 
 
 def import_ctranslate2() -> Any:
-    try:
-        import ctranslate2
-    except ImportError:
-        raise MissingDependencyError(
-            "the ctranslate2 backend needs CTranslate2: pip install 'termtrans[fast]' "
-            "(or pip install ctranslate2)") from None
-    return ctranslate2
+    return require("ctranslate2", "the ctranslate2 backend")
 
 
 def conversions(source: Path, cache_root: Path | None = None) -> list[Path]:
@@ -117,7 +112,8 @@ def converted_model(source: Path, compute_type: str, cache_root: Path | None = N
 def _convert(ctranslate2: Any, source: Path, out: Path, compute_type: str) -> None:
     import warnings
 
-    import transformers
+    transformers = require("transformers", "converting a model for CTranslate2")
+    require("torch", "converting a model for CTranslate2")
     from ctranslate2.converters import TransformersConverter
 
     quantization = None if compute_type == "float32" else compute_type

@@ -16,6 +16,7 @@ from typing import Any
 
 from glossary.errors import ModelError
 from glossary.textio import atomic_write
+from translate.deps import require
 from translate.models.vmap import VMAP_FILE, check_vocabulary_map
 
 REQUIRED = ("config.json", "source.spm", "target.spm", "vocab.json")
@@ -55,7 +56,7 @@ def check_model_directory(directory: Path) -> None:
             except json.JSONDecodeError as exc:
                 raise ModelError(f"{path}:{exc.lineno}: damaged model file: invalid JSON "
                                  f"({exc.msg})") from None
-    import sentencepiece
+    sentencepiece = require("sentencepiece", "checking a model")
 
     for name in ("source.spm", "target.spm"):
         try:

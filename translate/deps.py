@@ -1,0 +1,26 @@
+"""Optional heavy dependencies, imported when first needed with an actionable message.
+
+``termtrans check``, ``score`` and ``glossary`` need none of them, so a CI job
+that gates terminology installs ``termtrans`` alone; translating needs the
+``translate`` extra (CTranslate2, sentencepiece, transformers and PyTorch).
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+from glossary.errors import MissingDependencyError
+
+INSTALL_HINT = ("pip install 'termtrans[translate]' (for PyTorch's CPU build add "
+                "--extra-index-url https://download.pytorch.org/whl/cpu)")
+
+
+def require(module: str, purpose: str = "translating") -> ModuleType:
+    """Import *module* or raise MissingDependencyError saying how to install it."""
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        missing = exc.name or module
+        raise MissingDependencyError(f"{purpose} needs {missing}, which is not installed: "
+                                     f"{INSTALL_HINT}") from None
