@@ -4,6 +4,7 @@
 
 Test sets (from ../shared/data, never trained on):
   * FLORES dev (997 sentences, out of domain);
+  * VLSP 2020 news test (1,220 sentences; evaluation only, read from ../shared/data);
   * IWSLT'15 tst2013 (1,268 TED sentences; Moses-tokenised and XML-escaped in the
     source files, detokenised here before translating and scoring);
   * "term sentences": every sentence of those sets and of tst2012 that contains a
@@ -48,8 +49,32 @@ def test_sets() -> dict[str, tuple[list[str], list[str]]]:
             if matcher.find(s):
                 term_src.append(s)
                 term_ref.append(r)
-    return {"flores-dev": flores, "iwslt-tst2013": iwslt["tst2013"],
-            "term-sentences": (term_src, term_ref)}
+    vlsp = DATA / "vlsp20-news-test"
+    sets = {"flores-dev": flores, "iwslt-tst2013": iwslt["tst2013"]}
+    if (vlsp / "test.en").is_file():      # evaluation only: read here, never copied
+        sets["vlsp20-news"] = (lines(vlsp / "test.en"), lines(vlsp / "test.vi"))
+    return {**sets, "term-sentences": (term_src, term_ref)}
+
+
+def compare_speed(translator: object, baseline: object, sources: list[str], beam: int,
+                  rounds: int = 3) -> None:
+    """Output tokens/s of two models side by side, interleaved (the machine is noisy)."""
+    from glossary.model import Glossary
+    from translate.pipeline import Options, TranslationPipeline
+
+    speeds: dict[str, list[float]] = {"model": [], "baseline": []}
+    for _ in range(rounds):
+        for label, backend in (("model", translator), ("baseline", baseline)):
+            pipeline = TranslationPipeline(
+                backend, Glossary(()), model_id=label,  # type: ignore[arg-type]
+                options=Options(beam=beam))
+            start = time.perf_counter()
+            hyps = pipeline.translate(sources)
+            speeds[label].append(sum(h.tokens for h in hyps) / (time.perf_counter() - start))
+    model, base = sorted(speeds["model"])[rounds // 2], sorted(speeds["baseline"])[rounds // 2]
+    print(f"\nspeed, {len(sources)} FLORES dev sentences, beam {beam}, no glossary, "
+          f"median of {rounds} interleaved rounds: model {model:.0f} tokens/s, baseline "
+          f"{base:.0f} tokens/s, ratio {model / base:.2f}")
 
 
 def main() -> None:
@@ -59,6 +84,8 @@ def main() -> None:
     parser.add_argument("--beam", type=int, default=4)
     parser.add_argument("--threads", type=int, default=0)
     parser.add_argument("--out", type=Path, default=ROOT / "out" / "eval")
+    parser.add_argument("--baseline", default=None,
+                        help="another model: its tokens/s are measured beside this one's")
     args = parser.parse_args()
 
     from glossary.checks import Segment, analyse
@@ -125,6 +152,10 @@ def main() -> None:
     print(f"\nseed articles, all {len(seed)} sentences: term success with the glossary "
           f"{sum(h.ok for h in hits)}/{len(hits)}")
     print(f"signature: {pipeline.signature}")
+    if args.baseline:
+        base = resolve_model(args.baseline)
+        other = make_translator(args.backend, base.location, base.revision, args.threads)
+        compare_speed(translator, other, test_sets()["flores-dev"][0][:300], args.beam)
 
 
 if __name__ == "__main__":
