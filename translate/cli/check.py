@@ -15,6 +15,8 @@ from glossary.baseline import apply_baseline, load_baseline, write_baseline
 from glossary.checks import Report, Segment, Severity, check_segments, resolve_checks
 from glossary.errors import ConfigError, ToolkitError
 from glossary.formats import load_glossaries
+from glossary.model import Glossary
+from glossary.outputs import render_compact, render_github, render_junit, render_sarif
 from glossary.report import build_report_data, render_html
 from glossary.segments import read_parallel, read_po
 from translate.cli.common import (
@@ -28,11 +30,16 @@ from translate.cli.common import (
     write_output,
 )
 from translate.documents.markdown import markdown_segments
+from translate.version import __version__
 
 
 class CheckFormat(StrEnum):
     text = "text"
+    compact = "compact"
     json = "json"
+    sarif = "sarif"
+    junit = "junit"
+    github = "github"
     html = "html"
 
 
@@ -59,6 +66,27 @@ def plan_inputs(paths: list[Path]) -> list[tuple[Path, Path | None]]:
         raise ConfigError(f"{pending}: a source file needs its translation file after it "
                           "(check SOURCE TRANSLATION [SOURCE TRANSLATION ...] or FILE.po)")
     return plan
+
+
+def render(report: Report, output_format: CheckFormat, terms: Glossary, glossary: list[Path],
+           input_errors: list[tuple[str, str]]) -> str:
+    """The report in the chosen format; input errors appear in machine-readable ones too."""
+    if output_format is CheckFormat.json:
+        data = report.to_dict()
+        data["errors"] = [{"file": f, "message": m} for f, m in input_errors]
+        return json.dumps(data, ensure_ascii=False, indent=2)
+    if output_format is CheckFormat.sarif:
+        return render_sarif(report, __version__, input_errors)
+    if output_format is CheckFormat.junit:
+        return render_junit(report, input_errors)
+    if output_format is CheckFormat.compact:
+        return render_compact(report)
+    if output_format is CheckFormat.github:
+        return render_github(report) + "".join(
+            f"::error file={f}::{m}\n" for f, m in input_errors)
+    if output_format is CheckFormat.html:
+        return render_html(build_report_data(report, terms, meta=report_meta(glossary)))
+    return render_text(report)
 
 
 def parse_severities(values: list[str], kinds: set[str]) -> dict[str, Severity]:
@@ -115,8 +143,9 @@ def check(
     glossary_format: Annotated[str | None, typer.Option(
         "--glossary-format", help="Glossary format if the suffix does not tell.")] = None,
     output_format: Annotated[CheckFormat, typer.Option(
-        "--format", "-f", help="text (table), json (machine-readable) or html "
-        "(self-contained page for editors).")] = CheckFormat.text,
+        "--format", "-f", help="text (table), compact (path:line:col: severity: kind: "
+        "message), json, sarif (SARIF 2.1.0, code scanning), junit, github (Actions "
+        "annotations) or html (self-contained page for editors).")] = CheckFormat.text,
     output: Annotated[Path | None, typer.Option("--output", "-o",
                                                 help="Write the report here.")] = None,
     fail_on: Annotated[FailOn, typer.Option(
@@ -147,7 +176,7 @@ def check(
     segments: list[Segment] = []
     skipped: dict[str, int] = {}
     files: list[str] = []
-    input_errors = 0
+    input_errors: list[tuple[str, str]] = []
     for first, second in plan:
         try:
             if second is None:
@@ -163,7 +192,7 @@ def check(
                 files.append(str(second))
         except ToolkitError as exc:   # report, and go on with the other files
             report_error(exc)
-            input_errors += 1
+            input_errors.append((str(second or first), str(exc)))
             continue
         segments.extend(part)
     report = check_segments(segments, terms, checks=checks, files=files, skipped=skipped,
@@ -177,13 +206,7 @@ def check(
         report = replace(report, issues=tuple(left),
                          skipped={**report.skipped,
                                   "baseline": len(report.issues) - len(left)})
-    if output_format is CheckFormat.json:
-        write_output(json.dumps(report.to_dict(), ensure_ascii=False, indent=2), output)
-    elif output_format is CheckFormat.html:
-        write_output(render_html(build_report_data(report, terms, meta=report_meta(glossary))),
-                     output)
-    else:
-        write_output(render_text(report), output)
+    write_output(render(report, output_format, terms, glossary, input_errors), output)
     if input_errors:
         raise typer.Exit(EXIT_ERROR)
     worst = report.worst()
