@@ -35,7 +35,7 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     "email": re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\w"),
 }
 
-ALL_SYNTAXES = tuple(_PATTERNS)
+ALL_SYNTAXES = ("icu", *_PATTERNS)
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,73 @@ def syntaxes_for_flags(flags: list[str] | tuple[str, ...]) -> tuple[str, ...]:
     return tuple(s for s in ALL_SYNTAXES if s not in off)
 
 
+_ICU_HEAD = re.compile(r"\{\s*\w+\s*,\s*(?:plural|select|selectordinal)\s*,"
+                       r"(?:\s*offset:\d+)?")
+_ICU_SELECTOR = re.compile(r"\s*(?:=\d+|[\w-]+)\s*\{")
+
+
+def icu_skeleton(text: str) -> list[Placeholder]:
+    """The fixed parts of ICU MessageFormat arguments in *text*.
+
+    In ``{count, plural, one {# article} other {# articles}}`` the head
+    (``{count, plural,``), the selectors with their braces (``one {``,
+    ``other {``), ``#`` and the closing braces must stay; the texts between them
+    are translated. A malformed argument yields no spans (it is left to the
+    brace checks).
+    """
+    spans: list[Placeholder] = []
+    at = 0
+    while (head := _ICU_HEAD.search(text, at)) is not None:
+        found = _icu_argument(text, head)
+        if found is None:
+            at = head.end()
+            continue
+        spans += found
+        at = found[-1].end
+    return spans
+
+
+def _icu_argument(text: str, head: re.Match[str]) -> list[Placeholder] | None:
+    spans = [Placeholder(head.start(), head.end(), head.group(), "icu")]
+    i = head.end()
+    while True:
+        while i < len(text) and text[i].isspace():
+            i += 1
+        if i < len(text) and text[i] == "}":
+            spans.append(Placeholder(i, i + 1, "}", "icu"))
+            return spans if len(spans) > 2 else None
+        selector = _ICU_SELECTOR.match(text, i)
+        if selector is None:
+            return None
+        start = selector.start() + len(selector.group()) - len(selector.group().lstrip())
+        spans.append(Placeholder(start, selector.end(), text[start:selector.end()], "icu"))
+        i = selector.end()
+        depth = 0
+        while i < len(text):
+            nested = _ICU_HEAD.match(text, i)
+            if nested is not None:
+                inner = _icu_argument(text, nested)
+                if inner is None:
+                    return None
+                spans += inner
+                i = inner[-1].end
+                continue
+            ch = text[i]
+            if ch == "#" and depth == 0:
+                spans.append(Placeholder(i, i + 1, "#", "icu"))
+            elif ch == "{":
+                depth += 1
+            elif ch == "}":
+                if depth == 0:
+                    spans.append(Placeholder(i, i + 1, "}", "icu"))
+                    i += 1
+                    break
+                depth -= 1
+            i += 1
+        else:
+            return None
+
+
 def find_placeholders(text: str,
                       syntaxes: tuple[str, ...] = ALL_SYNTAXES) -> list[Placeholder]:
     """Non-overlapping protected spans of *text*, earlier and longer first.
@@ -66,8 +133,8 @@ def find_placeholders(text: str,
     ``%%`` (a literal percent sign in printf) is recognised so that it is never
     split, but it is a placeholder like any other: it must survive.
     """
-    found: list[Placeholder] = []
-    for syntax in ALL_SYNTAXES:           # fixed order: jinja before brace, ruby before printf
+    found: list[Placeholder] = list(icu_skeleton(text)) if "icu" in syntaxes else []
+    for syntax in _PATTERNS:              # fixed order: jinja before brace, ruby before printf
         if syntax not in syntaxes:
             continue
         for m in _PATTERNS[syntax].finditer(text):

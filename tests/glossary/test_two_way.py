@@ -55,6 +55,8 @@ def test_faithful_translations_pass(source: str, target: str) -> None:
      "Xin chào {name}, bạn có {count} tin nhắn mới}.", ("python-brace-format",), "}"),
     ("Read the <strong>article</strong>.", "Đọc <strong>bài báo.", (), "</strong>"),
     ("Done: 5%%", "Xong: 5%% %", ("c-format",), "%"),
+    ("{n, plural, one {# article} other {# articles}}",
+     "{n, plural, một {# bài} other {# bài}}", (), "một {"),
 ])
 def test_placeholder_problems_are_reported(source: str, target: str,
                                            flags: tuple[str, ...], found: str) -> None:
