@@ -24,7 +24,8 @@ def test_check_damaged_json_schema_and_exit_code_subprocess() -> None:
                      "--format", "json")
     assert result.returncode == 1
     data = json.loads(result.stdout)
-    assert set(data) == {"issues", "summary"}
+    assert set(data) == {"issues", "summary", "errors"}
+    assert data["errors"] == []  # files that could not be read; none here
     for issue in data["issues"]:
         assert {"kind", "file", "line", "source_term", "expected", "found", "message",
                 "severity"} <= set(issue)
