@@ -245,3 +245,17 @@ def build_glossary(entries: Iterable[Entry], path: str, *, source_lang: str = "e
             origin=Origin(first.path or path, first.line),
         ))
     return Glossary(tuple(terms), source_lang, target_lang, path, tuple(warnings), notes)
+
+
+def merge_glossaries(parts: Iterable[Glossary], name: str) -> Glossary:
+    """One glossary from several already-loaded ones (a server's own glossary, a stored
+    one and a request's inline terms), by the same merge rules as one file: a source
+    that two parts translate differently is an error naming both."""
+    parts = [p for p in parts if len(p)]
+    if len(parts) == 1:
+        return parts[0]
+    entries = [Entry(source, term.target, term.variants, term.forbidden, term.case_sensitive,
+                     term.note, term.origin.line if term.origin else None,
+                     (term.origin.path if term.origin else None) or part.path or name)
+               for part in parts for term in part.terms for source in term.sources]
+    return build_glossary(entries, name)

@@ -16,11 +16,14 @@ INSTALL_HINT = ("pip install 'termtrans[translate]' (for PyTorch's CPU build add
                 "--extra-index-url https://download.pytorch.org/whl/cpu)")
 
 
-def require(module: str, purpose: str = "translating") -> ModuleType:
+SERVE_HINT = "pip install 'termtrans[serve]'"
+
+
+def require(module: str, purpose: str = "translating", hint: str = INSTALL_HINT) -> ModuleType:
     """Import *module* or raise MissingDependencyError saying how to install it."""
     try:
         return importlib.import_module(module)
     except ImportError as exc:
         missing = exc.name or module
         raise MissingDependencyError(f"{purpose} needs {missing}, which is not installed: "
-                                     f"{INSTALL_HINT}") from None
+                                     f"{hint}") from None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from translate.cli import check as check_cmd
-from translate.cli import glossary_cmd, models_cmd, translate_cmd
+from translate.cli import glossary_cmd, models_cmd, serve_cmd, translate_cmd
 from translate.cli import score as score_cmd
 from translate.version import __version__
 
@@ -33,6 +33,8 @@ def _root(version: bool = typer.Option(False, "--version", callback=_version, is
 app.command("translate")(translate_cmd.translate)
 app.command("check")(check_cmd.check)
 app.command("score")(score_cmd.score)
+app.command("serve")(serve_cmd.serve)
+app.command("api-key")(serve_cmd.api_key)
 app.add_typer(glossary_cmd.app, name="glossary")
 app.add_typer(models_cmd.app, name="models")
 

@@ -24,7 +24,7 @@ from glossary.formats import load_glossaries
 from glossary.model import Glossary
 from glossary.report import write_html_report
 from translate.backends import BACKENDS, make_translator
-from translate.cache import TranslationCache, cached_segments
+from translate.cache import TranslationCache, cached_segments, default_cache_path
 from translate.cli.common import (
     EXIT_ERROR,
     EXIT_FAILED,
@@ -39,11 +39,6 @@ from translate.documents.inputs import Job, Plan, plan_jobs
 from translate.documents.run import FileResult, translate_documents
 from translate.models import resolve_model
 from translate.pipeline import Options, TranslationPipeline
-
-
-def default_cache() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "termtrans" / "translations.sqlite"
 
 
 def _summary(results: list[FileResult], pipeline: TranslationPipeline) -> dict[str, object]:
@@ -122,7 +117,7 @@ def translate(
         terms = load_glossaries(glossary) if glossary else Glossary(())
         code = _run(plan, terms, glossary, model=model, backend=backend, beam=beam,
                     batch_size=batch_size, constraints=constraints,
-                    cache=None if no_cache else cache or default_cache(), overwrite=overwrite,
+                    cache=None if no_cache else cache or default_cache_path(), overwrite=overwrite,
                     verify_model=verify_model, threads=threads, vocabulary_map=vocabulary_map,
                     report=report, report_html=report_html, quiet=quiet or from_stdin)
         if from_stdin and plan.jobs[0].output.exists():

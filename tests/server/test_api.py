@@ -1,0 +1,227 @@
+"""``termtrans serve`` over real HTTP on 127.0.0.1: LibreTranslate's protocol, glossaries."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import uuid
+from pathlib import Path
+
+from glossary.formats import load_glossary, save_glossary
+from tests.conftest import SEED_GLOSSARY
+from tests.server.conftest import Server
+
+TERM_SOURCE = "Prestigious people met under Resolution No. 06-NQ/TU."
+
+
+def multipart(fields: dict[str, str], files: dict[str, tuple[str, bytes]]
+              ) -> tuple[bytes, dict[str, str]]:
+    boundary = uuid.uuid4().hex
+    parts = []
+    for name, value in fields.items():
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+                     f"{value}\r\n".encode())
+    for name, (filename, data) in files.items():
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+                     f'filename="{filename}"\r\nContent-Type: application/octet-stream\r\n\r\n'
+                     .encode() + data + b"\r\n")
+    body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+    return body, {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+
+
+def test_libretranslatepy_client_translates_with_the_server_glossary(server: Server) -> None:
+    from libretranslatepy import LibreTranslateAPI
+
+    client = LibreTranslateAPI(server.url)
+    text = client.translate(TERM_SOURCE, "en", "vi")
+    assert "người có uy tín" in text.lower() and "Nghị quyết số 06-NQ/TU" in text
+    assert client.languages() == [{"code": "en", "name": "English", "targets": ["vi"]},
+                                  {"code": "vi", "name": "Vietnamese", "targets": []}]
+    assert client.detect("The border guards met the village elders.")[0]["language"] == "en"
+    assert client.detect("Bộ đội Biên phòng đã gặp những người có uy tín.")[0][
+        "language"] == "vi"
+
+
+def test_list_q_answers_a_list_with_terms_and_issues(server: Server) -> None:
+    answer = server.post("/translate", {"q": [TERM_SOURCE, "The meeting ended."],
+                                        "source": "en", "target": "vi"})
+    assert answer.status == 200, answer.body
+    data = answer.json()
+    assert isinstance(data["translatedText"], list) and len(data["translatedText"]) == 2
+    terms = {t["source"]: t for t in data["terms"][0]}
+    assert terms["Prestigious people"] == {"source": "Prestigious people",
+                                           "target": "người có uy tín", "found": True}
+    assert data["issues"] == [[], []]
+    assert data["terms"][1] == []
+
+
+def test_auto_source_reports_the_detected_language(server: Server) -> None:
+    data = server.post("/translate", {"q": "The meeting ended.", "source": "auto",
+                                      "target": "vi"}).json()
+    assert data["detectedLanguage"]["language"] == "en"
+
+
+def test_html_format_keeps_markup(server: Server) -> None:
+    html = ('<p>Prestigious people <b>met</b> today.</p><pre>keep me</pre>'
+            '<p class="notranslate">Keep this</p>')
+    data = server.post("/translate", {"q": html, "format": "html", "source": "en",
+                                      "target": "vi"}).json()
+    out = data["translatedText"]
+    assert out.startswith("<p>") and "<b>" in out and "</b>" in out
+    assert "<pre>keep me</pre>" in out and '<p class="notranslate">Keep this</p>' in out
+    assert "người có uy tín" in out.lower()
+
+
+def test_inline_glossary_and_switching_the_server_glossary_off(server: Server) -> None:
+    inline = server.post("/translate", {"q": "The village elders met.",
+                                        "glossary": "village elders\tgià làng\n"}).json()
+    assert "già làng" in inline["translatedText"].lower()
+    assert inline["terms"] == [{"source": "village elders", "target": "già làng",
+                                "found": True}]
+    off = server.post("/translate", {"q": TERM_SOURCE, "glossary": False}).json()
+    assert all(t["source"] != "Prestigious people" for t in off["terms"])
+    conflict = server.post("/translate", {"q": TERM_SOURCE,
+                                          "glossary": "prestigious people\tngười nổi tiếng\n"})
+    assert conflict.status == 400 and "conflicts" in conflict.json()["error"]
+
+
+def test_stored_glossary_round_trip(server: Server) -> None:
+    created = server.post("/glossaries", {"name": "villages",
+                                          "entries": "village elders\tgià làng\n"
+                                                     "hamlet\tthôn\n"})
+    assert created.status == 201, created.body
+    info = created.json()
+    assert info["entry_count"] == 2 and info["name"] == "villages" and info["ready"]
+    gid = info["glossary_id"]
+    listed = server.get("/glossaries").json()["glossaries"]
+    assert gid in [g["glossary_id"] for g in listed]
+    assert server.get(f"/glossaries/{gid}").json()["entry_count"] == 2
+    entries = server.get(f"/glossaries/{gid}/entries")
+    assert entries.headers["content-type"].startswith("text/tab-separated-values")
+    assert "village elders\tgià làng" in entries.body.decode("utf-8")
+    used = server.post("/translate", {"q": "The village elders met.", "glossary_id": gid})
+    assert "già làng" in used.json()["translatedText"].lower()
+    assert server.call("DELETE", f"/glossaries/{gid}").status == 204
+    assert server.get(f"/glossaries/{gid}").status == 404
+    gone = server.post("/translate", {"q": "x", "glossary_id": gid})
+    assert gone.status == 400 and "unknown glossary_id" in gone.json()["error"]
+
+
+def test_tbx_upload_and_hostile_glossaries_are_refused(server: Server, tmp_path: Path) -> None:
+    sample = tmp_path / "seed.tbx"
+    save_glossary(load_glossary(SEED_GLOSSARY), sample)
+    body, headers = multipart({"name": "tbx"}, {"file": (sample.name, sample.read_bytes())})
+    stored = server.call("POST", "/glossaries", body, headers)
+    assert stored.status == 201 and stored.json()["entry_count"] == load_glossary(
+        SEED_GLOSSARY).source_count
+    bomb = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+            b'<!ENTITY lol2 "&lol;&lol;&lol;">]><tbx>&lol2;</tbx>')
+    body, headers = multipart({"name": "bomb"}, {"file": ("bomb.tbx", bomb)})
+    refused = server.call("POST", "/glossaries", body, headers)
+    assert refused.status == 400 and "bomb" in refused.json()["error"]
+    for payload, words in (
+        ({"name": "empty", "entries": ""}, "empty"),
+        ({"name": "dup", "entries": "a\tb\na\tc\n"}, "conflicts"),
+        ({"name": "", "entries": "a\tb\n"}, "name"),
+        ({"name": "fmt", "entries": "a\tb\n", "entries_format": "xlsx"}, "valid: tsv, csv"),
+    ):
+        answer = server.post("/glossaries", payload)
+        assert answer.status == 400 and words in answer.json()["error"], answer.body
+    body, headers = multipart({"name": "latin1"}, {"file": ("x.tsv", b"caf\xe9\tc\xe0 ph\xea\n")})
+    latin = server.call("POST", "/glossaries", body, headers)
+    assert latin.status == 400 and "UTF-8" in latin.json()["error"]
+
+
+def test_bad_requests_get_json_4xx(server: Server) -> None:
+    cases = [
+        (server.call("POST", "/translate", b"{not json", {"Content-Type": "application/json"}),
+         400, "malformed JSON"),
+        (server.post("/translate", {"q": ""}), 400, "missing q"),
+        (server.post("/translate", {"q": ["a", 3]}), 400, "list of strings"),
+        (server.post("/translate", {"q": "x" * 2001}), 400, "limit is 2000"),
+        (server.post("/translate", {"q": ["a"] * 9}), 400, "batch limit is 8"),
+        (server.post("/translate", {"q": "a", "target": "fr"}), 400, "translates en → vi"),
+        (server.post("/translate", {"q": "a", "format": "pdf"}), 400, "unknown format"),
+        (server.post("/translate", {"q": "a", "glossary_id": "nope"}), 400, "unknown"),
+        (server.call("POST", "/translate", b"q=a", {"Content-Type": "text/csv"}), 400,
+         "content type"),
+        (server.call("POST", "/translate", b"x" * 300_000,
+                     {"Content-Type": "application/json"}), 413, "limit"),
+        (server.get("/translate"), 405, "not allowed"),
+        (server.get("/nowhere"), 404, "no such endpoint"),
+    ]
+    for answer, status, words in cases:
+        assert answer.status == status, (status, answer.body)
+        assert words in answer.json()["error"], answer.body
+    assert server.get("/health").status == 200
+
+
+def test_translate_file_round_trip_and_bad_files(server: Server, tmp_path: Path) -> None:
+    text = f"{TERM_SOURCE}\n\nThe meeting ended.\n".encode()
+    body, headers = multipart({"source": "en", "target": "vi"},
+                              {"file": ("../../article.txt", text)})
+    answer = server.call("POST", "/translate_file", body, headers)
+    assert answer.status == 200, answer.body
+    data = answer.json()
+    url = data["translatedFileUrl"]
+    assert url.startswith(server.url + "/download_file/") and url.endswith("article.vi.txt")
+    assert data["issues"] == []
+    downloaded = server.get(url[len(server.url):])
+    assert downloaded.status == 200
+    assert "Nghị quyết số 06-NQ/TU" in downloaded.body.decode("utf-8")
+    for name, payload, status, words in (
+        ("a.exe", b"MZ", 400, "unsupported file type"),
+        ("empty.txt", b"", 400, "empty"),
+        ("big.txt", b"x" * 300_000, 413, "limit"),
+        ("...", b"text", 400, "unsupported file type"),
+    ):
+        body, headers = multipart({}, {"file": (name, payload)})
+        bad = server.call("POST", "/translate_file", body, headers)
+        assert bad.status == status and words in bad.json()["error"], (name, bad.body)
+    for probe in ("/download_file/..%2F..%2Fetc%2Fpasswd", "/download_file/abc.txt",
+                  f"/download_file/{'0' * 32}.article.vi.txt"):
+        assert server.get(probe).status == 404
+
+
+def test_openapi_describes_every_route(server: Server) -> None:
+    spec = server.get("/openapi.json").json()
+    assert spec["openapi"].startswith("3.")
+    for path in ("/translate", "/translate_file", "/download_file/{name}", "/detect",
+                 "/languages", "/frontend/settings", "/glossaries", "/glossaries/{glossary_id}",
+                 "/glossaries/{glossary_id}/entries", "/health"):
+        assert path in spec["paths"], path
+    settings = server.get("/frontend/settings").json()
+    assert settings["charLimit"] == 2000 and ".po" in settings["supportedFilesFormat"]
+    assert settings["keyRequired"] is False
+
+
+def test_concurrent_requests_share_decoder_calls(server: Server) -> None:
+    before = server.get("/health").json()
+    answers: list[int] = []
+
+    def one(n: int) -> None:
+        answers.append(server.post("/translate", {"q": f"Border guard patrol number {n}."})
+                       .status)
+
+    threads = [threading.Thread(target=one, args=(n,)) for n in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    after = server.get("/health").json()
+    assert answers == [200] * 16
+    assert after["sentences"] - before["sentences"] == 16
+    assert after["batches"] - before["batches"] < 16
+
+
+def test_client_disconnect_mid_request_leaves_the_server_up(server: Server) -> None:
+    host, port = server.url.removeprefix("http://").split(":")
+    for partial in (b"POST /translate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json"
+                    b"\r\nContent-Length: 500\r\n\r\n{\"q\": \"The bo",
+                    b"POST /translate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json"
+                    b"\r\nContent-Length: 40\r\n\r\n" + json.dumps({"q": "Border."}).encode()):
+        with socket.create_connection((host, int(port))) as sock:
+            sock.sendall(partial)
+    assert server.get("/health").status == 200
+    assert server.post("/translate", {"q": "The meeting ended."}).status == 200

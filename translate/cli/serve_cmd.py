@@ -1,0 +1,116 @@
+"""``termtrans serve`` (the HTTP API and web page) and ``termtrans api-key`` (its keys)."""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import logging
+import os
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from glossary.formats import load_glossaries
+from translate.cli.common import handle_errors, stderr
+from translate.deps import SERVE_HINT, require
+from translate.server.guard import ApiKeys, new_key
+from translate.server.settings import ServerSettings, default_data_dir
+
+SETTINGS_ENV = "TERMTRANS_SERVE_SETTINGS"
+
+
+@handle_errors
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="TCP port.")] = 5000,
+    model: Annotated[str | None, typer.Option(
+        "--model", "-m", help="Model directory, models.lock name, or hub id "
+        "(default: the shipped model).")] = None,
+    backend: Annotated[str, typer.Option("--backend", help="Decoding backend.")] = "auto",
+    glossary: Annotated[list[Path] | None, typer.Option(
+        "--glossary", "-g", help="Server-wide glossary applied to every request "
+        "(repeatable: merged).")] = None,
+    api_keys: Annotated[Path | None, typer.Option(
+        "--api-keys", help="File of hashed API keys (make one with 'termtrans api-key'); "
+        "without it the server is open.")] = None,
+    data_dir: Annotated[Path | None, typer.Option(
+        "--data-dir", help="Stored glossaries and translated files "
+        "(default: ~/.local/share/termtrans/server).")] = None,
+    cache: Annotated[Path | None, typer.Option(
+        "--cache", help="SQLite translation cache (default: the CLI's, shared).")] = None,
+    char_limit: Annotated[int, typer.Option("--char-limit", help="Characters per request.")
+                          ] = 10_000,
+    batch_limit: Annotated[int, typer.Option("--batch-limit", help="Texts in one q list.")
+                           ] = 100,
+    body_limit: Annotated[int, typer.Option("--body-limit", help="Bytes per request body "
+                                            "(file uploads included).")] = 5 * 1024 * 1024,
+    req_limit: Annotated[int, typer.Option(
+        "--req-limit", help="Requests per minute per API key (per address on an open "
+        "server); 0: no limit.")] = 0,
+    cors: Annotated[list[str] | None, typer.Option(
+        "--cors-origin", help="Allow browser calls from this origin (repeatable; "
+        "off by default).")] = None,
+    file_ttl: Annotated[int, typer.Option("--file-ttl", help="Seconds a translated file "
+                                          "stays downloadable.")] = 3600,
+    batch_window: Annotated[float, typer.Option(
+        "--batch-window", help="Milliseconds to wait for more requests to batch.")] = 5.0,
+    max_batch: Annotated[int, typer.Option("--max-batch", help="Sentences per decoder call.")
+                         ] = 64,
+    beam: Annotated[int, typer.Option("--beam", min=1, max=64)] = 4,
+    threads: Annotated[int, typer.Option("--threads", help="CPU threads per worker "
+                                         "(0: library default).")] = 0,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="Server processes (each "
+                                         "loads its own model).")] = 1,
+    verify_model: Annotated[bool, typer.Option(
+        "--verify/--no-verify", help="Check model files against models.lock.")] = True,
+) -> None:
+    """Serve a LibreTranslate-compatible HTTP API (and a web page) with verified glossaries."""
+    uvicorn = require("uvicorn", "termtrans serve", SERVE_HINT)
+    require("starlette", "termtrans serve", SERVE_HINT)
+    require("multipart", "termtrans serve", SERVE_HINT)
+    settings = ServerSettings(
+        host=host, port=port, model=model, backend=backend, glossaries=tuple(glossary or ()),
+        api_keys=api_keys, data_dir=data_dir or default_data_dir(), cache=cache,
+        char_limit=char_limit, batch_limit=batch_limit, body_limit=body_limit,
+        req_limit=req_limit, cors_origins=tuple(cors or ()), file_ttl=file_ttl,
+        batch_window_ms=batch_window, max_batch=max_batch, beam=beam, threads=threads,
+        verify_model=verify_model)
+    # Fail on bad keys or glossaries here, with a one-line error, not in a worker.
+    if api_keys is not None:
+        ApiKeys.load(api_keys)
+    terms = load_glossaries(list(settings.glossaries)) if settings.glossaries else None
+    _announce(settings, len(terms) if terms is not None else 0)
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    os.environ[SETTINGS_ENV] = json.dumps(asdict(settings), default=str)
+    uvicorn.run("translate.server.app:app_from_environment", factory=True, host=host,
+                port=port, workers=workers, access_log=False, log_level="info",
+                timeout_graceful_shutdown=30)
+
+
+def _announce(settings: ServerSettings, terms: int) -> None:
+    err = stderr()
+    where = f"http://{settings.host}:{settings.port}/"
+    err.print(f"termtrans serve: {where} (glossary: {terms} term(s); data: "
+              f"{settings.data_dir})", markup=False)
+    if settings.api_keys is None:
+        try:
+            local = ipaddress.ip_address(settings.host).is_loopback
+        except ValueError:
+            local = settings.host == "localhost"
+        scope = ("only this machine can use it" if local
+                 else "ANYONE who can reach this address can use it")
+        err.print(f"termtrans serve: warning: open server (no --api-keys) on {settings.host}: "
+                  f"{scope}", markup=False)
+
+
+@handle_errors
+def api_key(
+    keys_file: Annotated[Path, typer.Argument(help="The key file of 'serve --api-keys' "
+                                              "(created if missing).")],
+    label: Annotated[str, typer.Option("--label", help="Who the key is for.")] = "",
+) -> None:
+    """Make an API key: its hash is appended to KEYS_FILE, the key is printed once."""
+    typer.echo(new_key(keys_file, label))

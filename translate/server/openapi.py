@@ -1,0 +1,114 @@
+"""The OpenAPI 3.1 description served at ``/openapi.json``.
+
+Written out by hand because the endpoints take LibreTranslate's loose bodies
+(JSON *or* form, ``q`` a string *or* a list), which no schema generator infers.
+A test checks that every route of the app is described here and nothing more.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+_ERROR = {"description": "error", "content": {"application/json": {"schema": {
+    "type": "object", "properties": {"error": {"type": "string"}}, "required": ["error"]}}}}
+_TEXTS = {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
+_GLOSSARY_PARAMS = {
+    "glossary_id": {**_TEXTS, "description": "stored glossaries to apply (ids)"},
+    "glossary": {"oneOf": [{"type": "string"}, {"type": "boolean", "enum": [False]}],
+                 "description": "inline terms as TSV (source<TAB>target per line), or false "
+                                "to switch the server-wide glossary off"},
+    "glossary_format": {"type": "string", "enum": ["tsv", "csv"], "default": "tsv"},
+    "server_glossary": {"type": "boolean", "default": True,
+                        "description": "false: leave the server-wide glossary out"},
+    "api_key": {"type": "string"},
+}
+_TERMS = {"type": "array", "items": {"type": "object", "properties": {
+    "source": {"type": "string"}, "target": {"type": "string"}, "found": {"type": "boolean"}}}}
+_ISSUES = {"type": "array", "items": {"type": "object", "description":
+                                      "a verification issue, as termtrans check reports it"}}
+
+
+def _body(properties: dict[str, Any], required: list[str], multipart: bool = False
+          ) -> dict[str, Any]:
+    schema = {"type": "object", "properties": properties, "required": required}
+    kinds = (["multipart/form-data"] if multipart
+             else ["application/json", "application/x-www-form-urlencoded"])
+    return {"required": True, "content": {k: {"schema": schema} for k in kinds}}
+
+
+def _op(summary: str, ok: dict[str, Any], body: dict[str, Any] | None = None,
+        errors: tuple[int, ...] = (400,)) -> dict[str, Any]:
+    op: dict[str, Any] = {"summary": summary, "responses": {"200": ok, **{
+        str(code): _ERROR for code in errors}}}
+    if body is not None:
+        op["requestBody"] = body
+    return op
+
+
+def _json(schema: dict[str, Any], description: str = "success") -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+_STORED = {"type": "object", "properties": {k: {"type": t} for k, t in (
+    ("glossary_id", "string"), ("name", "string"), ("ready", "boolean"),
+    ("source_lang", "string"), ("target_lang", "string"), ("creation_time", "string"),
+    ("entry_count", "integer"))}}
+
+
+def openapi(version: str) -> dict[str, Any]:
+    guarded = (400, 403, 413, 429)
+    paths = {
+        "/translate": {"post": _op(
+            "Translate text EN→VI with glossary terms enforced and verified",
+            _json({"type": "object", "properties": {
+                "translatedText": _TEXTS, "terms": {"oneOf": [_TERMS, {
+                    "type": "array", "items": _TERMS}]}, "issues": {"oneOf": [_ISSUES, {
+                        "type": "array", "items": _ISSUES}]},
+                "detectedLanguage": {"type": "object"}}}),
+            _body({"q": _TEXTS, "source": {"type": "string", "enum": ["en", "auto"]},
+                   "target": {"type": "string", "enum": ["vi"]},
+                   "format": {"type": "string", "enum": ["text", "html"]}, **_GLOSSARY_PARAMS},
+                  ["q"]), guarded)},
+        "/translate_file": {"post": _op(
+            "Translate a document (.txt, .md, .po); download it from translatedFileUrl",
+            _json({"type": "object", "properties": {"translatedFileUrl": {"type": "string"},
+                                                    "issues": _ISSUES}}),
+            _body({"file": {"type": "string", "format": "binary"}, "source": {"type": "string"},
+                   "target": {"type": "string"}, **_GLOSSARY_PARAMS}, ["file"], True),
+            guarded)},
+        "/download_file/{name}": {"get": _op("A translated file (expires)", {
+            "description": "the file"}, errors=(404,))},
+        "/detect": {"post": _op("Detect English or Vietnamese", _json({
+            "type": "array", "items": {"type": "object"}}), _body({"q": _TEXTS}, ["q"]),
+            guarded)},
+        "/languages": {"get": _op("Supported languages", _json({"type": "array"}), errors=())},
+        "/frontend/settings": {"get": _op("Limits and features, for clients", _json({
+            "type": "object"}), errors=())},
+        "/glossaries": {
+            "post": _op("Store a glossary (TSV/CSV text or a TSV/CSV/TBX file)",
+                        _json(_STORED, "created"),
+                        _body({"name": {"type": "string"}, "entries": {"type": "string"},
+                               "entries_format": {"type": "string",
+                                                  "enum": ["tsv", "csv", "tbx"]},
+                               "file": {"type": "string", "format": "binary"}}, ["name"]),
+                        guarded),
+            "get": _op("List stored glossaries", _json({"type": "object", "properties": {
+                "glossaries": {"type": "array", "items": _STORED}}}), errors=(403, 429))},
+        "/glossaries/{glossary_id}": {
+            "get": _op("A stored glossary", _json(_STORED), errors=(403, 404, 429)),
+            "delete": _op("Delete a stored glossary", {"description": "deleted"},
+                          errors=(403, 404, 429))},
+        "/glossaries/{glossary_id}/entries": {"get": _op(
+            "A stored glossary's entries as TSV",
+            {"description": "TSV", "content": {"text/tab-separated-values": {}}},
+            errors=(403, 404, 429))},
+        "/health": {"get": _op("Liveness, model and batching counters", _json({
+            "type": "object"}), errors=())},
+        "/openapi.json": {"get": _op("This description", _json({"type": "object"}), errors=())},
+        "/": {"get": _op("The web page for translators", {"description": "HTML"}, errors=())},
+    }
+    return {"openapi": "3.1.0",
+            "info": {"title": "termtrans serve", "version": version,
+                     "description": "LibreTranslate-compatible EN→VI translation with "
+                                    "verified glossaries."},
+            "paths": paths}

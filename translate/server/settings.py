@@ -1,0 +1,59 @@
+"""What the operator chose for a server, validated once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from glossary.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    """Every knob of ``termtrans serve``; the defaults are the CLI's."""
+
+    host: str = "127.0.0.1"
+    port: int = 5000
+    model: str | None = None
+    backend: str = "auto"
+    glossaries: tuple[Path, ...] = ()
+    api_keys: Path | None = None
+    data_dir: Path = field(default_factory=lambda: default_data_dir())
+    cache: Path | None = None
+    #: Characters per request (all of ``q`` together); LibreTranslate's --char-limit.
+    char_limit: int = 10_000
+    #: Strings in one ``q`` list; LibreTranslate's --batch-limit.
+    batch_limit: int = 100
+    #: Bytes of one request body (uploads included).
+    body_limit: int = 5 * 1024 * 1024
+    #: Requests per minute per API key (per client address on an open server); 0: no limit.
+    req_limit: int = 0
+    cors_origins: tuple[str, ...] = ()
+    #: Seconds a translated file stays downloadable.
+    file_ttl: int = 3600
+    #: How long the batcher waits for more requests after the first one arrives.
+    batch_window_ms: float = 5.0
+    #: Sentences per decoder call at most.
+    max_batch: int = 64
+    beam: int = 4
+    threads: int = 0
+    verify_model: bool = True
+
+    def __post_init__(self) -> None:
+        for name in ("char_limit", "batch_limit", "body_limit", "file_ttl", "max_batch", "beam"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"--{name.replace('_', '-')} must be at least 1")
+        if self.req_limit < 0:
+            raise ConfigError("--req-limit must be 0 (no limit) or more")
+        if not 0 <= self.batch_window_ms <= 1000:
+            raise ConfigError("--batch-window must be between 0 and 1000 ms")
+        if not 0 <= self.port <= 65535:
+            raise ConfigError(f"--port {self.port} is not a TCP port")
+
+
+def default_data_dir() -> Path:
+    """Stored glossaries and translated files live here unless --data-dir says otherwise."""
+    import os
+
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "termtrans" / "server"
