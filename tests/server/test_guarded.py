@@ -1,0 +1,69 @@
+"""API keys, rate limits, persistence across restarts, start-up errors."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_cli
+from tests.server.conftest import start_server
+
+
+def test_keys_rate_limit_and_glossaries_survive_a_restart(tmp_path: Path) -> None:
+    keys = tmp_path / "keys.txt"
+    made = run_cli("api-key", keys, "--label", "newsroom")
+    assert made.returncode == 0, made.stderr
+    key = made.stdout.strip()
+    assert key not in keys.read_text() and keys.read_text().startswith("sha256:")
+    server = start_server(tmp_path, "--api-keys", keys, "--data-dir", tmp_path / "data",
+                          "--req-limit", "20")
+    try:
+        assert server.post("/translate", {"q": "Hello."}).status == 403
+        wrong = server.post("/translate", {"q": "Hello.", "api_key": "guess"})
+        assert wrong.status == 403 and wrong.json() == {"error": "Invalid API key"}
+        assert server.get("/frontend/settings").json()["keyRequired"] is True
+        created = server.post("/glossaries", {"name": "v", "entries": "hamlet\tthôn\n",
+                                              "api_key": key})
+        assert created.status == 201
+        gid = created.json()["glossary_id"]
+        bearer = server.call("POST", "/translate", b'{"q": "The hamlet."}', {
+            "Content-Type": "application/json", "Authorization": f"Bearer {key}"})
+        assert bearer.status == 200
+        statuses = [server.post("/detect", {"q": "hello", "api_key": key}).status
+                    for _ in range(40)]
+        assert 429 in statuses and set(statuses) <= {200, 429}
+        started = time.perf_counter()
+        assert server.get("/health").status == 200
+        assert time.perf_counter() - started < 2
+    finally:
+        server.stop()
+    again = start_server(tmp_path, "--api-keys", keys, "--data-dir", tmp_path / "data")
+    try:
+        listed = again.call("GET", f"/glossaries?api_key={key}").json()["glossaries"]
+        assert [g["glossary_id"] for g in listed] == [gid]
+    finally:
+        again.stop()
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("my-plain-key\n", "keys.txt:1: not a hashed key"),
+    ("# nobody\n", "no API keys"),
+])
+def test_bad_key_files_stop_start_up_with_one_line(tmp_path: Path, content: str,
+                                                   message: str) -> None:
+    keys = tmp_path / "keys.txt"
+    keys.write_text(content)
+    result = run_cli("serve", "--api-keys", keys, "--model", "tiny-random")
+    assert result.returncode == 2
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_bad_glossary_stops_start_up(tmp_path: Path) -> None:
+    bad = tmp_path / "g.tsv"
+    bad.write_text("a\tb\na\tc\n")
+    result = run_cli("serve", "-g", bad, "--model", "tiny-random")
+    assert result.returncode == 2 and "conflicts" in result.stderr
+    assert "Traceback" not in result.stderr
