@@ -41,6 +41,7 @@ def serve(
         "(default: ~/.local/share/termtrans/server).")] = None,
     cache: Annotated[Path | None, typer.Option(
         "--cache", help="SQLite translation cache (default: the CLI's, shared).")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache")] = False,
     char_limit: Annotated[int, typer.Option("--char-limit", help="Characters per request.")
                           ] = 10_000,
     batch_limit: Annotated[int, typer.Option("--batch-limit", help="Texts in one q list.")
@@ -74,6 +75,7 @@ def serve(
     settings = ServerSettings(
         host=host, port=port, model=model, backend=backend, glossaries=tuple(glossary or ()),
         api_keys=api_keys, data_dir=data_dir or default_data_dir(), cache=cache,
+        no_cache=no_cache,
         char_limit=char_limit, batch_limit=batch_limit, body_limit=body_limit,
         req_limit=req_limit, cors_origins=tuple(cors or ()), file_ttl=file_ttl,
         batch_window_ms=batch_window, max_batch=max_batch, beam=beam, threads=threads,

@@ -69,7 +69,8 @@ class TranslationService:
         self.translator = make_translator(self.settings.backend, resolved.location,
                                           resolved.revision, self.settings.threads)
         self.translator.ensure_loaded()
-        self.cache = TranslationCache(self.settings.cache or default_cache_path())
+        if not self.settings.no_cache:
+            self.cache = TranslationCache(self.settings.cache or default_cache_path())
 
     async def stop(self) -> None:
         """Finish what is queued, then release the model and the cache."""

@@ -20,6 +20,7 @@ class ServerSettings:
     api_keys: Path | None = None
     data_dir: Path = field(default_factory=lambda: default_data_dir())
     cache: Path | None = None
+    no_cache: bool = False
     #: Characters per request (all of ``q`` together); LibreTranslate's --char-limit.
     char_limit: int = 10_000
     #: Strings in one ``q`` list; LibreTranslate's --batch-limit.

@@ -1,0 +1,145 @@
+"""``termtrans serve`` under load, on loopback: batched concurrent clients beside one
+sequential client, in one run.
+
+    python bench/bench_server.py [--model M] [--clients 32] [--requests 20]
+
+Starts the server (seed glossary, no cache, so both phases decode everything),
+measures the time from process start to the first answer and the server's peak
+memory, then sends the same requests (1–3 seed-article sentences each, fixed
+seed) twice: one after another from one client, and from --clients concurrent
+clients. Prints requests/s, p50/p95 latency and errors of both and the ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from translate.documents.segment import split_sentences
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTICLES = sorted((ROOT / "seeds" / "articles").glob("*.txt"))
+
+
+def requests_of(count: int, seed: int = 7) -> list[str]:
+    sentences = [s for a in ARTICLES for line in a.read_text(encoding="utf-8").splitlines()
+                 for s in split_sentences(line) if 4 <= len(s.split()) <= 40]
+    rng = random.Random(seed)
+    return [" ".join(rng.sample(sentences, rng.randint(1, 3))) for _ in range(count)]
+
+
+def post(url: str, text: str) -> tuple[float, bool]:
+    body = json.dumps({"q": text, "source": "en", "target": "vi"}).encode("utf-8")
+    request = urllib.request.Request(url + "/translate", data=body,
+                                     headers={"Content-Type": "application/json"})
+    started = time.perf_counter()
+    try:
+        with urllib.request.urlopen(request, timeout=600) as response:
+            ok = response.status == 200 and "translatedText" in json.loads(response.read())
+    except (urllib.error.URLError, OSError, ValueError):
+        ok = False
+    return time.perf_counter() - started, ok
+
+
+def run_phase(url: str, texts: list[str], clients: int) -> dict[str, float]:
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    chunks = [texts[k::clients] for k in range(clients)]
+
+    def client(mine: list[str]) -> None:
+        nonlocal errors
+        for text in mine:
+            took, ok = post(url, text)
+            with lock:
+                latencies.append(took)
+                errors += not ok
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=client, args=(c,)) for c in chunks]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    latencies.sort()
+    return {"requests": len(texts), "seconds": wall, "rps": len(texts) / wall,
+            "p50": statistics.median(latencies),
+            "p95": latencies[max(0, int(0.95 * len(latencies)) - 1)], "errors": errors}
+
+
+def peak_memory_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--model", default=None)
+    parser.add_argument("--backend", default="auto")
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--requests", type=int, default=20, help="per client")
+    parser.add_argument("--threads", type=int, default=0)
+    args = parser.parse_args()
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
+    texts = requests_of(args.clients * args.requests)
+    with tempfile.TemporaryDirectory() as tmp:
+        command = [sys.executable, "-m", "translate", "serve", "--port", str(port),
+                   "-g", str(ROOT / "seeds" / "glossary.tsv"), "--no-cache",
+                   "--data-dir", tmp, "--backend", args.backend,
+                   "--threads", str(args.threads)]
+        if args.model:
+            command += ["--model", args.model]
+        started = time.perf_counter()
+        server = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL,
+                                  env=dict(os.environ, PYTHONIOENCODING="utf-8"))
+        try:
+            while True:
+                if server.poll() is not None:
+                    print(f"server exited with {server.returncode}", file=sys.stderr)
+                    return 2
+                _, ok = post(url, "The meeting ended.")
+                if ok:
+                    break
+                time.sleep(0.2)
+            startup = time.perf_counter() - started
+            sequential = run_phase(url, texts, 1)
+            concurrent = run_phase(url, texts, args.clients)
+            memory = peak_memory_mib(server.pid)
+            health = json.loads(urllib.request.urlopen(url + "/health").read())
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(60)
+    print(f"model {health['model']}; start-up to first answer {startup:.1f} s; "
+          f"server peak memory {memory:.0f} MiB")
+    print(f"{'':12} {'requests':>8} {'seconds':>8} {'req/s':>7} {'p50 s':>7} {'p95 s':>7} "
+          f"{'errors':>6}")
+    for name, phase in (("sequential", sequential), (f"{args.clients} clients", concurrent)):
+        print(f"{name:12} {phase['requests']:8d} {phase['seconds']:8.1f} {phase['rps']:7.2f} "
+              f"{phase['p50']:7.3f} {phase['p95']:7.3f} {phase['errors']:6d}")
+    print(f"batched/sequential throughput: {concurrent['rps'] / sequential['rps']:.2f}x "
+          f"({health['batches']} decoder calls for {health['sentences']} sentences)")
+    return 0 if not (sequential["errors"] or concurrent["errors"]) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
