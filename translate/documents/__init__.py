@@ -1,4 +1,4 @@
-"""Document formats for ``termtrans translate``: plain text, Markdown, PO."""
+"""Document formats for ``termtrans translate``: plain text, Markdown, PO, HTML."""
 
 from __future__ import annotations
 
@@ -7,11 +7,12 @@ from pathlib import Path
 from glossary.errors import ConfigError
 from glossary.textio import pick_by_suffix
 from translate.documents.base import Document, DocumentFormat, Unit
+from translate.documents.htmldoc import HTML
 from translate.documents.markdown import MD
 from translate.documents.po import PO
 from translate.documents.txt import TXT
 
-FORMATS: dict[str, DocumentFormat] = {f.name: f for f in (TXT, MD, PO)}
+FORMATS: dict[str, DocumentFormat] = {f.name: f for f in (TXT, MD, PO, HTML)}
 
 
 def get_document_format(path: Path) -> DocumentFormat:

@@ -24,12 +24,19 @@ class Unit:
     flags: tuple[str, ...] = ()
 
 
+#: What each unit's translation was required to contain: (source text, target) pairs.
+Required = list[tuple[str, str]]
+
+
 @dataclass
 class Document:
     path: Path
     units: list[Unit]
     render: Callable[[list[str]], str]
     stats: dict[str, int] = field(default_factory=dict)
+    #: Formats with inline codes render with what each unit was required to contain
+    #: (codes around a glossary term go around its target).
+    render_inline: Callable[[list[str], list[Required]], str] | None = None
 
 
 class DocumentFormat(Protocol):

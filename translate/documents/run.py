@@ -17,6 +17,7 @@ from glossary.checks import Issue, Segment
 from glossary.errors import ToolkitError
 from glossary.textio import atomic_write
 from translate.documents import Document, get_document_format
+from translate.documents.base import Required
 from translate.documents.inputs import Plan, plan_jobs
 from translate.documents.segment import split_long, split_sentences
 from translate.pipeline import Hypothesis, TranslationPipeline
@@ -84,8 +85,10 @@ def translate_documents(paths: Sequence[Path] | Plan, pipeline: TranslationPipel
 def _write(result: FileResult, doc: Document, plan: list[list[str]],
            by_source: dict[str, Hypothesis], target: Path) -> None:
     translations = []
+    required: list[Required] = []
     for unit, pieces in zip(doc.units, plan, strict=True):
         translations.append(" ".join(by_source[p].text for p in pieces))
+        required.append([pair for p in pieces for pair in by_source[p].required])
         result.pairs.append(Segment(str(target), unit.line, unit.text, translations[-1],
                                     str(result.source), unit.line, unit.flags))
         for piece in pieces:
@@ -94,7 +97,8 @@ def _write(result: FileResult, doc: Document, plan: list[list[str]],
             result.terms_required += len(hyp.required)
             result.issues.extend(_locate(i, str(result.source), unit.line) for i in hyp.issues)
     try:
-        text = doc.render(translations)
+        text = (doc.render_inline(translations, required) if doc.render_inline
+                else doc.render(translations))
         with atomic_write(target) as handle:
             handle.write(text)
     except OSError as exc:
