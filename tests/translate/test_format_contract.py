@@ -28,7 +28,8 @@ from translate.pipeline import Options, TranslationPipeline
 
 ARTICLE = sorted((ROOT / "seeds" / "articles").glob("*.txt"))[0]
 #: Formats whose output cannot equal the input even when nothing is translated.
-IDENTITY_DIFFERENCES = {"po": "fills msgstr and marks entries fuzzy; updates the header"}
+IDENTITY_DIFFERENCES = {"po": "fills msgstr and marks entries fuzzy; updates the header",
+                        "xliff": "fills <target> and its state; re-serialised by ElementTree"}
 
 
 class IdentityTranslator(Translator):
@@ -103,6 +104,17 @@ def seed_document(fmt: str, folder: Path) -> Path:
             f"{body}\n  <p><a href=\"https://example.org/a?x=1&amp;y=2\" title=\"The source\">"
             "Read the article</a> &#8212; <code>id=42</code></p>\n"
             "  <script>var t = '<p>no</p>';</script>\n</body>\n</html>\n", encoding="utf-8")
+    elif fmt == "xliff":
+        path = folder / "seed.xlf"
+        bold = '<g id="b" ctype="bold">'
+        units = "".join(f'\n   <trans-unit id="{n}"><source>'
+                        f'{marked(t, matcher, bold, "</g>")}'
+                        "</source></trans-unit>" for n, t in enumerate(texts, 1))
+        path.write_text('<?xml version="1.0" encoding="UTF-8"?>\n<xliff version="1.2" '
+                        'xmlns="urn:oasis:names:tc:xliff:document:1.2">\n <file '
+                        'source-language="en" target-language="vi" datatype="plaintext" '
+                        f'original="seed.txt">\n  <body>{units}\n  </body>\n </file>\n'
+                        "</xliff>\n", encoding="utf-8")
     else:
         raise AssertionError(f"no seed fixture for format {fmt}: add one here")
     return path
@@ -142,6 +154,9 @@ def test_seed_terms_enforced_verified_and_resumable(fmt: str, tmp_path: Path,
     assert first.translated > 0 and second.translated == 0 and again == output
     text = output.decode("utf-8")
     assert "Kết luận số 68-KL/TW" in text
+    if fmt == "xliff":
+        assert text.count("<target") == len(paragraphs())
+        assert text.count("<g ") == 2 * source.read_text().count("<g ")
     if fmt == "html":
         assert text.count("<b>") == text.count("</b>") == source.read_text().count("<b>")
         assert '<html lang="vi">' in text and "<code>id=42</code>" in text

@@ -19,6 +19,7 @@ from glossary.model import Glossary
 from glossary.outputs import render_compact, render_github, render_junit, render_sarif
 from glossary.report import build_report_data, render_html
 from glossary.segments import read_parallel, read_po
+from glossary.xliff import xliff_segments
 from translate.cli.common import (
     EXIT_ERROR,
     EXIT_FAILED,
@@ -50,12 +51,16 @@ class FailOn(StrEnum):
     never = "never"
 
 
+BILINGUAL = (".po", ".xlf", ".xliff")
+
+
 def plan_inputs(paths: list[Path]) -> list[tuple[Path, Path | None]]:
-    """Group CLI paths: a ``.po`` file stands alone, other files come as SOURCE TRANSLATION."""
+    """Group CLI paths: a ``.po`` or XLIFF file stands alone (it holds both sides), other
+    files come as SOURCE TRANSLATION."""
     plan: list[tuple[Path, Path | None]] = []
     pending: Path | None = None
     for path in paths:
-        if path.suffix.lower() == ".po" and pending is None:
+        if path.suffix.lower() in BILINGUAL and pending is None:
             plan.append((path, None))
         elif pending is None:
             pending = path
@@ -64,7 +69,8 @@ def plan_inputs(paths: list[Path]) -> list[tuple[Path, Path | None]]:
             pending = None
     if pending is not None:
         raise ConfigError(f"{pending}: a source file needs its translation file after it "
-                          "(check SOURCE TRANSLATION [SOURCE TRANSLATION ...] or FILE.po)")
+                          "(check SOURCE TRANSLATION [SOURCE TRANSLATION ...], FILE.po or "
+                          "FILE.xlf)")
     return plan
 
 
@@ -179,7 +185,10 @@ def check(
     input_errors: list[tuple[str, str]] = []
     for first, second in plan:
         try:
-            if second is None:
+            if second is None and first.suffix.lower() in (".xlf", ".xliff"):
+                part = xliff_segments(first)
+                files.append(str(first))
+            elif second is None:
                 part, skip = read_po(first, include_fuzzy)
                 for key, value in skip.items():
                     skipped[key] = skipped.get(key, 0) + value

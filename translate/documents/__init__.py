@@ -1,4 +1,4 @@
-"""Document formats for ``termtrans translate``: plain text, Markdown, PO, HTML."""
+"""Document formats for ``termtrans translate``: plain text, Markdown, PO, HTML, XLIFF."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from translate.documents.htmldoc import HTML
 from translate.documents.markdown import MD
 from translate.documents.po import PO
 from translate.documents.txt import TXT
+from translate.documents.xliff import XLIFF
 
-FORMATS: dict[str, DocumentFormat] = {f.name: f for f in (TXT, MD, PO, HTML)}
+FORMATS: dict[str, DocumentFormat] = {f.name: f for f in (TXT, MD, PO, HTML, XLIFF)}
 
 
 def get_document_format(path: Path) -> DocumentFormat:

@@ -77,8 +77,15 @@ class _Points:
     words: list[tuple[int, int]]
 
     @classmethod
-    def of(cls, text: str) -> _Points:
+    def of(cls, text: str, keep_whole: Sequence[tuple[int, int]] = ()) -> _Points:
+        """Word edges of *text*; the spans in *keep_whole* (the required targets: a term
+        is never split by a code) count as one word each."""
         words = [(m.start(), m.end()) for m in _WORD.finditer(text)]
+        for start, end in keep_whole:
+            inside = [w for w in words if start <= w[0] and w[1] <= end]
+            if inside:
+                words = [w for w in words if w not in inside] + [(start, end)]
+        words.sort()
         return cls(sorted({0, len(text), *(w[0] for w in words)}),
                    sorted({0, len(text), *(w[1] for w in words)}), words)
 
@@ -123,7 +130,9 @@ def place_codes(inline: Inline, translation: str, required: Sequence[tuple[str, 
     """Where each code goes in *translation*: one (start, end) per code, in order."""
     source = inline.text
     whole = _strip(source, 0, len(source))
-    points = _Points.of(translation)
+    targets = [found for _, target in required
+               if (found := _find(translation, target, 0, len(translation), [])) is not None]
+    points = _Points.of(translation, targets)
     placed: list[tuple[int, int]] = []
     for code in inline.codes:
         low, high = (0, len(translation)) if code.parent is None else placed[code.parent]
@@ -166,21 +175,33 @@ def _place(code: Code, source: str, translation: str, whole: tuple[int, int],
     return span
 
 
+def _depth(codes: Sequence[Code], k: int) -> int:
+    depth, parent = 0, codes[k].parent
+    while parent is not None:
+        depth, parent = depth + 1, codes[parent].parent
+    return depth
+
+
 def assemble(translation: str, codes: Sequence[Code], spans: Sequence[tuple[int, int]],
              escape: Callable[[str], str]) -> str:
-    """The translation's text (escaped) with each code's markup inserted at its span."""
-    inserts: list[tuple[int, int, int, str]] = []   # (offset, order, tie, markup)
+    """The translation's text (escaped) with each code's markup inserted at its span.
+
+    At one offset: closings of codes that end there, then empty codes, then openings
+    (outer first), then the closings of codes placed with nothing inside (inner first),
+    so that every code's markup nests as it did in the source.
+    """
+    inserts: list[tuple[int, int, int, int, str]] = []   # (offset, group, order, k, markup)
     for k, (code, (start, end)) in enumerate(zip(codes, spans, strict=True)):
+        depth = _depth(codes, k)
         if start == end and not code.close:
-            inserts.append((start, 1, k, code.open))
+            inserts.append((start, 1, 0, k, code.open))
             continue
-        # openings: outer first (longer span first); closings: inner first
-        inserts.append((start, 2, -(end - start) * 10_000 + k, code.open))
-        inserts.append((end, 0, (end - start) * 10_000 - k, code.close))
+        inserts.append((start, 2, depth, k, code.open))
+        inserts.append((end, 3 if start == end else 0, -depth, -k, code.close))
     inserts.sort()
     out: list[str] = []
     cursor = 0
-    for offset, _, _, markup in inserts:
+    for offset, _, _, _, markup in inserts:
         if offset > cursor:
             out.append(escape(translation[cursor:offset]))
             cursor = offset

@@ -1,0 +1,117 @@
+"""HTML and XLIFF specifics: inline codes, malformed and hostile files, check reads XLIFF."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from glossary.xliff import xliff_segments
+from tests.conftest import SEED_GLOSSARY, run_cli
+from translate.documents import get_document_format
+from translate.documents.inline import Code, Inline
+
+TINY = ("--model", "tiny-random", "--backend", "transformers", "--no-cache")
+XLIFF_12 = """<?xml version="1.0" encoding="UTF-8"?>
+<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">
+ <file source-language="en" target-language="{lang}" datatype="plaintext" original="a.txt">
+  <body>
+   <trans-unit id="1"><source>Prestigious people met the <g id="1">Border Guard</g>.</source>
+    <note>keep me</note></trans-unit>
+   <trans-unit id="2"><source>Two sentences here. And here.</source>
+    <seg-source><mrk mtype="seg" mid="a">Two sentences here.</mrk> <mrk mtype="seg"
+     mid="b">And here.</mrk></seg-source></trans-unit>
+   <trans-unit id="3"><source>Done already.</source><target>Đã xong.</target></trans-unit>
+  </body>
+ </file>
+</xliff>
+"""
+XLIFF_20 = """<?xml version="1.0" encoding="UTF-8"?>
+<xliff version="2.0" xmlns="urn:oasis:names:tc:xliff:document:2.0" srcLang="en" trgLang="vi">
+ <file id="f1">
+  <unit id="u1"><segment id="s1">
+   <source>Prestigious people met <pc id="1">today</pc>.<ph id="2"/></source></segment></unit>
+ </file>
+</xliff>
+"""
+
+
+def test_codes_around_terms_follow_the_terms_target() -> None:
+    inline = Inline("Prestigious people met the Border Guard.",
+                    (Code(0, 18, "<b>", "</b>"), Code(27, 39, "<i>", "</i>")))
+    out = inline.render("Bộ đội Biên phòng gặp người có uy tín.",
+                        [("Prestigious people", "người có uy tín"),
+                         ("Border Guard", "Bộ đội Biên phòng")])
+    assert out == "<i>Bộ đội Biên phòng</i> gặp <b>người có uy tín</b>."
+
+
+def test_codes_are_never_dropped_duplicated_or_crossed() -> None:
+    inline = Inline("one two three four five",
+                    (Code(0, 7, "<a>", "</a>"), Code(4, 7, "<b>", "</b>", parent=0),
+                     Code(8, 13, "<c>", "</c>"), Code(23, 23, "<br/>")))
+    for translation in ("x", "một hai ba bốn năm sáu bảy", "", "hai"):
+        out = inline.render(translation)
+        for tag in ("<a>", "</a>", "<b>", "</b>", "<c>", "</c>", "<br/>"):
+            assert out.count(tag) == 1, (translation, out)
+        assert out.index("<a>") <= out.index("<b>") <= out.index("</b>") <= out.index("</a>")
+
+
+def test_malformed_html_is_read_as_browsers_do(tmp_path: Path) -> None:
+    page = tmp_path / "bad.html"
+    page.write_text("<p>Prestigious people <b>met\n<p>Border Guard</i> here<div>x &amp; y",
+                    encoding="utf-8")
+    doc = get_document_format(page).read(page)
+    assert [u.text for u in doc.units] == ["Prestigious people met", "Border Guard here",
+                                           "x & y"]
+    assert doc.render([u.text for u in doc.units]) == page.read_text(encoding="utf-8")
+    upper = doc.render([u.text.upper() for u in doc.units])
+    assert "<b>MET" in upper and "</i>" in upper and "X &amp; Y" in upper
+
+
+def test_huge_html_is_refused_with_its_size(tmp_path: Path) -> None:
+    page = tmp_path / "huge.html"
+    with page.open("wb") as handle:
+        handle.truncate(50 * 1024 * 1024)
+    result = run_cli("translate", page, *TINY, "--out", tmp_path / "out")
+    assert result.returncode == 2
+    assert "huge.html: file is 50 MiB; HTML files over 20 MiB are refused" in result.stderr
+    assert not (tmp_path / "out" / "huge.html").exists()
+
+
+@pytest.mark.parametrize("xliff", [XLIFF_12.format(lang="vi"), XLIFF_20])
+def test_xliff_targets_filled_codes_kept_and_checkable(tmp_path: Path, xliff: str) -> None:
+    source = tmp_path / "a.xlf"
+    source.write_text(xliff, encoding="utf-8")
+    out = tmp_path / "a.vi.xlf"
+    result = run_cli("translate", source, *TINY, "-g", SEED_GLOSSARY, "-o", out)
+    assert result.returncode == 0, result.stderr
+    text = out.read_text(encoding="utf-8")
+    if "1.2" in xliff:
+        assert text.count('state="needs-review-translation"') == 2
+        assert '<mrk mtype="seg" mid="a">' in text.split("<target")[2]
+        assert "<note>keep me</note>" in text and "<target>Đã xong.</target>" in text
+        assert text.split("<target")[1].count('<g id="1">') == 1
+    else:
+        assert 'state="translated"' in text and text.count('<pc id="1"') == 2
+        assert text.count('<ph id="2"') == 2
+    assert "người có uy tín" in text.lower()
+    pairs = xliff_segments(out)
+    assert pairs and all(p.target for p in pairs)
+    checked = run_cli("check", out, "-g", SEED_GLOSSARY, "--format", "json")
+    assert checked.returncode in (0, 1) and '"missing_term"' not in checked.stdout
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (XLIFF_12.format(lang="fr"), "a.xlf:3: target language is 'fr'; termtrans translates"),
+    ('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+     '<xliff version="1.2"><file><body/></file></xliff>', "entity declaration 'e' refused"),
+    ('<xliff version="3.0"/>', "unsupported XLIFF version '3.0'"),
+    ("<xliff version='1.2'><file>", "XML syntax error"),
+])
+def test_bad_xliff_is_one_line_and_nothing_written(tmp_path: Path, content: str,
+                                                    message: str) -> None:
+    source = tmp_path / "a.xlf"
+    source.write_text(content, encoding="utf-8")
+    result = run_cli("translate", source, *TINY, "--out", tmp_path / "out")
+    assert result.returncode == 2 and message in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "out" / "a.xlf").exists()
