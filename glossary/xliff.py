@@ -63,7 +63,7 @@ class XliffUnit:
 @dataclass
 class XliffFile:
     path: Path
-    tree: ET.ElementTree
+    root: ET.Element
     version: str                 # "1.2" or "2.x"
     namespace: str
     units: list[XliffUnit]
@@ -100,7 +100,7 @@ def read_xliff(path: Path) -> XliffFile:
         kind = "2.x"
     else:
         raise ParseError(path, 1, f"unsupported XLIFF version '{version}' (1.2, 2.0, 2.1)")
-    return XliffFile(path, ET.ElementTree(root), kind, namespace, units,
+    return XliffFile(path, root, kind, namespace, units,
                      [(str(p), str(u)) for p, u in namespaces])
 
 

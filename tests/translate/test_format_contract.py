@@ -104,6 +104,15 @@ def seed_document(fmt: str, folder: Path) -> Path:
             f"{body}\n  <p><a href=\"https://example.org/a?x=1&amp;y=2\" title=\"The source\">"
             "Read the article</a> &#8212; <code>id=42</code></p>\n"
             "  <script>var t = '<p>no</p>';</script>\n</body>\n</html>\n", encoding="utf-8")
+    elif fmt == "srt":
+        path = folder / "seed.srt"
+        cues = []
+        for n, t in enumerate(texts[:4], 1):
+            words = t.split()
+            half = len(words) // 2
+            cues.append(f"{n}\n00:00:{n:02d},000 --> 00:00:{n:02d},900\n"
+                        f"{' '.join(words[:half])}\n{' '.join(words[half:])}\n")
+        path.write_text("\n".join(cues), encoding="utf-8")
     elif fmt == "xliff":
         path = folder / "seed.xlf"
         bold = '<g id="b" ctype="bold">'
@@ -153,7 +162,11 @@ def test_seed_terms_enforced_verified_and_resumable(fmt: str, tmp_path: Path,
     second, again = run(tmp_path / "b" / source.name)
     assert first.translated > 0 and second.translated == 0 and again == output
     text = output.decode("utf-8")
-    assert "Kết luận số 68-KL/TW" in text
+    if fmt != "srt":   # the subtitles take the first four paragraphs only
+        assert "Kết luận số 68-KL/TW" in text
+    if fmt == "srt":
+        assert [line for line in text.splitlines() if "-->" in line] == [
+            line for line in source.read_text().splitlines() if "-->" in line]
     if fmt == "xliff":
         assert text.count("<target") == len(paragraphs())
         assert text.count("<g ") == 2 * source.read_text().count("<g ")

@@ -1,4 +1,4 @@
-"""HTML and XLIFF specifics: inline codes, malformed and hostile files, check reads XLIFF."""
+"""HTML, XLIFF and SRT specifics: inline codes, malformed and hostile files, check reads XLIFF."""
 
 from __future__ import annotations
 
@@ -76,6 +76,18 @@ def test_huge_html_is_refused_with_its_size(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "huge.html: file is 50 MiB; HTML files over 20 MiB are refused" in result.stderr
     assert not (tmp_path / "out" / "huge.html").exists()
+
+
+def test_subtitles_rebalanced_and_bad_timestamps_named(tmp_path: Path) -> None:
+    from translate.documents.subtitles import balance
+
+    assert balance("một hai ba bốn năm sáu", 2) == ["một hai ba", "bốn năm sáu"]
+    assert balance("một", 2) == ["một"]
+    bad = tmp_path / "bad.srt"
+    bad.write_text("1\n00:00:01,000 --> 00:00:02,000\nHello.\n\n2\n00:00:xx --> 00:00:04,000\n"
+                   "Bye.\n", encoding="utf-8")
+    result = run_cli("translate", bad, *TINY, "--out", tmp_path / "out")
+    assert result.returncode == 2 and "bad.srt:6: bad timestamp '00:00:xx'" in result.stderr
 
 
 @pytest.mark.parametrize("xliff", [XLIFF_12.format(lang="vi"), XLIFF_20])

@@ -1,4 +1,5 @@
-"""Document formats for ``termtrans translate``: plain text, Markdown, PO, HTML, XLIFF."""
+"""Document formats for ``termtrans translate``: plain text, Markdown, PO, HTML,
+XLIFF, SubRip subtitles."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ from translate.documents.base import Document, DocumentFormat, Unit
 from translate.documents.htmldoc import HTML
 from translate.documents.markdown import MD
 from translate.documents.po import PO
+from translate.documents.subtitles import SRT
 from translate.documents.txt import TXT
 from translate.documents.xliff import XLIFF
 
-FORMATS: dict[str, DocumentFormat] = {f.name: f for f in (TXT, MD, PO, HTML, XLIFF)}
+FORMATS: dict[str, DocumentFormat] = {f.name: f for f in (TXT, MD, PO, HTML, XLIFF, SRT)}
 
 
 def get_document_format(path: Path) -> DocumentFormat:

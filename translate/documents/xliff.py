@@ -143,7 +143,7 @@ def _new_target(doc: XliffFile, unit: XliffUnit) -> ET.Element:
 def _serialise(doc: XliffFile) -> str:
     for prefix, uri in doc.namespaces:
         ET.register_namespace(prefix, uri)
-    body = ET.tostring(doc.tree.getroot(), encoding="unicode")
+    body = ET.tostring(doc.root, encoding="unicode")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
 
 
