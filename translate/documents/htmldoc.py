@@ -277,39 +277,44 @@ class HtmlFormat:
         if size > MAX_BYTES:
             raise InputError(path, None, f"file is {size / 1024 / 1024:.0f} MiB; HTML files "
                              f"over {MAX_BYTES // 1024 // 1024} MiB are refused (split it)")
-        source = read_text(path)
-        reader = _Reader(source)
-        reader.read()
-        units, edits = reader.units, sorted(reader.edits, key=lambda e: e.start)
+        return parse_html(read_text(path), path)
 
-        def render(translations: list[str], required: list[Required] | None = None) -> str:
-            attrs = {e.start: (e.end, _attribute(translations[e.unit], units[e.unit].text,
-                                                 source[e.start:e.end]))
-                     for e in edits if e.kind == "attr"}
-            out: list[str] = []
-            cursor = 0
-            for edit in edits:
-                if edit.start < cursor:   # an attribute of a tag inside a translated block
-                    continue
-                translation = translations[edit.unit]
-                if edit.kind == "attr":
-                    replacement = attrs[edit.start][1]
-                elif translation == units[edit.unit].text and not _patched(edit, attrs, source):
-                    replacement = source[edit.start:edit.end]
-                else:
-                    assert edit.inline is not None
-                    inline = _with_attributes(edit, attrs, source)
-                    needed = required[edit.unit] if required else []
-                    replacement = edit.lead + inline.render(translation, needed) + edit.trail
-                out.append(source[cursor:edit.start])
-                out.append(replacement)
-                cursor = edit.end
-            out.append(source[cursor:])
-            text = "".join(out)
-            changed = any(t != u.text for t, u in zip(translations, units, strict=True))
-            return _set_lang(text, reader.html_tag, source) if changed else text
 
-        return Document(path, units, render, render_inline=render)
+def parse_html(source: str, path: Path | None = None) -> Document:
+    """*source* (a file or a fragment such as the server's ``format: html`` text) as units
+    and a renderer that puts translations back."""
+    reader = _Reader(source)
+    reader.read()
+    units, edits = reader.units, sorted(reader.edits, key=lambda e: e.start)
+
+    def render(translations: list[str], required: list[Required] | None = None) -> str:
+        attrs = {e.start: (e.end, _attribute(translations[e.unit], units[e.unit].text,
+                                             source[e.start:e.end]))
+                 for e in edits if e.kind == "attr"}
+        out: list[str] = []
+        cursor = 0
+        for edit in edits:
+            if edit.start < cursor:   # an attribute of a tag inside a translated block
+                continue
+            translation = translations[edit.unit]
+            if edit.kind == "attr":
+                replacement = attrs[edit.start][1]
+            elif translation == units[edit.unit].text and not _patched(edit, attrs, source):
+                replacement = source[edit.start:edit.end]
+            else:
+                assert edit.inline is not None
+                inline = _with_attributes(edit, attrs, source)
+                needed = required[edit.unit] if required else []
+                replacement = edit.lead + inline.render(translation, needed) + edit.trail
+            out.append(source[cursor:edit.start])
+            out.append(replacement)
+            cursor = edit.end
+        out.append(source[cursor:])
+        text = "".join(out)
+        changed = any(t != u.text for t, u in zip(translations, units, strict=True))
+        return _set_lang(text, reader.html_tag, source) if changed else text
+
+    return Document(path or Path("<html>"), units, render, render_inline=render)
 
 
 def _attribute(translation: str, text: str, original: str) -> str:

@@ -31,6 +31,7 @@ from glossary.formats import load_glossaries
 from glossary.matching import concept_mentions
 from glossary.model import Glossary, merge_glossaries
 from translate.documents import FORMATS as DOCUMENT_FORMATS
+from translate.documents.htmldoc import parse_html
 from translate.documents.run import MAX_SOURCE_TOKENS, translate_documents
 from translate.documents.segment import split_long, split_sentences
 from translate.pipeline import Hypothesis
@@ -38,7 +39,6 @@ from translate.server import params as P
 from translate.server.detect import detect
 from translate.server.files import FileArea
 from translate.server.guard import ApiKeys, RateLimiter
-from translate.server.html import HtmlFragment
 from translate.server.openapi import openapi
 from translate.server.service import TranslationService
 from translate.server.settings import ServerSettings
@@ -169,12 +169,14 @@ async def translate(request: Request) -> JSONResponse:
     glossary = server.request_glossary(values)
     translated, terms, issues = [], [], []
     if fmt == "html":
-        fragments = [HtmlFragment(t) for t in texts]
-        runs = [text for f in fragments for text in f.texts]
-        done = iter(await server.translate_texts(runs, glossary))
-        for n, fragment in enumerate(fragments):
-            parts = [next(done) for _ in fragment.texts]
-            translated.append(fragment.render([text for text, _ in parts]))
+        documents = [parse_html(t) for t in texts]
+        units = [unit.text for doc in documents for unit in doc.units]
+        done = iter(await server.translate_texts(units, glossary))
+        for n, doc in enumerate(documents):
+            parts = [next(done) for _ in doc.units]
+            required = [[pair for h in hyps for pair in h.required] for _, hyps in parts]
+            assert doc.render_inline is not None
+            translated.append(doc.render_inline([text for text, _ in parts], required))
             t, i = term_report([h for _, hyps in parts for h in hyps], glossary, f"q[{n}]")
             terms.append(t)
             issues.append(i)
