@@ -56,7 +56,8 @@ def _summary(results: list[FileResult], pipeline: TranslationPipeline) -> dict[s
 @handle_errors
 def translate(
     inputs: Annotated[list[Path], typer.Argument(
-        help="Documents (.txt, .md, .po, .html, .xlf, .srt) or directories (searched recursively); '-' reads "
+        help="Documents (.txt, .md, .po, .html, .xlf, .srt) or directories (searched "
+        "recursively); '-' reads "
         "plain text from stdin and writes the translation to stdout.")],
     glossary: Annotated[list[Path] | None, typer.Option(
         "--glossary", "-g", help="Glossary whose terms are enforced (repeatable: merged).")

@@ -70,7 +70,8 @@ def openapi(version: str) -> dict[str, Any]:
                    "format": {"type": "string", "enum": ["text", "html"]}, **_GLOSSARY_PARAMS},
                   ["q"]), guarded)},
         "/translate_file": {"post": _op(
-            "Translate a document (.txt, .md, .po, .html, .xlf, .srt); download it from translatedFileUrl",
+            "Translate a document (.txt, .md, .po, .html, .xlf, .srt); download it from "
+            "translatedFileUrl",
             _json({"type": "object", "properties": {"translatedFileUrl": {"type": "string"},
                                                     "issues": _ISSUES}}),
             _body({"file": {"type": "string", "format": "binary"}, "source": {"type": "string"},
