@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -142,6 +143,23 @@ class Glossary:
         return self.sha256[:12]
 
 
+#: Bidirectional overrides and isolates: invisible, and they reorder the text around them
+#: ("Trojan Source"); never part of a term.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _control_character(text: str) -> str:
+    """A description of the first control or bidi-override character in *text*, or ''."""
+    for ch in text:
+        if ch in _BIDI_CONTROLS:
+            return f"the bidirectional control U+{ord(ch):04X}"
+        if unicodedata.category(ch) == "Cc":
+            name = {"\0": "NUL", "\x1b": "ESC", "\t": "a tab", "\n": "a line break",
+                    "\r": "a carriage return"}.get(ch, "a control character")
+            return f"{name} (U+{ord(ch):04X})"
+    return ""
+
+
 def _split_cell(values: Iterable[str]) -> tuple[str, ...]:
     seen: dict[str, None] = {}
     for value in values:
@@ -189,6 +207,10 @@ def build_glossary(entries: Iterable[Entry], path: str, *, source_lang: str = "e
             if not is_nfc(text):
                 warnings.append(Problem(path, here, f"{label} '{nfc(text)}' is not NFC; "
                                         "it was normalised"))
+            control = _control_character(text)
+            if control:
+                errors.append(Problem(path, here, f"{label} {text!r} contains {control}: "
+                                      "it would be forced into every translation"))
             for sus in find_suspicious(text):
                 warnings.append(Problem(path, here, f"{label} '{nfc(text)}' has {sus.codepoint} "
                                         f"'{sus.char}' ({sus.reason})"))

@@ -37,24 +37,49 @@ def cached_segments(path: str | Path) -> int:
         return 0
 
 
+class _ForeignDatabase(sqlite3.DatabaseError):
+    """A valid SQLite database that is not a termtrans cache: never ours to move."""
+
+
 class TranslationCache:
+    """Translated segments in SQLite, shared by runs and by ``termtrans serve``.
+
+    Only this tool's own files are ever set aside: a file that is not SQLite at all, or a
+    termtrans cache with another schema or damaged, is renamed ``*.corrupt-N`` and rebuilt;
+    another program's database, a directory or a lock/permission problem is an error.
+    """
+
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.rebuilt_from: Path | None = None
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if self.path.is_dir():
+            raise CacheError(f"{self.path}: is a directory, not a cache file; "
+                             "choose another --cache")
         try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
             self.conn = self._open()
-        except sqlite3.DatabaseError:
+        except _ForeignDatabase as exc:
+            raise CacheError(f"{self.path}: is another program's SQLite database ({exc}); "
+                             "choose another --cache") from None
+        except sqlite3.OperationalError as exc:   # locked, read-only, permission denied
+            raise CacheError(f"{self.path}: cannot open the cache: {exc}") from None
+        except OSError as exc:
+            raise CacheError(f"{self.path}: cannot create the cache: "
+                             f"{exc.strerror or exc}") from None
+        except sqlite3.DatabaseError:   # not SQLite at all, or our own file damaged/outdated
             self.rebuilt_from = self._move_aside()
             self.conn = self._open()
 
     def _open(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         try:
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
+            # Look before touching: switching a foreign database to WAL would change it.
             tables = {r[0] for r in
                       conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if tables and "meta" not in tables:
+                raise _ForeignDatabase("tables: " + ", ".join(sorted(tables)[:5]))
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
             if tables and "meta" in tables:
                 row = conn.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
                 if row is None or row[0] != SCHEMA:
@@ -62,8 +87,6 @@ class TranslationCache:
                 check = conn.execute("PRAGMA quick_check").fetchone()
                 if check is None or check[0] != "ok":
                     raise sqlite3.DatabaseError("integrity check failed")
-            elif tables:
-                raise sqlite3.DatabaseError("not a termtrans cache")
             else:
                 conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
                 conn.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA,))

@@ -49,13 +49,20 @@ class _Element:
         return found
 
 
+#: Real TBX/XLIFF files nest a dozen elements deep; a cap keeps hostile files (and the
+#: recursive walks over the tree) bounded.
+MAX_DEPTH = 100
+
+
 def _local(name: str) -> str:
     return name.rsplit(" ", 1)[-1]
 
 
 def parse_xml_safely(data: bytes, path: Path) -> _Element:
     """Parse XML into light elements; refuse DTD entities and external references."""
-    parser = expat.ParserCreate(namespace_separator=" ")
+    # encoding="UTF-8" overrides the document's declaration: the bytes were checked as UTF-8,
+    # and a file declaring ISO-8859-1 must not turn "quốc phòng" into "quá»c phÃ²ng".
+    parser = expat.ParserCreate(encoding="UTF-8", namespace_separator=" ")
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     stack: list[_Element] = []
     root: list[_Element] = []
@@ -69,6 +76,9 @@ def parse_xml_safely(data: bytes, path: Path) -> _Element:
         raise ParseError(path, parser.CurrentLineNumber, "external XML entity refused")
 
     def start(name: str, attrs: dict[str, str]) -> None:
+        if len(stack) >= MAX_DEPTH:
+            raise ParseError(path, parser.CurrentLineNumber,
+                             f"XML nested deeper than {MAX_DEPTH} elements")
         element = _Element(_local(name), {_local(k): v for k, v in attrs.items()},
                            parser.CurrentLineNumber)
         if stack:

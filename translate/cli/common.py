@@ -28,11 +28,13 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def stdout() -> Console:
     # Logs and pipes get a wide table instead of rich's 80-column default.
-    return Console(soft_wrap=True, highlight=False, width=None if sys.stdout.isatty() else 160)
+    # emoji=False: rich would render "file:100:" as "file💯" and break jump-to-line.
+    return Console(soft_wrap=True, highlight=False, emoji=False,
+                   width=None if sys.stdout.isatty() else 160)
 
 
 def stderr() -> Console:
-    return Console(stderr=True, soft_wrap=True, highlight=False)
+    return Console(stderr=True, soft_wrap=True, highlight=False, emoji=False)
 
 
 def error_line(exc: ToolkitError) -> str:
