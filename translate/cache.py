@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from glossary.errors import CacheError
 
-SCHEMA = "2"
+SCHEMA = "3"   # 3: sources and signatures kept, for `termtrans tm export`
 
 
 def segment_key(context: str, source: str) -> str:
@@ -91,7 +91,8 @@ class TranslationCache:
                 conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
                 conn.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA,))
                 conn.execute("CREATE TABLE segments (key TEXT PRIMARY KEY, text TEXT NOT NULL, "
-                             "tokens INTEGER NOT NULL, met INTEGER NOT NULL)")
+                             "tokens INTEGER NOT NULL, met INTEGER NOT NULL, "
+                             "source TEXT NOT NULL, context TEXT NOT NULL)")
         except sqlite3.DatabaseError:
             conn.close()
             raise
@@ -122,14 +123,22 @@ class TranslationCache:
                 found[key] = (text, tokens, bool(met))
         return found
 
-    def put_many(self, rows: Iterable[tuple[str, str, int, bool]]) -> None:
+    def put_many(self, rows: Iterable[tuple[str, str, int, bool, str]], context: str) -> None:
+        """Store (key, translation, tokens, constraints met, source) rows made under
+        *context* (the run's signature) in one transaction."""
         try:
             with self.conn:
                 self.conn.execute("BEGIN")
-                self.conn.executemany("INSERT OR REPLACE INTO segments VALUES (?, ?, ?, ?)",
-                                      [(k, t, n, int(m)) for k, t, n, m in rows])
+                self.conn.executemany(
+                    "INSERT OR REPLACE INTO segments VALUES (?, ?, ?, ?, ?, ?)",
+                    [(k, t, n, int(m), src, context) for k, t, n, m, src in rows])
         except sqlite3.Error as exc:
             raise CacheError(f"{self.path}: cannot write the cache: {exc}") from None
+
+    def translations(self) -> Iterator[tuple[str, str, str]]:
+        """Every (source, translation, signature) in the cache, oldest first."""
+        yield from self.conn.execute(
+            "SELECT source, text, context FROM segments ORDER BY rowid")
 
     def close(self) -> None:
         self.conn.close()

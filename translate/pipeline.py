@@ -13,7 +13,7 @@ Three layers enforce terms, each usable alone:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from glossary.checks import REGISTRY, Issue, Segment, analyse
@@ -21,6 +21,7 @@ from glossary.codes import find_codes, find_numbers
 from glossary.matching import TermMatcher, concept_mentions
 from glossary.model import Glossary
 from glossary.placeholders import find_placeholders
+from glossary.tmx import memory_key
 from translate.backends.base import Translator
 from translate.cache import TranslationCache, segment_key
 from translate.version import __version__
@@ -43,6 +44,8 @@ class Hypothesis:
     issues: tuple[Issue, ...]
     tokens: int
     cached: bool = False
+    #: Reused verbatim from a translation memory (``--tm``), then verified like the rest.
+    from_memory: bool = False
 
     @property
     def ok(self) -> bool:
@@ -84,13 +87,17 @@ class TranslationPipeline:
     """Translate segments with a backend under a glossary, with caching and verification."""
 
     def __init__(self, translator: Translator, glossary: Glossary, *, model_id: str,
-                 options: Options | None = None, cache: TranslationCache | None = None) -> None:
+                 options: Options | None = None, cache: TranslationCache | None = None,
+                 memory: Mapping[str, str] | None = None) -> None:
         self.translator = translator
         self.glossary = glossary
         self.matcher = TermMatcher(glossary)
         self.options = options or Options()
         self.cache = cache
         self.model_id = model_id
+        #: Translation memory: normalised source → translation, reused before the model.
+        self.memory = memory or {}
+        self.from_memory = 0
         self.checks = [REGISTRY[name] for name in VERIFY_CHECKS]
         self.translated = 0
         self.from_cache = 0
@@ -145,8 +152,13 @@ class TranslationPipeline:
         todo: list[int] = []
         first: dict[str, int] = {}      # a repeated segment is translated once
         repeats: list[int] = []
+        remembered: set[int] = set()
         for i, key in enumerate(keys):
-            if key in cached:
+            hit = self.memory.get(memory_key(sources[i])) if self.memory else None
+            if hit is not None:
+                results[i] = (hit, 0, True)
+                remembered.add(i)
+            elif key in cached:
                 results[i] = cached[key]
             elif not sources[i].strip():
                 results[i] = ("", 0, True)
@@ -156,7 +168,8 @@ class TranslationPipeline:
                 first[key] = i
                 todo.append(i)
         done_before = len(sources) - len(todo) - len(repeats)
-        self.from_cache += done_before
+        self.from_memory += len(remembered)
+        self.from_cache += done_before - len(remembered)
         if progress is not None and done_before:
             progress(done_before)
         # Batches are cut from the length-sorted unique segments, and each batch is cached as
@@ -171,9 +184,9 @@ class TranslationPipeline:
             for i, (text, tokens, met) in zip(batch, self._decode_verified(
                     [sources[i] for i in batch], [plans[i] for i in batch]), strict=True):
                 results[i] = (text, tokens, met)
-                rows.append((keys[i], text, tokens, met))
+                rows.append((keys[i], text, tokens, met, sources[i]))
             if self.cache is not None:
-                self.cache.put_many(rows)
+                self.cache.put_many(rows, self.signature)
             self.translated += len(batch)
             if progress is not None:
                 progress(len(batch))
@@ -183,7 +196,7 @@ class TranslationPipeline:
         if progress is not None and repeats:
             progress(len(repeats))
         return [Hypothesis(s, results[i][0], tuple(plans[i]), self.verify(s, results[i][0]),
-                           results[i][1], keys[i] in cached)
+                           results[i][1], keys[i] in cached, i in remembered)
                 for i, s in enumerate(sources)]
 
 

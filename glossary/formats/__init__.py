@@ -15,10 +15,11 @@ from glossary.formats.base import GlossaryFormat, RawGlossary
 from glossary.formats.delimited import CSV, TSV
 from glossary.formats.po import PO
 from glossary.formats.tbx import TBX
+from glossary.formats.tmx import TMX
 from glossary.model import Entry, Glossary, build_glossary
 from glossary.textio import atomic_write, pick_by_suffix
 
-FORMATS: dict[str, GlossaryFormat] = {f.name: f for f in (TSV, CSV, TBX, PO)}
+FORMATS: dict[str, GlossaryFormat] = {f.name: f for f in (TSV, CSV, TBX, PO, TMX)}
 
 
 def get_format(path: str | Path, name: str | None = None) -> GlossaryFormat:

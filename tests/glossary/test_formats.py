@@ -16,7 +16,7 @@ SAMPLE = Glossary((
     Term(("prestigious people",), "người có uy tín", variants=("người uy tín",)),
     Term(("Decree No. 21/2019/NĐ-CP",), "Nghị định số 21/2019/NĐ-CP"),
 ))
-SUFFIX = {"tsv": ".tsv", "csv": ".csv", "tbx": ".tbx", "po": ".po"}
+SUFFIX = {"tsv": ".tsv", "csv": ".csv", "tbx": ".tbx", "po": ".po", "tmx": ".tmx"}
 
 
 @pytest.mark.parametrize("name", sorted(FORMATS))
@@ -24,7 +24,7 @@ def test_round_trip_keeps_content(tmp_path: Path, name: str) -> None:
     path = tmp_path / f"g{SUFFIX[name]}"
     save_glossary(SAMPLE, path)
     loaded = load_glossary(path)
-    if name == "po":   # PO holds only source → target pairs
+    if name in ("po", "tmx"):   # PO and TMX hold only source → target pairs
         assert {(s, t.target) for t in loaded for s in t.sources} == \
                {(s, t.target) for t in SAMPLE for s in t.sources}
     else:
@@ -36,8 +36,8 @@ def test_round_trip_keeps_content(tmp_path: Path, name: str) -> None:
 def test_empty_file_gives_an_error_or_empty_glossary(tmp_path: Path, name: str) -> None:
     path = tmp_path / f"g{SUFFIX[name]}"
     path.write_bytes(b"")
-    if name == "tbx":
-        with pytest.raises(ParseError, match=r"g\.tbx"):
+    if name in ("tbx", "tmx"):   # XML: an empty file is not a document
+        with pytest.raises(ParseError, match=rf"g\.{name}"):
             load_glossary(path)
     else:
         assert len(load_glossary(path)) == 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from translate.cli import check as check_cmd
-from translate.cli import glossary_cmd, models_cmd, serve_cmd, translate_cmd
+from translate.cli import glossary_cmd, models_cmd, serve_cmd, tm_cmd, translate_cmd
 from translate.cli import score as score_cmd
 from translate.version import __version__
 
@@ -37,6 +37,7 @@ app.command("serve")(serve_cmd.serve)
 app.command("api-key")(serve_cmd.api_key)
 app.add_typer(glossary_cmd.app, name="glossary")
 app.add_typer(models_cmd.app, name="models")
+app.add_typer(tm_cmd.app, name="tm")
 
 
 def main() -> None:

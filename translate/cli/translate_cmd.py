@@ -23,6 +23,7 @@ from glossary.errors import ConfigError, InputError
 from glossary.formats import load_glossaries
 from glossary.model import Glossary
 from glossary.report import write_html_report
+from glossary.tmx import load_memories
 from translate.backends import BACKENDS, make_translator
 from translate.cache import TranslationCache, cached_segments, default_cache_path
 from translate.cli.common import (
@@ -46,6 +47,7 @@ def _summary(results: list[FileResult], pipeline: TranslationPipeline) -> dict[s
         "signature": pipeline.signature,
         "segments_translated": pipeline.translated,
         "segments_from_cache": pipeline.from_cache,
+        "segments_from_memory": pipeline.from_memory,
         "files": [{"input": str(r.source), "output": str(r.output) if r.output else None,
                    "segments": r.segments, "terms_required": r.terms_required,
                    "issues": [i.to_dict() for i in r.issues], "error": r.error}
@@ -100,6 +102,9 @@ def translate(
         "--include", help="Directories: only files matching this glob (repeatable).")] = None,
     exclude: Annotated[list[str] | None, typer.Option(
         "--exclude", help="Directories: skip files matching this glob (repeatable).")] = None,
+    tm: Annotated[list[Path] | None, typer.Option(
+        "--tm", help="Translation memory (TMX, repeatable): exact matches of a sentence are "
+        "reused, then verified like machine output.")] = None,
 ) -> None:
     """Translate documents EN→VI with glossary terms and codes enforced, verified and cached."""
     if output is not None and out_dir is not None:
@@ -111,12 +116,13 @@ def translate(
         if from_stdin:
             plan = _stdin_plan(Path(tmp))
         else:
-            protected = [*(glossary or []), *([cache] if cache else []),
+            protected = [*(glossary or []), *(tm or []), *([cache] if cache else []),
                          *([report] if report else []), *([report_html] if report_html else [])]
             plan = plan_jobs(inputs, out_dir=out_dir, out_file=output, include=include or (),
                              exclude=exclude or (), protected=protected)
         terms = load_glossaries(glossary) if glossary else Glossary(())
-        code = _run(plan, terms, glossary, model=model, backend=backend, beam=beam,
+        memory = load_memories(tm) if tm else {}
+        code = _run(plan, terms, glossary, memory, model=model, backend=backend, beam=beam,
                     batch_size=batch_size, constraints=constraints,
                     cache=None if no_cache else cache or default_cache_path(), overwrite=overwrite,
                     verify_model=verify_model, threads=threads, vocabulary_map=vocabulary_map,
@@ -136,7 +142,8 @@ def _stdin_plan(folder: Path) -> Plan:
     return Plan([Job(source, folder / "stdout.txt")])
 
 
-def _run(plan: Plan, terms: Glossary, glossary: list[Path] | None, *, model: str | None,
+def _run(plan: Plan, terms: Glossary, glossary: list[Path] | None, memory: dict[str, str], *,
+         model: str | None,
          backend: str, beam: int, batch_size: int | None, constraints: bool,
          cache: Path | None, overwrite: bool, verify_model: bool, threads: int,
          vocabulary_map: bool, report: Path | None, report_html: Path | None,
@@ -155,7 +162,8 @@ def _run(plan: Plan, terms: Glossary, glossary: list[Path] | None, *, model: str
         err.print(f"termtrans: warning: cache {store.path} was unusable; moved to "
                   f"{store.rebuilt_from} and rebuilt", markup=False)
     pipeline = TranslationPipeline(translator, terms, model_id=resolved.model_id,
-                                   options=Options(beam, constraints, batch_size), cache=store)
+                                   options=Options(beam, constraints, batch_size), cache=store,
+                                   memory=memory)
     if not quiet and translator.needs_conversion():
         err.print(f"termtrans: converting {resolved.name} for {translator.name} (once; cached "
                   "for later runs)", markup=False)
@@ -221,6 +229,8 @@ def _print_results(results: list[FileResult], pipeline: TranslationPipeline,
     if not quiet:
         retried = (f"; {pipeline.retried} retried guarded, {pipeline.repaired} repaired"
                    if pipeline.retried else "")
+        remembered = (f", {pipeline.from_memory} from translation memory"
+                      if pipeline.memory else "")
         err.print(f"translated {pipeline.translated} segment(s), {pipeline.from_cache} from "
-                  f"cache{retried}; {pipeline.signature}", markup=False)
+                  f"cache{remembered}{retried}; {pipeline.signature}", markup=False)
     return failed
