@@ -35,15 +35,21 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+def playwright_or_skip() -> Any:
+    """Playwright's ``sync_playwright`` when it and Chromium are here; else skip (or fail
+    where TERMTRANS_REQUIRE_BROWSER says the browser tests must run)."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
         _unavailable("playwright is not installed (pip install playwright)")
     if not shutil.which(CHROMIUM):
         _unavailable(f"{CHROMIUM} is missing (apt-get install chromium chromium-driver)")
-    with sync_playwright() as pw:
+    return sync_playwright
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    with playwright_or_skip()() as pw:
         context = pw.chromium.launch_persistent_context(
             str(tmp_path_factory.mktemp("chromium-profile")), executable_path=CHROMIUM,
             headless=True, args=ARGS, viewport={"width": 1280, "height": 1000},

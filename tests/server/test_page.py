@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import SEED_GLOSSARY
-from tests.glossary.test_report_browser import ARGS, CHROMIUM, _unavailable
+from tests.glossary.test_report_browser import ARGS, CHROMIUM, playwright_or_skip
 from tests.server.conftest import Server, start_server
 
 
@@ -23,15 +23,7 @@ def page_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
-    import shutil
-
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("playwright is not installed (pip install playwright)")
-    if not shutil.which(CHROMIUM):
-        _unavailable(f"{CHROMIUM} is missing (apt-get install chromium chromium-driver)")
-    with sync_playwright() as pw:
+    with playwright_or_skip()() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
         yield browser
         browser.close()
