@@ -32,3 +32,14 @@ def test_same_constraint_twice_needs_two_occurrences() -> None:
 def test_unrelated_tokens_clear_just_met() -> None:
     state = ConstraintState((B,)).advance(9)
     assert state.just_met and not state.advance(3).just_met
+
+
+def test_repeat_bans_cover_every_tail_of_two_words_or_more() -> None:
+    from translate.decoding.constraints import FREE, JOINER, piece_folds, repeat_bans
+
+    kinds = [FREE] * 9 + [JOINER]            # 9 continues a word
+    # words [1] [2 9] [3]: tails "2·9 3" and "1 2·9 3", each followed by its first two words
+    assert repeat_bans([Constraint((1, 2, 9, 3), "người có uy tín")], kinds) == [
+        (1, 2, 9, 3, 1, 2, 9), (2, 9, 3, 2, 9, 3)]
+    assert repeat_bans([Constraint((5,), "Công an")], kinds) == [(5, 5)]
+    assert piece_folds(["▁nhân", "▁Nhân", "▁Ủy"]) == [0, 0, 2]

@@ -16,7 +16,7 @@ from glossary.matching import TermMatcher
 from tests.conftest import FIXTURES, SEED_GLOSSARY
 from translate.backends.base import Translator
 from translate.decoding.beam import Row, constrained_beam_search, top_k
-from translate.decoding.constraints import Constraint
+from translate.decoding.constraints import FREE, Constraint, repeat_bans
 from translate.pipeline import Options, TranslationPipeline, plan_targets
 
 SOURCES = (FIXTURES / "seed_check" / "source.en").read_text(encoding="utf-8").splitlines()
@@ -128,3 +128,39 @@ def test_search_needs_no_pytorch() -> None:
     code = ("import sys\nfrom translate.decoding.beam import constrained_beam_search\n"
             "assert 'torch' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+class TailRepeatingStepper:
+    """A toy model that, once it has written 7 8, wants to write 7 8 again."""
+
+    EOS = 0
+
+    def step(self, rows: Sequence[Row]) -> np.ndarray:
+        out = np.full((len(rows), 10), -8.0, dtype=np.float32)
+        for i, row in enumerate(rows):
+            last = row.tokens[-1] if row.tokens else None
+            if last == 7:
+                out[i, 8] = -0.1
+            elif last == 8:
+                out[i, 7] = -0.1
+                out[i, 3] = -2.0
+            else:
+                out[i, 7 if last is None else self.EOS] = -0.1
+        return out
+
+    def top_k(self, logprobs: np.ndarray, k: int) -> np.ndarray:
+        return top_k(logprobs, k)
+
+
+@pytest.mark.parametrize("beam", [1, 4])
+def test_banned_repeat_of_a_term_tail_is_not_generated(beam: int) -> None:
+    term = Constraint((7, 8), "người có uy tín")
+    bans = repeat_bans([term], [FREE] * 10)
+    assert bans == [(7, 8, 7, 8)]
+    (free,) = constrained_beam_search(TailRepeatingStepper(), [[term]], beam=beam,
+                                      max_lengths=[12], eos_id=0)
+    (out,) = constrained_beam_search(TailRepeatingStepper(), [[term]], beam=beam,
+                                     max_lengths=[12], eos_id=0, banned_sequences=[bans])
+    assert free.token_ids[:4] == (7, 8, 7, 8)      # what the model does unbanned
+    assert out.constraints_met and out.token_ids[:2] == (7, 8)
+    assert not any(out.token_ids[i:i + 4] == (7, 8, 7, 8) for i in range(len(out.token_ids)))

@@ -57,8 +57,14 @@ from typing import Any
 from glossary.errors import ModelError
 from translate.backends.base import Translator, pieces_by_id, term_annotation
 from translate.decoding.beam import Row, constrained_beam_search, log_softmax, top_k
-from translate.decoding.constraints import Constraint, guarded_ids, piece_kinds
-from translate.decoding.repair import continuation_limit, splice_prefixes, unmet
+from translate.decoding.constraints import (
+    Constraint,
+    guarded_ids,
+    piece_folds,
+    piece_kinds,
+    repeat_bans,
+)
+from translate.decoding.repair import continuation_limit, repeats, splice_prefixes, unmet
 from translate.deps import require
 from translate.models.convert import (
     cached_conversion,
@@ -116,6 +122,7 @@ class CTranslate2Translator(Translator):
         self._pieces: list[str] = []
         self._special: set[int] = set()
         self._kinds: list[int] = []
+        self._folds: list[int] = []
         self._unk = 0
         self._max_positions = 512
         self._eos = 0
@@ -164,6 +171,7 @@ class CTranslate2Translator(Translator):
         self._pad = None if pad is None else int(pad)
         self._max_positions = int(config.get("max_position_embeddings", 512))
         self._kinds = piece_kinds(self._pieces)
+        self._folds = piece_folds(self._pieces)
         self._guarded = guarded_ids(self._pieces)
         self.annotation = term_annotation(self.location)
 
@@ -210,21 +218,22 @@ class CTranslate2Translator(Translator):
                          constraints: Sequence[Sequence[Constraint]], beam: int,
                          max_lengths: Sequence[int]) -> list[tuple[list[int], bool]]:
         pieces = [self._source_pieces(s) for s in sources]
-        outputs = self._decode(pieces, list(max_lengths), beam)
+        bans = [repeat_bans(cons, self._kinds) for cons in constraints]
+        outputs = self._decode(pieces, list(max_lengths), beam, bans)
         todo = [k for k, cons in enumerate(constraints)
                 if cons and unmet(outputs[k], cons, self._kinds)]
         self.stats["plain"] += len(sources) - len(todo)
         if todo:
-            self._repair(todo, sources, pieces, constraints, outputs, max_lengths,
+            self._repair(todo, sources, pieces, constraints, outputs, max_lengths, bans,
                          REPAIR_POSITIONS)
             retry = [k for k in todo if unmet(outputs[k], constraints[k], self._kinds)]
             if retry and REPAIR_POSITIONS:   # a wider round is far cheaper than the exact search
-                self._repair(retry, sources, pieces, constraints, outputs, max_lengths,
+                self._repair(retry, sources, pieces, constraints, outputs, max_lengths, bans,
                              WIDE_REPAIR_POSITIONS)
             still = [k for k in retry if unmet(outputs[k], constraints[k], self._kinds)]
             self.stats["repaired"] += len(todo) - len(still)
             if still:
-                self._fallback(still, pieces, constraints, outputs, beam, max_lengths)
+                self._fallback(still, pieces, constraints, outputs, beam, max_lengths, bans)
                 self.stats["exact"] += len(still)
         return [(ids, not unmet(ids, cons, self._kinds))
                 for ids, cons in zip(outputs, constraints, strict=True)]
@@ -239,24 +248,25 @@ class CTranslate2Translator(Translator):
 
     def _repair(self, todo: list[int], sources: Sequence[str], pieces: list[list[str]],
                 constraints: Sequence[Sequence[Constraint]], outputs: list[list[int]],
-                max_lengths: Sequence[int], positions: int) -> None:
+                max_lengths: Sequence[int], bans: list[list[tuple[int, ...]]],
+                positions: int) -> None:
         requests: list[tuple[int, list[int], int]] = []
         for k in todo:
             for prefix, rest in splice_prefixes(outputs[k], constraints[k], sources[k],
-                                                positions, self._kinds):
+                                                positions, self._kinds, self._folds):
                 requests.append((k, prefix, continuation_limit(
                     len(prefix), rest, max_lengths[k], self._max_positions - 2)))
         if not requests:
             return
-        candidates = self._continue(pieces, requests)
+        candidates = self._continue(pieces, requests, bans)
         scores = self._scores(pieces, requests, candidates)
-        best: dict[int, tuple[tuple[int, float], list[int]]] = {}
+        best: dict[int, tuple[tuple[int, int, float], list[int]]] = {}
         for (k, _, _), cand, score in zip(requests, candidates, scores, strict=True):
             met = len(constraints[k]) - len(unmet(cand, constraints[k], self._kinds))
-            rank = (met, score)
+            rank = (met, -repeats(cand, bans[k], self._folds), score)
             if k not in best or rank > best[k][0]:
                 best[k] = (rank, cand)
-        for k, ((met, _), cand) in best.items():
+        for k, ((met, _, _), cand) in best.items():
             if met > len(constraints[k]) - len(unmet(outputs[k], constraints[k], self._kinds)):
                 outputs[k] = cand
 
@@ -276,18 +286,21 @@ class CTranslate2Translator(Translator):
         return scores
 
     def _continue(self, pieces: list[list[str]],
-                  requests: list[tuple[int, list[int], int]]) -> list[list[int]]:
+                  requests: list[tuple[int, list[int], int]],
+                  bans: list[list[tuple[int, ...]]]) -> list[list[int]]:
         """Decode each request's continuation; a request whose limit leaves no room is complete."""
         candidates = [list(prefix) for _, prefix, _ in requests]
         todo = [i for i, (_, prefix, limit) in enumerate(requests) if limit > len(prefix)]
         decoded = self._decode([pieces[requests[i][0]] for i in todo],
                                [requests[i][2] for i in todo], 1,
+                               [bans[requests[i][0]] for i in todo],
                                [requests[i][1] for i in todo])
         for i, ids in zip(todo, decoded, strict=True):
             candidates[i] = ids
         return candidates
 
     def _decode(self, sources: list[list[str]], limits: list[int], beam: int,
+                bans: list[list[tuple[int, ...]]],
                 prefixes: list[list[int]] | None = None) -> list[list[int]]:
         """Best hypothesis per source, each held to its own length limit.
 
@@ -299,17 +312,25 @@ class CTranslate2Translator(Translator):
         each sentence at its own. Only a call without prefixes uses the vocabulary
         map; should CTranslate2 still fail on one, that chunk is decoded again
         without it rather than losing the batch.
+
+        *bans* (per source, :func:`~translate.decoding.constraints.repeat_bans`)
+        are suppressed in calls without the map — the repair and guarded calls;
+        a plain pass that repeats a term's tail fails verification and is
+        decoded again guarded, without the map.
         """
         vmap = self.use_vmap and prefixes is None and not self._strict
-        suppress = [[self._pieces[i]] for i in self._guarded] if self._strict else None
+        guarded = [[self._pieces[i]] for i in self._guarded] if self._strict else []
 
         def submit(part: list[int], use_vmap: bool, asynchronous: bool) -> Any:
+            repeats = [] if use_vmap else sorted({seq for i in part for seq in bans[i]})
+            suppress = guarded + [[self._pieces[t] for t in seq] for seq in repeats]
             return self._ct2.translate_batch(
                 [sources[i] for i in part],
                 target_prefix=None if prefixes is None else
                 [[self._pieces[t] for t in prefixes[i]] for i in part],
                 beam_size=beam, max_decoding_length=max(limits[i] for i in part),
-                use_vmap=use_vmap, asynchronous=asynchronous, suppress_sequences=suppress)
+                use_vmap=use_vmap, asynchronous=asynchronous,
+                suppress_sequences=suppress or None)
 
         order = sorted(range(len(sources)), key=lambda i: limits[i])
         size = max(1, min(DECODE_CHUNK, -(-len(order) // (2 * self._workers))))
@@ -333,14 +354,16 @@ class CTranslate2Translator(Translator):
 
     def _fallback(self, still: list[int], pieces: list[list[str]],
                   constraints: Sequence[Sequence[Constraint]], outputs: list[list[int]],
-                  beam: int, max_lengths: Sequence[int]) -> None:
+                  beam: int, max_lengths: Sequence[int],
+                  bans: list[list[tuple[int, ...]]]) -> None:
         stepper = CTranslate2Stepper(self._ct2, [pieces[k] for k in still], self._pieces,
                                      self._chunk)
         exact = constrained_beam_search(
             stepper, [constraints[k] for k in still], beam=beam,
             max_lengths=[max_lengths[k] for k in still], eos_id=self._eos,
             banned_ids=[] if self._pad is None else [self._pad],
-            piece_kinds=self._kinds, guarded_ids=self._guarded if self._strict else ())
+            piece_kinds=self._kinds, guarded_ids=self._guarded if self._strict else (),
+            banned_sequences=[bans[k] for k in still])
         for k, decoded in zip(still, exact, strict=True):
             outputs[k] = list(decoded.token_ids)
 

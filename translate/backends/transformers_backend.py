@@ -9,7 +9,7 @@ from typing import Any
 from glossary.errors import ModelError
 from translate.backends.base import Translator, pieces_by_id, term_annotation
 from translate.decoding.beam import Row, constrained_beam_search
-from translate.decoding.constraints import Constraint, guarded_ids, piece_kinds
+from translate.decoding.constraints import Constraint, guarded_ids, piece_kinds, repeat_bans
 from translate.deps import require
 from translate.models.files import check_model_directory
 
@@ -90,7 +90,8 @@ class TransformersTranslator(Translator):
         results = constrained_beam_search(
             stepper, constraints, beam=beam, max_lengths=max_lengths,
             eos_id=int(config.eos_token_id), banned_ids=[int(config.pad_token_id)],
-            piece_kinds=self._kinds, guarded_ids=self._guarded if strict else ())
+            piece_kinds=self._kinds, guarded_ids=self._guarded if strict else (),
+            banned_sequences=[repeat_bans(c, self._kinds) for c in constraints])
         return [(list(r.token_ids), r.constraints_met) for r in results]
 
 

@@ -116,10 +116,27 @@ def _guard(logprobs: np.ndarray, guarded: np.ndarray) -> np.ndarray | None:
     return raw
 
 
+def _best_allowed(scores: np.ndarray, excluded: int | None) -> int:
+    """The best-scoring token other than *excluded*."""
+    order = np.argsort(-scores)
+    return int(order[1] if excluded is not None and order[0] == excluded else order[0])
+
+
+def _ban_sequences(logprobs: np.ndarray, hyps: Sequence[_Hyp],
+                   bans: Sequence[Sequence[tuple[int, ...]]]) -> None:
+    """Mask, in place, the last token of every banned sequence a hypothesis is one step from."""
+    for hyp, sequences in zip(hyps, bans, strict=True):
+        for seq in sequences:
+            lead = seq[:-1]
+            if len(hyp.tokens) >= len(lead) and hyp.tokens[len(hyp.tokens) - len(lead):] == lead:
+                logprobs[hyp.row, seq[-1]] = -np.inf
+
+
 def constrained_beam_search(stepper: Stepper, constraints: Sequence[Sequence[Constraint]], *,
                             beam: int, max_lengths: Sequence[int], eos_id: int,
                             banned_ids: Sequence[int] = (), piece_kinds: Sequence[int] = (),
                             guarded_ids: Sequence[int] = (),
+                            banned_sequences: Sequence[Sequence[tuple[int, ...]]] = (),
                             length_penalty: float = 1.0, patience: float = 2.0) -> list[Decoded]:
     """Decode a batch; ``constraints[i]`` and ``max_lengths[i]`` belong to sentence *i*.
 
@@ -142,6 +159,10 @@ def constrained_beam_search(stepper: Stepper, constraints: Sequence[Sequence[Con
     ``guarded_ids`` (see :func:`~translate.decoding.constraints.guarded_ids`)
     may only be produced as a constraint's next token, never freely: the
     output then holds no number, code or placeholder that the source lacks.
+
+    ``banned_sequences[i]`` are token sequences sentence *i* may not complete
+    (see :func:`~translate.decoding.constraints.repeat_bans`); a candidate
+    they rule out is dropped, unless forced to meet a constraint in time.
     """
     batch = len(constraints)
     hyps: list[list[_Hyp]] = [[_Hyp((), 0.0, ConstraintState(tuple(constraints[b])), b)]
@@ -164,6 +185,9 @@ def constrained_beam_search(stepper: Stepper, constraints: Sequence[Sequence[Con
             glued = [h.row for b in active for h in hyps[b] if h.glued]
             if glued:
                 logprobs[np.ix_(np.array(glued, dtype=np.int64), joiners)] = -np.inf
+        if banned_sequences:
+            _ban_sequences(logprobs, [h for b in active for h in hyps[b]],
+                           [banned_sequences[b] for b in active for _ in hyps[b]])
         top = stepper.top_k(logprobs, min(k, logprobs.shape[1]))
         next_rows: list[Row] = []
         for b in sorted(active):
@@ -172,7 +196,8 @@ def constrained_beam_search(stepper: Stepper, constraints: Sequence[Sequence[Con
             for hyp in hyps[b]:
                 state = hyp.state
                 scores = logprobs[hyp.row]
-                if state.remaining and len(hyp.tokens) + state.remaining >= limit - 1:
+                forcing = bool(state.remaining) and len(hyp.tokens) + state.remaining >= limit - 1
+                if forcing:
                     forced = state.forced_token()
                     tokens = {forced} if forced is not None else {eos_id}
                 else:
@@ -180,10 +205,18 @@ def constrained_beam_search(stepper: Stepper, constraints: Sequence[Sequence[Con
                     if not state.done or not hyp.tokens:   # never an empty output
                         tokens.discard(eos_id)
                 licensed = state.next_tokens() if raw is not None else set()
+                before = len(cands)
                 for token in tokens:
                     score = (raw[hyp.row, token] if raw is not None and token in licensed
                              else scores[token])
+                    if score == -math.inf and not forcing:
+                        continue
                     cands.append((hyp.score + float(score), hyp, token,
+                                  state if token == eos_id else state.advance(token)))
+                if len(cands) == before:     # every top token was banned: the best allowed one
+                    token = _best_allowed(scores, eos_id if not state.done or not hyp.tokens
+                                          else None)
+                    cands.append((hyp.score + float(scores[token]), hyp, token,
                                   state if token == eos_id else state.advance(token)))
             at_limit = len(hyps[b][0].tokens) + 1 >= limit
             ends = [c for c in cands if c[2] == eos_id]

@@ -124,6 +124,14 @@ def piece_kinds(pieces: Sequence[str]) -> list[int]:
     return kinds
 
 
+def piece_folds(pieces: Sequence[str]) -> list[int]:
+    """Each piece's id mapped to the id of its lower-case form (itself when the
+    vocabulary has none): "▁Nhân" and "▁nhân" compare equal where a repeat of a
+    term is looked for, as verification compares words case-insensitively."""
+    index = {piece: i for i, piece in enumerate(pieces) if piece}
+    return [index.get(piece.lower(), i) for i, piece in enumerate(pieces)]
+
+
 def _glues(ch: str) -> bool:
     r"""Whether *ch* continues the word before it: a word character as the checker's
     ``(?!\w)`` boundaries see it (letters, digits, "_": "NĐ-CP_số" is not the code),
@@ -156,3 +164,30 @@ def guarded_ids(pieces: Sequence[str]) -> list[int]:
 
 #: Control tokens: never guarded (``</s>`` must stay free to end a sentence).
 SPECIAL_PIECES = frozenset({"</s>", "<s>", "<unk>", "<pad>"})
+
+
+def repeat_bans(constraints: Sequence[Constraint], kinds: Sequence[int]
+                ) -> list[tuple[int, ...]]:
+    """Token sequences that would repeat a constraint's tail right after it.
+
+    A decoder forced through a term sometimes generates the term's last words
+    again ("người có uy tín có uy tín", "Bộ đội Biên phòng Biên phòng") — what
+    verification reports as ``duplicated_term``. For each tail of a term (its
+    last two or more words; the word itself for a one-word term) this bans the
+    tail followed by the tail's first two words: the repeat cannot start, but
+    the term may still be followed by one of its own words used normally
+    ("người có uy tín có vai trò": "có" is also the verb *have*). Words are
+    split where a piece is not word-internal (:data:`JOINER`).
+    """
+    bans: set[tuple[int, ...]] = set()
+    for constraint in constraints:
+        ids = constraint.token_ids
+        starts = [i for i, t in enumerate(ids)
+                  if i == 0 or t >= len(kinds) or kinds[t] != JOINER]
+        for n, start in enumerate(starts):
+            words = len(starts) - n
+            if words < min(2, len(starts)):
+                break
+            head_end = starts[n + 2] if n + 2 < len(starts) else len(ids)
+            bans.add((*ids[start:], *ids[start:head_end]))
+    return sorted(bans)

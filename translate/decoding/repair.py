@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from translate.decoding.constraints import CONNECTOR, Constraint, fused_after
+from translate.decoding.constraints import CONNECTOR, JOINER, Constraint, fused_after
 
 #: Tokens a repair candidate may write beyond what its prefix replaced (at least).
 REPAIR_SLACK = 8
@@ -67,18 +67,37 @@ def unmet(ids: Sequence[int], constraints: Sequence[Constraint],
     return match_constraints(ids, constraints, kinds)[1]
 
 
+def repeats(ids: Sequence[int], bans: Sequence[tuple[int, ...]],
+            folds: Sequence[int]) -> int:
+    """How many banned sequences (:func:`~translate.decoding.constraints.repeat_bans`)
+    occur in *ids*: a splice can create a repeat the decoder could not prevent, as
+    "Bộ đội Biên phòng" spliced before the model's own "Biên phòng". Compared
+    through *folds* (:func:`~translate.decoding.constraints.piece_folds`)."""
+    folded = [folds[t] for t in ids]
+    found = 0
+    for seq in bans:
+        want = [folds[t] for t in seq]
+        n = len(want)
+        found += sum(folded[i:i + n] == want for i in range(len(folded) - n + 1))
+    return found
+
+
 def splice_prefixes(ids: list[int], cons: Sequence[Constraint], source: str,
-                    positions: int, kinds: Sequence[int]) -> list[tuple[list[int], int]]:
+                    positions: int, kinds: Sequence[int],
+                    folds: Sequence[int]) -> list[tuple[list[int], int]]:
     """Candidate target prefixes: *ids* with every missing constraint spliced in.
 
     Candidate *r* puts each missing constraint at its *r*-th preferred word
     boundary (nearest the relative position of its source span). A prefix
     runs to the end of the last inserted or already met constraint, so
     every constraint is inside it and the model writes only the rest. Each
-    prefix comes with how many tokens of *ids* it left out at the end.
+    prefix comes with how many tokens of *ids* it left out at the end. Words
+    of the constraint that the output already has right at the splice point
+    are replaced, not repeated (see :func:`_absorbed`).
     """
     spans, missing = match_constraints(ids, cons, kinds)
     inside = {i for start, end in spans for i in range(start + 1, end)}
+    taken = {i for start, end in spans for i in range(start, end)}
     # A constraint may go where what follows cannot fuse with it ("10" before "-x" is 10-x).
     bounds = [i for i in range(len(ids) + 1)
               if i not in inside and not fused_after(ids, i, kinds)]
@@ -97,8 +116,10 @@ def splice_prefixes(ids: list[int], cons: Sequence[Constraint], source: str,
         prefix: list[int] = []
         at = 0
         for position, n in picks:
-            prefix += ids[at:position] + list(missing[n].token_ids)
-            at = position
+            start, stop = _absorbed(ids, max(position, at), missing[n].token_ids, kinds,
+                                    folds, taken)
+            prefix += ids[at:max(start, at)] + list(missing[n].token_ids)
+            at = stop
         end = max(at, last_met)
         # The original tokens through the next word start keep the model from gluing a
         # word piece onto the last constraint ("55,000si", "10-x").
@@ -108,3 +129,43 @@ def splice_prefixes(ids: list[int], cons: Sequence[Constraint], source: str,
         if all(prefix != seen_prefix for seen_prefix, _ in prefixes):
             prefixes.append((prefix, max(0, len(ids) - end - 1)))
     return prefixes
+
+
+def _word_starts(ids: Sequence[int], kinds: Sequence[int]) -> set[int]:
+    return {i for i, t in enumerate(ids) if i == 0 or kinds[t] != JOINER}
+
+
+def _absorbed(ids: Sequence[int], position: int, cons: Sequence[int], kinds: Sequence[int],
+              folds: Sequence[int], taken: set[int]) -> tuple[int, int]:
+    """The span of *ids* a constraint spliced at *position* replaces.
+
+    A weak model often renders part of a term by itself: "Biên phòng Biên giới"
+    for "Border Guard". Splicing "Bộ đội Biên phòng" before it would give
+    "Bộ đội Biên phòng Biên phòng", a repeat verification reports. So whole
+    words of the constraint found right before the splice point (its head) or
+    right after it (its head or its tail) are taken out; tokens of constraints
+    the output already meets are never touched. Words compare case-insensitively
+    through *folds*.
+    """
+    own = _word_starts(cons, kinds) | {len(cons)}
+    out = _word_starts(ids, kinds) | {len(ids)}
+    cons = tuple(folds[t] for t in cons)
+    ids = [folds[t] for t in ids]
+    start = position
+    for k in range(len(cons) - 1, 0, -1):
+        lo = position - k
+        if (k in own and lo >= 0 and lo in out and tuple(ids[lo:position]) == cons[:k]
+                and not taken & set(range(lo, position))):
+            start = lo
+            break
+    stop = position
+    for k in range(len(cons), 0, -1):
+        hi = position + k
+        if hi > len(ids) or hi not in out or taken & set(range(position, hi)):
+            continue
+        piece = tuple(ids[position:hi])
+        if ((k in own and piece == cons[:k]) or (len(cons) - k in own
+                                                 and piece == cons[len(cons) - k:])):
+            stop = hi
+            break
+    return start, stop
