@@ -9,6 +9,7 @@ is translated ("Nghị quyết số") and the code is carried over byte-exact.
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -90,6 +91,9 @@ class Code:
     text: str
 
 
+_HAS_DIGIT = re.compile(r"\d")
+
+
 def find_codes(text: str) -> list[Code]:
     """Find document codes (digits plus upper-case letter groups) that must be byte-exact."""
     return list(_find_codes(text))
@@ -98,7 +102,7 @@ def find_codes(text: str) -> list[Code]:
 @lru_cache(maxsize=4096)
 def _find_codes(text: str) -> tuple[Code, ...]:
     """find_codes, cached: every check of a segment asks for the same text's codes."""
-    if not any(ch.isdigit() for ch in text):
+    if not _HAS_DIGIT.search(text):
         return ()
     found = {(m.start(), m.end()): Code(m.start(), m.end(), m.group())
              for m in _BARE_CODE_RE.finditer(text)}
@@ -131,7 +135,8 @@ def find_numbers(text: str, exclude: list[Code] | None = None) -> list[Code]:
     return result
 
 
-def number_readings(token: str) -> set[str]:
+@lru_cache(maxsize=65_536)
+def number_readings(token: str) -> frozenset[str]:
     """Every value a number token may denote under English or Vietnamese conventions.
 
     "1,436" (English thousands) and "1.436" (Vietnamese thousands) both read
@@ -148,7 +153,7 @@ def number_readings(token: str) -> set[str]:
                                 or any(len(g) != 3 for g in groups[1:])):
             continue
         readings.add("".join(groups) + (f".{frac}" if frac else ""))
-    return readings or {token}
+    return frozenset(readings or {token})
 
 
 _DIGITS_RE = re.compile(r"\d+(?:[.,]\d+)*")
@@ -200,14 +205,22 @@ class NumberUnit:
     readings: frozenset[str]
 
 
-def _times(text: str, pattern: re.Pattern[str]) -> list[NumberUnit]:
+#: What every clock time above contains: a cheap test that skips both patterns for most texts.
+_CLOCKISH = re.compile(r"\d[:.h]\d\d|\d\d\s?(?:GMT|UTC)|\d\s+giờ", re.IGNORECASE)
+
+
+@lru_cache(maxsize=4096)
+def _times(text: str, pattern: re.Pattern[str]) -> tuple[NumberUnit, ...]:
+    """Clock times of *text* (cached: the source side asks twice per segment)."""
+    if not _CLOCKISH.search(text):
+        return ()
     units = []
     for m in pattern.finditer(text):
         parts = [g for g in m.groups() if g is not None]
         hours, minutes = parts[0], parts[1]
         units.append(NumberUnit(m.start(), m.end(), m.group(),
                                 frozenset({f"t{int(hours)}:{int(minutes):02d}"})))
-    return units
+    return tuple(units)
 
 
 def source_numbers(text: str) -> list[NumberUnit]:
@@ -223,7 +236,7 @@ def source_numbers(text: str) -> list[NumberUnit]:
     return units
 
 
-def _scaled(text: str, end: int, readings: set[str]) -> set[str]:
+def _scaled(text: str, end: int, readings: AbstractSet[str]) -> set[str]:
     """"3 million": the values 3 × 10⁶ as well (a translation may write 3.000.000)."""
     after = _WORD_RE.match(text, end + 1) if text[end:end + 1] == " " else None
     if after is None or after.group().lower() not in _SCALES:
@@ -243,19 +256,27 @@ def target_numbers(text: str) -> list[NumberUnit]:
 
     Digit runs, not word-bounded numbers: "3mm" holds 3, and "14vv24" holds 14 and 24.
     """
-    times = _times(text, _TIME_VI) + _times(text, _TIME_EN)
-    times = [t for k, t in enumerate(times)
-             if not any(o.start < t.end and t.start < o.end for o in times[:k])]
+    return list(_target_numbers(text))
+
+
+@lru_cache(maxsize=4096)
+def _target_numbers(text: str) -> tuple[NumberUnit, ...]:
+    """target_numbers, cached: the missing and the added-number checks both ask."""
+    if not _HAS_DIGIT.search(text):
+        return ()
+    both = _times(text, _TIME_VI) + _times(text, _TIME_EN)
+    times = [t for k, t in enumerate(both)
+             if not any(o.start < t.end and t.start < o.end for o in both[:k])]
     blocked = [(t.start, t.end) for t in times] + [(c.start, c.end) for c in find_codes(text)]
     units = list(times)
     for m in _DIGITS_RE.finditer(text):
         if not any(s <= m.start() < e for s, e in blocked):
             units.append(NumberUnit(m.start(), m.end(), m.group(),
-                                    frozenset(number_readings(m.group()))))
-    return sorted(units, key=lambda u: u.start)
+                                    number_readings(m.group())))
+    return tuple(sorted(units, key=lambda u: u.start))
 
 
-def source_number_values(text: str) -> list[set[str]]:
+def source_number_values(text: str) -> list[AbstractSet[str]]:
     """Every value the English *text* licenses a translation to write in digits.
 
     Digit runs (inside codes, ordinals and words too: "1990s", "14th"), number,
@@ -263,7 +284,7 @@ def source_number_values(text: str) -> list[set[str]]:
     ("3 million" licenses 3 and 3000000). Generous on purpose: a number in the
     translation is only reported as invented when nothing in the source explains it.
     """
-    values: list[set[str]] = [set(t.readings) for t in _times(text, _TIME_EN)]
+    values: list[AbstractSet[str]] = [t.readings for t in _times(text, _TIME_EN)]
     values += [{m.group(1) + m.group(2)} for m in _YEAR_SPAN.finditer(text)]
     for m in _DIGITS_RE.finditer(text):
         readings = number_readings(m.group())
@@ -271,8 +292,7 @@ def source_number_values(text: str) -> list[set[str]]:
         scaled = _scaled(text, m.end(), readings)
         if scaled:
             values.append(scaled)
-    for m in _WORD_RE.finditer(text):
-        word = m.group().lower()
+    for word in _WORD_RE.findall(text.lower()):
         if word in _WORD_VALUES:
             values.append({str(_WORD_VALUES[word])})
         elif word.endswith("s") and word[:-1] in _WORD_VALUES:     # "hundreds", "thirties"

@@ -72,7 +72,16 @@ def tokenize(text: str) -> list[Token]:
     or ``heart-and-mind`` and ``heart - and - mind`` compare equal, and a term
     can never match inside a longer word.
     """
-    return [Token(m.group(), m.start(), m.end()) for m in TOKEN_RE.finditer(text)]
+    # findall + str.find instead of match objects: a third faster, and every check of a
+    # segment tokenizes (12,000 paragraphs checked: 1.8 s of 7.4 s were this line)
+    tokens = []
+    new = tuple.__new__
+    end = 0
+    for word in TOKEN_RE.findall(text):
+        start = text.find(word, end)
+        end = start + len(word)
+        tokens.append(new(Token, (word, start, end)))
+    return tokens
 
 
 # --- Vietnamese -------------------------------------------------------------
@@ -134,6 +143,8 @@ def word_tone_style(word: str) -> ToneStyle | None:
 
 
 _WORD_RE = re.compile(r"\w+")
+#: Last letters of the oa/oe/uy syllables :func:`word_tone_style` classifies (NFC, any case).
+_STYLE_ENDINGS = frozenset("aàáảãạeèéẻẽẹyỳýỷỹỵ" + "aàáảãạeèéẻẽẹyỳýỷỹỵ".upper())
 
 
 @dataclass(frozen=True)
@@ -155,6 +166,19 @@ class ToneStyleCount:
     def mixed(self) -> bool:
         return self.old > 0 and self.new > 0
 
+    @classmethod
+    def total(cls, counts: Iterable[ToneStyleCount]) -> ToneStyleCount:
+        """The counts of several texts together (examples deduplicated, first five)."""
+        old = new = 0
+        old_ex: dict[str, None] = {}
+        new_ex: dict[str, None] = {}
+        for count in counts:
+            old += count.old
+            new += count.new
+            old_ex.update(dict.fromkeys(count.old_examples))
+            new_ex.update(dict.fromkeys(count.new_examples))
+        return cls(old, new, tuple(list(old_ex)[:5]), tuple(list(new_ex)[:5]))
+
 
 def count_tone_styles(texts: Iterable[str]) -> ToneStyleCount:
     """Count old- and new-style words over *texts* (examples kept, deduplicated)."""
@@ -163,6 +187,8 @@ def count_tone_styles(texts: Iterable[str]) -> ToneStyleCount:
     new_ex: dict[str, None] = {}
     for text in texts:
         for word in _WORD_RE.findall(nfc(text)):
+            if word[-1] not in _STYLE_ENDINGS:      # not an oa/oe/uy syllable: no style
+                continue
             style = word_tone_style(word)
             if style is ToneStyle.OLD:
                 old += 1

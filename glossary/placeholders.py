@@ -126,6 +126,14 @@ def _icu_argument(text: str, head: re.Match[str]) -> list[Placeholder] | None:
             return None
 
 
+#: Text each syntax cannot match without: most prose has none, and a substring test is
+#: far cheaper than running the pattern (checks look for placeholders in every segment).
+_TRIGGERS: dict[str, tuple[str, ...]] = {
+    "jinja": ("{",), "ruby": ("%",), "printf": ("%",), "brace": ("{",), "tag": ("<",),
+    "url": ("://", "www."), "email": ("@",),
+}
+
+
 def find_placeholders(text: str,
                       syntaxes: tuple[str, ...] = ALL_SYNTAXES) -> list[Placeholder]:
     """Non-overlapping protected spans of *text*, earlier and longer first.
@@ -135,7 +143,7 @@ def find_placeholders(text: str,
     """
     found: list[Placeholder] = list(icu_skeleton(text)) if "icu" in syntaxes else []
     for syntax in _PATTERNS:              # fixed order: jinja before brace, ruby before printf
-        if syntax not in syntaxes:
+        if syntax not in syntaxes or not any(t in text for t in _TRIGGERS[syntax]):
             continue
         for m in _PATTERNS[syntax].finditer(text):
             if syntax == "printf" and _is_prose_percent(text, m):

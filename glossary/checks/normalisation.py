@@ -12,7 +12,13 @@ from collections.abc import Iterator
 
 from glossary.checks.analysis import SegmentAnalysis
 from glossary.checks.base import Issue, Severity, segment_check, set_check
-from glossary.normalize import ToneStyle, count_tone_styles, find_suspicious, is_nfc
+from glossary.normalize import (
+    ToneStyle,
+    ToneStyleCount,
+    count_tone_styles,
+    find_suspicious,
+    is_nfc,
+)
 
 
 def _text_issues(text: str, file: str, line: int, side: str) -> Iterator[Issue]:
@@ -47,12 +53,12 @@ def tone_style(analyses: list[SegmentAnalysis]) -> Iterator[Issue]:
     for analysis in analyses:
         by_file[analysis.segment.file].append(analysis)
     for group in by_file.values():
-        overall = count_tone_styles(a.target for a in group)
+        each = [count_tone_styles([a.target]) for a in group]
+        overall = ToneStyleCount.total(each)
         if not overall.mixed:
             continue
         dominant = overall.dominant or ToneStyle.NEW
-        for analysis in group:
-            counts = count_tone_styles([analysis.target])
+        for analysis, counts in zip(group, each, strict=True):
             minority = counts.old_examples if dominant is ToneStyle.NEW else counts.new_examples
             if not minority:
                 continue

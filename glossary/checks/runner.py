@@ -9,6 +9,7 @@ from typing import Any
 
 from glossary.checks.analysis import SegmentAnalysis, analyse
 from glossary.checks.base import Check, Issue, Segment, Severity, resolve_checks
+from glossary.checks.parallel import PARALLEL_MIN_SEGMENTS, analyse_and_check, parallel_ok
 from glossary.matching import TermMatcher
 from glossary.model import Glossary
 
@@ -71,21 +72,29 @@ def check_segments(segments: Iterable[Segment], glossary: Glossary, *,
                    matcher: TermMatcher | None = None,
                    files: Sequence[str] = (),
                    skipped: dict[str, int] | None = None,
-                   severities: dict[str, Severity] | None = None) -> Report:
+                   severities: dict[str, Severity] | None = None,
+                   jobs: int = 1) -> Report:
     """Analyse every segment once, then run each segment and set check over them.
 
     *severities* overrides the severity of issue kinds (``number_mismatch`` →
     error for a gate that treats numbers as critical); kinds a segment waives
-    (:attr:`Segment.waived`) are dropped for that segment.
+    (:attr:`Segment.waived`) are dropped for that segment. *jobs* > 1 analyses
+    and checks segments on that many processes (:mod:`glossary.checks.parallel`;
+    same report), when the input is large enough to gain and every check is
+    a registered one.
     """
-    matcher = matcher or TermMatcher(glossary)
     checks = list(checks) if checks is not None else resolve_checks()
-    analyses = [analyse(seg, matcher) for seg in segments]
-    issues: list[Issue] = []
-    for analysis in analyses:
-        for check in checks:
-            if check.segment_fn is not None:
-                issues.extend(check.segment_fn(analysis))
+    segments = list(segments)
+    if jobs > 1 and len(segments) >= PARALLEL_MIN_SEGMENTS and parallel_ok(checks):
+        analyses, issues = analyse_and_check(segments, glossary, checks, jobs)
+    else:
+        matcher = matcher or TermMatcher(glossary)
+        analyses = [analyse(seg, matcher) for seg in segments]
+        issues = []
+        for analysis in analyses:
+            for check in checks:
+                if check.segment_fn is not None:
+                    issues.extend(check.segment_fn(analysis))
     for check in checks:
         if check.set_fn is not None:
             issues.extend(check.set_fn(analyses))

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from glossary.baseline import apply_baseline, load_baseline, write_baseline
 from glossary.checks import Report, Segment, Severity, check_segments, resolve_checks
+from glossary.checks.parallel import auto_jobs
 from glossary.errors import ConfigError, ToolkitError
 from glossary.formats import load_glossaries
 from glossary.model import Glossary
@@ -172,6 +173,9 @@ def check(
     write_baseline_to: Annotated[Path | None, typer.Option(
         "--write-baseline", help="Accept every issue found now: write them to this "
         "baseline file (exit 0).")] = None,
+    jobs: Annotated[int, typer.Option(
+        "--jobs", "-j", min=0, help="Processes for a large input (2,000+ segments); 0: "
+        "one per CPU.")] = 0,
 ) -> None:
     """Check translations against a glossary (terms, codes, numbers, consistency, Unicode)."""
     checks = resolve_checks(select, ignore)
@@ -205,7 +209,7 @@ def check(
             continue
         segments.extend(part)
     report = check_segments(segments, terms, checks=checks, files=files, skipped=skipped,
-                            severities=overrides)
+                            severities=overrides, jobs=jobs or auto_jobs(len(segments)))
     if write_baseline_to is not None:
         count = write_baseline(write_baseline_to, report.with_sources(), terms.short_hash)
         stdout().print(f"{count} issue(s) accepted in {write_baseline_to}", markup=False)
