@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, TypeVar
+from typing import IO, Any, TypeVar
 
 from glossary.errors import ParseError
 
@@ -79,11 +79,24 @@ def atomic_write(path: str | Path, encoding: str = "utf-8") -> Iterator[IO[str]]
     A crash or an exception leaves the previous file (or no file) behind,
     never a half-written one that looks complete.
     """
+    with _atomic(path, "w", encoding) as handle:
+        yield handle
+
+
+def atomic_write_bytes(path: str | Path, data: bytes) -> None:
+    """Write *data* to *path* atomically (as :func:`atomic_write`, for binary formats)."""
+    with _atomic(path, "wb", None) as handle:
+        handle.write(data)
+
+
+@contextmanager
+def _atomic(path: str | Path, mode: str, encoding: str | None) -> Iterator[IO[Any]]:
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
+        with os.fdopen(fd, mode, encoding=encoding,
+                       newline=None if "b" in mode else "") as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())

@@ -78,6 +78,54 @@ def marked(paragraph: str, matcher: TermMatcher, open_: str, close: str) -> str:
     return "".join(out)
 
 
+def write_docx(path: Path, texts: list[str], matcher: TermMatcher) -> None:
+    """A Word document of *texts*: a heading, the terms in bold, a hyperlink, a tab, a
+    table, a header and a footer (built with python-docx, as Word files are read)."""
+    from docx import Document
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    doc = Document()
+    doc.add_heading("Border areas and people", 1)
+    for text in texts:
+        para = doc.add_paragraph()
+        at = 0
+        for match in matcher.find(text):
+            para.add_run(text[at:match.start])
+            para.add_run(match.text).bold = True
+            at = match.end
+        para.add_run(text[at:])
+    para = doc.add_paragraph("Read ")
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), doc.part.relate_to("https://example.org/a?x=1",
+                                            RELATIONSHIP_TYPE.HYPERLINK, is_external=True))
+    run, text_ = OxmlElement("w:r"), OxmlElement("w:t")
+    text_.text = "the article"
+    run.append(text_)
+    link.append(run)
+    para._p.append(link)
+    para.add_run(" online.").add_tab()
+    table = doc.add_table(rows=1, cols=2)
+    table.cell(0, 0).text = "Prestigious people met."
+    table.cell(0, 1).text = "Resolution No. 06-NQ/TU was issued."
+    doc.sections[0].header.paragraphs[0].text = "Ethnic minority areas"
+    doc.sections[0].footer.paragraphs[0].text = "Border Guard news"
+    doc.save(str(path))
+
+
+def docx_text(path: Path) -> str:
+    """Every paragraph's text of a DOCX file (body, tables, header, footer), one per line."""
+    from docx import Document
+
+    doc = Document(str(path))
+    parts = [p.text for p in doc.paragraphs]
+    parts += [p.text for t in doc.tables for r in t.rows for c in r.cells for p in c.paragraphs]
+    for section in doc.sections:
+        parts += [p.text for p in section.header.paragraphs + section.footer.paragraphs]
+    return "\n".join(parts)
+
+
 def seed_document(fmt: str, folder: Path) -> Path:
     """The seed article in format *fmt* (HTML with the terms in bold and a link)."""
     texts = paragraphs()
@@ -113,6 +161,9 @@ def seed_document(fmt: str, folder: Path) -> Path:
             cues.append(f"{n}\n00:00:{n:02d},000 --> 00:00:{n:02d},900\n"
                         f"{' '.join(words[:half])}\n{' '.join(words[half:])}\n")
         path.write_text("\n".join(cues), encoding="utf-8")
+    elif fmt == "docx":
+        path = folder / "seed.docx"
+        write_docx(path, texts, matcher)
     elif fmt == "xliff":
         path = folder / "seed.xlf"
         bold = '<g id="b" ctype="bold">'
@@ -161,7 +212,7 @@ def test_seed_terms_enforced_verified_and_resumable(fmt: str, tmp_path: Path,
     first, output = run(tmp_path / "a" / source.name)
     second, again = run(tmp_path / "b" / source.name)
     assert first.translated > 0 and second.translated == 0 and again == output
-    text = output.decode("utf-8")
+    text = docx_text(tmp_path / "a" / source.name) if fmt == "docx" else output.decode("utf-8")
     if fmt != "srt":   # the subtitles take the first four paragraphs only
         assert "Kết luận số 68-KL/TW" in text
     if fmt == "srt":

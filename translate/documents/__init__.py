@@ -1,5 +1,5 @@
 """Document formats for ``termtrans translate``: plain text, Markdown, PO, HTML,
-XLIFF, SubRip subtitles."""
+Word (DOCX), XLIFF, SubRip subtitles."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 from glossary.errors import ConfigError
 from glossary.textio import pick_by_suffix
 from translate.documents.base import Document, DocumentFormat, Unit
+from translate.documents.docx import DOCX
 from translate.documents.htmldoc import HTML
 from translate.documents.markdown import MD
 from translate.documents.po import PO
@@ -15,7 +16,7 @@ from translate.documents.subtitles import SRT
 from translate.documents.txt import TXT
 from translate.documents.xliff import XLIFF
 
-FORMATS: dict[str, DocumentFormat] = {f.name: f for f in (TXT, MD, PO, HTML, XLIFF, SRT)}
+FORMATS: dict[str, DocumentFormat] = {f.name: f for f in (TXT, MD, PO, HTML, DOCX, XLIFF, SRT)}
 
 
 def get_document_format(path: Path) -> DocumentFormat:

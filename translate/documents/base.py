@@ -32,11 +32,12 @@ Required = list[tuple[str, str]]
 class Document:
     path: Path
     units: list[Unit]
-    render: Callable[[list[str]], str]
+    #: The rebuilt file: text, or bytes for a binary format (DOCX).
+    render: Callable[[list[str]], str | bytes]
     stats: dict[str, int] = field(default_factory=dict)
     #: Formats with inline codes render with what each unit was required to contain
     #: (codes around a glossary term go around its target).
-    render_inline: Callable[[list[str], list[Required]], str] | None = None
+    render_inline: Callable[[list[str], list[Required]], str | bytes] | None = None
 
 
 class DocumentFormat(Protocol):

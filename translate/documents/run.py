@@ -15,7 +15,7 @@ from pathlib import Path
 
 from glossary.checks import Issue, Segment
 from glossary.errors import ToolkitError
-from glossary.textio import atomic_write
+from glossary.textio import atomic_write, atomic_write_bytes
 from translate.documents import Document, get_document_format
 from translate.documents.base import Required
 from translate.documents.inputs import Plan, plan_jobs
@@ -99,8 +99,11 @@ def _write(result: FileResult, doc: Document, plan: list[list[str]],
     try:
         text = (doc.render_inline(translations, required) if doc.render_inline
                 else doc.render(translations))
-        with atomic_write(target) as handle:
-            handle.write(text)
+        if isinstance(text, bytes):
+            atomic_write_bytes(target, text)
+        else:
+            with atomic_write(target) as handle:
+                handle.write(text)
     except OSError as exc:
         result.error = f"{target}: cannot write: {exc.strerror or exc}"
         result.output = None

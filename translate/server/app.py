@@ -11,6 +11,7 @@ import contextlib
 import json
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from importlib import resources
@@ -28,7 +29,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from glossary.errors import ToolkitError
 from glossary.formats import load_glossaries
-from glossary.matching import concept_mentions
+from glossary.matching import TermMatcher, concept_mentions
 from glossary.model import Glossary, merge_glossaries
 from translate.documents import FORMATS as DOCUMENT_FORMATS
 from translate.documents.htmldoc import parse_html
@@ -49,6 +50,8 @@ log = logging.getLogger("termtrans.server")
 access_log = logging.getLogger("termtrans.access")
 LANGUAGES = [{"code": "en", "name": "English", "targets": ["vi"]},
              {"code": "vi", "name": "Vietnamese", "targets": []}]
+#: Term matchers kept for request glossaries (server-wide, stored, inline).
+MATCHERS_KEPT = 32
 FILE_SUFFIXES = sorted(e for f in DOCUMENT_FORMATS.values() for e in f.extensions)
 
 
@@ -65,6 +68,19 @@ class Server:
         self.limiter = RateLimiter(settings.req_limit)
         self.store: GlossaryStore | None = None
         self.files: FileArea | None = None
+        self._matchers: OrderedDict[str, TermMatcher] = OrderedDict()
+
+    def matcher(self, glossary: Glossary) -> TermMatcher:
+        """The term matcher of *glossary*, built once per glossary (answers list each
+        text's terms; building a matcher per request cost more than batching saved)."""
+        key = glossary.sha256
+        found = self._matchers.get(key)
+        if found is None:
+            found = self._matchers[key] = TermMatcher(glossary)
+            while len(self._matchers) > MATCHERS_KEPT:
+                self._matchers.popitem(last=False)
+        self._matchers.move_to_end(key)
+        return found
 
     def open_stores(self) -> None:
         self.store = GlossaryStore(self.settings.data_dir / "glossaries.sqlite")
@@ -131,12 +147,9 @@ class Server:
         return answers
 
 
-def term_report(hyps: list[Hypothesis], glossary: Glossary, label: str
+def term_report(hyps: list[Hypothesis], matcher: TermMatcher, label: str
                 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The glossary terms of a text with whether each was applied, and its issues."""
-    from glossary.matching import TermMatcher
-
-    matcher = TermMatcher(glossary)
     terms: list[dict[str, Any]] = []
     issues: list[dict[str, Any]] = []
     for n, hyp in enumerate(hyps, 1):
@@ -177,13 +190,14 @@ async def translate(request: Request) -> JSONResponse:
             required = [[pair for h in hyps for pair in h.required] for _, hyps in parts]
             assert doc.render_inline is not None
             translated.append(doc.render_inline([text for text, _ in parts], required))
-            t, i = term_report([h for _, hyps in parts for h in hyps], glossary, f"q[{n}]")
+            t, i = term_report([h for _, hyps in parts for h in hyps], server.matcher(glossary),
+                               f"q[{n}]")
             terms.append(t)
             issues.append(i)
     else:
         for n, (text, hyps) in enumerate(await server.translate_texts(texts, glossary)):
             translated.append(text)
-            t, i = term_report(hyps, glossary, f"q[{n}]")
+            t, i = term_report(hyps, server.matcher(glossary), f"q[{n}]")
             terms.append(t)
             issues.append(i)
     answer: dict[str, Any] = {"translatedText": _shaped(translated, as_list),
