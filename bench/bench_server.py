@@ -123,6 +123,7 @@ def main() -> int:
                 time.sleep(0.2)
             startup = time.perf_counter() - started
             sequential = run_phase(url, texts, 1)
+            sequential["health"] = json.loads(urllib.request.urlopen(url + "/health").read())
             concurrent = run_phase(url, texts, args.clients)
             memory = peak_memory_mib(server.pid)
             health = json.loads(urllib.request.urlopen(url + "/health").read())
@@ -136,8 +137,16 @@ def main() -> int:
     for name, phase in (("sequential", sequential), (f"{args.clients} clients", concurrent)):
         print(f"{name:12} {phase['requests']:8d} {phase['seconds']:8.1f} {phase['rps']:7.2f} "
               f"{phase['p50']:7.3f} {phase['p95']:7.3f} {phase['errors']:6d}")
-    print(f"batched/sequential throughput: {concurrent['rps'] / sequential['rps']:.2f}x "
-          f"({health['batches']} decoder calls for {health['sentences']} sentences)")
+    before = sequential["health"]
+    print(f"batched/sequential throughput: {concurrent['rps'] / sequential['rps']:.2f}x")
+    for name, calls, sentences, busy, phase in (
+            ("sequential", before["batches"], before["sentences"], before["busy_seconds"],
+             sequential),
+            (f"{args.clients} clients", health["batches"] - before["batches"],
+             health["sentences"] - before["sentences"],
+             health["busy_seconds"] - before["busy_seconds"], concurrent)):
+        print(f"  {name}: {calls} translation calls for {sentences} sentences, worker busy "
+              f"{busy:.1f} s of {phase['seconds']:.1f} s")
     return 0 if not (sequential["errors"] or concurrent["errors"]) else 1
 
 

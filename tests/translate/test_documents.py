@@ -116,4 +116,20 @@ def test_unknown_document_type_lists_supported() -> None:
     from glossary.errors import ConfigError
 
     with pytest.raises(ConfigError, match=r"supported: \.txt"):
-        get_document_format(Path("a.docx"))
+        get_document_format(Path("a.odt"))
+
+
+def test_markdown_markup_goes_around_the_terms_target(tmp_path: Path,
+                                                      pipeline: TranslationPipeline) -> None:
+    source = tmp_path / "a.md"
+    source.write_text(
+        "The **Border Guard** met [prestigious people](https://x.org/a \"t\") in `code`.\n\n"
+        "An escaped \\* star &amp; the *militia* of\nMilitary Region 3.\n", encoding="utf-8")
+    (result,) = translate_documents([source], pipeline, out_dir=tmp_path / "out")
+    out = (tmp_path / "out" / "a.md").read_text(encoding="utf-8").split("\n")
+    assert [p.source for p in result.pairs] == [
+        "The Border Guard met prestigious people in <x1/>.",
+        "An escaped * star & the militia of Military Region 3."]
+    assert "**Bộ đội Biên phòng**" in out[0]            # the whole block, codes put back
+    assert "[người có uy tín](https://x.org/a \"t\")" in out[0] and "`code`" in out[0]
+    assert "*dân quân*" in out[2].lower() and "Quân khu 3" in out[2]

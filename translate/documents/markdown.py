@@ -3,13 +3,21 @@ and table cells; leave code, HTML, links' targets and structure untouched.
 
 Parsed with markdown-it-py (CommonMark + tables). Each inline block is put
 back into its source lines, keeping their prefixes (``#``, ``-``, ``>``,
-indentation). Inline blocks with markup (emphasis, links, inline code) are
-translated run by run between the markup, so the markup survives exactly;
-plain ones are translated whole, as sentences.
+indentation). An inline block is translated whole, as sentences: emphasis and
+link text are inline codes (:mod:`translate.documents.inline`), put back around
+the right words of the translation — ``**Border Guard**`` becomes
+``**Bộ đội Biên phòng**``, wherever the words went — and code spans, inline
+HTML, images and autolinks travel as protected placeholders, byte for byte.
+A block whose markup cannot be mapped exactly onto its text (backslash escapes,
+entities, hard line breaks) is translated run by run between the markup
+instead, so its markup still survives exactly.
 """
 
 from __future__ import annotations
 
+import html
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,9 +25,11 @@ from typing import Any
 from glossary.checks.base import Segment
 from glossary.errors import AlignmentError
 from glossary.textio import read_text
-from translate.documents.base import Document, Unit
+from translate.documents.base import Document, Required, Unit
+from translate.documents.inline import Code, Inline
 
 _TEXT_TYPES = {"text"}
+_ATOM_TOKEN = re.compile(r"<x\d+/>")
 _BREAKS = {"softbreak", "hardbreak"}
 
 
@@ -32,6 +42,7 @@ class _Slot:
     original: str         # the block's raw inline source
     runs: list[tuple[str, bool]]   # (raw text, translatable?) in order
     in_table: bool
+    inline: Inline | None = None   # the whole block as one unit with inline codes
 
 
 def _skip_destination(rest: str) -> int:
@@ -51,7 +62,8 @@ def _skip_destination(rest: str) -> int:
 
 
 def _inline_runs(token: Any) -> list[tuple[str, bool]]:
-    """Split an inline token into raw markdown runs; only prose text runs are translatable.
+    """Split an inline token into raw markdown runs; only prose text runs are translatable
+    (the fallback for blocks :func:`_inline_block` cannot map).
 
     Code spans, inline HTML, link destinations and autolinks are carried over
     verbatim; the raw text between them is located left to right, so markup
@@ -97,6 +109,124 @@ def _inline_runs(token: Any) -> list[tuple[str, bool]]:
     return [(text, ok) for text, ok in runs if text]
 
 
+def _inline_block(token: Any) -> Inline | None:
+    """The block's text with its markup as codes, or None where the markup cannot be
+    mapped exactly onto the raw source (then it is translated run by run)."""
+    raw = token.content
+    plain: list[str] = []
+    codes: list[Code] = []
+    atoms: list[tuple[str, str]] = []
+    stack: list[tuple[int, int, str]] = []    # open codes: (index, plain offset, markup)
+    pos = 0
+    length = 0
+    children = token.children or []
+    k = 0
+    while k < len(children):
+        child = children[k]
+        kind = child.type
+        if kind == "text":
+            after = _consume(raw, pos, child.content)
+            if after is None:
+                return None
+            plain.append(child.content)
+            pos = after
+            length += len(child.content)
+        elif kind == "softbreak":
+            end = raw.find("\n", pos)
+            if end < 0 or raw[pos:end].strip():
+                return None
+            pos = end + 1
+            while pos < len(raw) and raw[pos] in " \t":
+                pos += 1
+            plain.append(" ")
+            length += 1
+        elif kind in ("strong_open", "em_open", "link_open"):
+            if kind == "link_open" and child.markup == "autolink":
+                end = raw.find(">", pos)
+                close = next((j for j in range(k, len(children))
+                              if children[j].type == "link_close"), None)
+                if end < 0 or close is None:
+                    return None
+                token_, pos, k = _atom(atoms, raw[pos:end + 1]), end + 1, close
+                plain.append(token_)
+                length += len(token_)
+            else:
+                opening = "[" if kind == "link_open" else child.markup
+                if not raw.startswith(opening, pos):
+                    return None
+                stack.append((len(codes), length, opening))
+                codes.append(Code(0, 0, ""))      # its place, filled when it closes
+                pos += len(opening)
+        elif kind in ("strong_close", "em_close", "link_close"):
+            closing = (raw[pos:pos + _skip_destination(raw[pos:])] if kind == "link_close"
+                       else child.markup)
+            if not stack or not closing or not raw.startswith(closing, pos):
+                return None
+            index, start, opening = stack.pop()
+            parent = stack[-1][0] if stack else None
+            codes[index] = Code(start, length, opening, closing, parent)
+            pos += len(closing)
+        elif kind in ("code_inline", "html_inline", "image"):
+            end = _atom_end(child, raw, pos)
+            if end is None:
+                return None
+            token_ = _atom(atoms, raw[pos:end])
+            plain.append(token_)
+            pos = end
+            length += len(token_)
+        else:
+            return None
+        k += 1
+    if stack or pos != len(raw):
+        return None
+    return Inline("".join(plain), tuple(codes), _escape, tuple(atoms))
+
+
+_ENTITY = re.compile(r"&(?:#\d+|#[xX][0-9a-fA-F]+|\w+);")
+
+
+def _consume(raw: str, pos: int, content: str) -> int | None:
+    """Where *content* (parsed text) ends in *raw* from *pos*: characters match as
+    they are, backslash-escaped ("\\*") or as entities ("&amp;"); None if they don't."""
+    for ch in content:
+        if (m := _ENTITY.match(raw, pos)) and html.unescape(m.group()) == ch:
+            pos = m.end()
+        elif raw.startswith(ch, pos):
+            pos += 1
+        elif raw.startswith("\\" + ch, pos):
+            pos += 2
+        else:
+            return None
+    return pos
+
+
+def _escape(text: str) -> str:
+    """Translated text made literal in Markdown: characters that would start markup."""
+    return re.sub(r"([\\`*_\[\]<])", r"\\\1", text)
+
+
+def _atom(atoms: list[tuple[str, str]], raw: str) -> str:
+    """A protected placeholder standing for verbatim markup (as HTML's ``<xN/>``)."""
+    atoms.append((f"<x{len(atoms) + 1}/>", raw))
+    return atoms[-1][0]
+
+
+def _atom_end(child: Any, raw: str, pos: int) -> int | None:
+    """Where a code span, inline HTML or image that starts at *pos* ends in *raw*."""
+    if child.type == "html_inline":
+        return pos + len(child.content) if raw.startswith(child.content, pos) else None
+    if child.type == "code_inline":
+        fence = child.markup
+        if not raw.startswith(fence, pos):
+            return None
+        end = raw.find(fence, pos + len(fence))
+        return end + len(fence) if end >= 0 else None
+    if not raw.startswith("![", pos):
+        return None
+    close = raw.find("]", pos)
+    return close + _skip_destination(raw[close:]) if close >= 0 else None
+
+
 class MarkdownFormat:
     name = "md"
     extensions = (".md", ".markdown")
@@ -117,28 +247,27 @@ class MarkdownFormat:
                 in_table -= 1
             if token.type != "inline" or not token.map or not token.content.strip():
                 continue
-            runs = _inline_runs(token)
+            inline = _inline_block(token)
+            if inline is not None and not _ATOM_TOKEN.sub("", inline.text).strip():
+                continue          # nothing but code spans, images, HTML: nothing to translate
+            runs = [] if inline is not None else _inline_runs(token)
             slot = _Slot(token.map[0], token.map[1] - token.map[0], token.content, runs,
-                         in_table > 0)
+                         in_table > 0, inline)
             slots.append(slot)
-            for run, ok in runs:
-                if ok and run.strip():
-                    units.append(Unit(" ".join(run.split()), token.map[0] + 1))
+            texts = [inline.text] if inline is not None else [r for r, ok in runs if ok]
+            units += [Unit(" ".join(t.split()), token.map[0] + 1) for t in texts if t.strip()]
 
-        def render(translations: list[str]) -> str:
+        def render(translations: list[str], required: list[Required] | None = None) -> str:
             out: list[str | None] = list(lines)
-            done = iter(translations)
+            done = iter(range(len(translations)))
             for slot in slots:
-                parts = []
-                for run, ok in slot.runs:
-                    if ok and run.strip():
-                        lead = run[:len(run) - len(run.lstrip())]
-                        trail = run[len(run.rstrip()):]
-                        parts.append(lead.replace("\n", " ") + next(done)
-                                     + trail.replace("\n", " "))
-                    else:
-                        parts.append(run.replace("\n", " "))
-                new = "".join(parts)
+                if slot.inline is not None:
+                    n = next(done)
+                    if translations[n] == units[n].text:
+                        continue          # unchanged: the block's lines stay as they are
+                    new = slot.inline.render(translations[n], required[n] if required else [])
+                else:
+                    new = _render_runs(slot.runs, translations, done)
                 first_line = lines[slot.first]
                 if slot.in_table:
                     out[slot.first] = (out[slot.first] or "").replace(slot.original, new, 1)
@@ -153,7 +282,22 @@ class MarkdownFormat:
                     out[slot.first + k] = None
             return "\n".join(line for line in out if line is not None)
 
-        return Document(path, units, render)
+        return Document(path, units, render, render_inline=render)
+
+
+def _render_runs(runs: list[tuple[str, bool]], translations: list[str],
+                 done: Iterator[int]) -> str:
+    """A block translated run by run: the markup between the runs as it was."""
+    parts = []
+    for run, ok in runs:
+        if ok and run.strip():
+            lead = run[:len(run) - len(run.lstrip())]
+            trail = run[len(run.rstrip()):]
+            parts.append(lead.replace("\n", " ") + translations[next(done)]
+                         + trail.replace("\n", " "))
+        else:
+            parts.append(run.replace("\n", " "))
+    return "".join(parts)
 
 
 MD = MarkdownFormat()

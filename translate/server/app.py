@@ -341,7 +341,8 @@ async def health(request: Request) -> JSONResponse:
     service = server.service
     return JSONResponse({"status": "ok", "version": __version__, "model": service.model_id,
                          "glossary_terms": len(server.glossary), "batches": service.batches,
-                         "sentences": service.sentences})
+                         "sentences": service.sentences,
+                         "busy_seconds": round(service.busy_seconds, 3)})
 
 
 async def openapi_route(request: Request) -> JSONResponse:
