@@ -85,3 +85,7 @@ class ModelError(ToolkitError):
 
 class CacheError(ToolkitError):
     """The translation cache cannot be opened or written."""
+
+
+class ClusterError(ToolkitError):
+    """A cluster cannot be reached, or a job on it failed (``--engine ray``)."""

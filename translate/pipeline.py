@@ -176,10 +176,7 @@ class TranslationPipeline:
         # a whole, so a run that resumes after an interruption cuts exactly the batches the
         # uninterrupted run would have: its output is identical even on a backend whose
         # output depends slightly on a sentence's batch neighbours (CTranslate2 int8 does).
-        todo.sort(key=lambda i: len(sources[i]))
-        size = max(1, self.options.batch_size or self.translator.preferred_batch_size)
-        for start in range(0, len(todo), size):
-            batch = todo[start:start + size]
+        for batch in self._cut(todo, sources):
             rows = []
             for i, (text, tokens, met) in zip(batch, self._decode_verified(
                     [sources[i] for i in batch], [plans[i] for i in batch]), strict=True):
@@ -198,6 +195,27 @@ class TranslationPipeline:
         return [Hypothesis(s, results[i][0], tuple(plans[i]), self.verify(s, results[i][0]),
                            results[i][1], keys[i] in cached, i in remembered)
                 for i, s in enumerate(sources)]
+
+    def _cut(self, todo: list[int], sources: Sequence[str]) -> list[list[int]]:
+        """Decoder batches of the indices *todo*: length-sorted, then cut in order."""
+        order = sorted(todo, key=lambda i: len(sources[i]))
+        size = max(1, self.options.batch_size or self.translator.preferred_batch_size)
+        return [order[start:start + size] for start in range(0, len(order), size)]
+
+    def cut_batches(self, sources: Sequence[str]) -> list[list[str]]:
+        """The decoder batches :meth:`translate` cuts from distinct, non-blank *sources*
+        when nothing is cached: a distributed run decodes exactly these, so its output
+        is the same as a single machine's."""
+        distinct = list(dict.fromkeys(s for s in sources if s.strip()))
+        return [[distinct[i] for i in batch]
+                for batch in self._cut(list(range(len(distinct))), distinct)]
+
+    def hypothesis(self, source: str, text: str, tokens: int,
+                   from_memory: bool = False) -> Hypothesis:
+        """A verified hypothesis for a translation made elsewhere (another process)."""
+        required = plan_targets(source, self.matcher) if self.options.constraints else []
+        return Hypothesis(source, text, tuple(required), self.verify(source, text), tokens,
+                          from_memory=from_memory)
 
 
 def _match_case(source: str, text: str, required: Sequence[tuple[str, str]] = ()) -> str:

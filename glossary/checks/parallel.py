@@ -45,7 +45,7 @@ def analyse_and_check(segments: Sequence[Segment], glossary: Glossary,
                       checks: Sequence[Check], jobs: int
                       ) -> tuple[list[SegmentAnalysis], list[Issue]]:
     """Analyses of *segments* and their segment-check issues, computed on *jobs* processes."""
-    names = tuple(c.name for c in checks if c.segment_fn is not None)
+    names = segment_check_names(checks)
     chunks = [(list(segments[i:i + CHUNK_SEGMENTS]), names)
               for i in range(0, len(segments), CHUNK_SEGMENTS)]
     # forkserver: safe in a process with threads (a server, a progress bar), and on
@@ -70,11 +70,23 @@ def _work(task: tuple[list[Segment], tuple[str, ...]]
           ) -> tuple[list[SegmentAnalysis], list[Issue]]:
     segments, names = task
     assert _matcher is not None, "worker not started"
+    return check_chunk(_matcher, segments, names)
+
+
+def check_chunk(matcher: TermMatcher, segments: Sequence[Segment], names: Sequence[str]
+                ) -> tuple[list[SegmentAnalysis], list[Issue]]:
+    """Analyses of *segments* and the issues of the segment checks named *names* (by
+    registry name, so a worker process or a cluster task can look them up)."""
     checks = [REGISTRY[name] for name in names]
-    analyses = [analyse(seg, _matcher) for seg in segments]
+    analyses = [analyse(seg, matcher) for seg in segments]
     issues: list[Issue] = []
     for analysis in analyses:
         for check in checks:
             if check.segment_fn is not None:
                 issues.extend(check.segment_fn(analysis))
     return analyses, issues
+
+
+def segment_check_names(checks: Sequence[Check]) -> tuple[str, ...]:
+    """Registry names of the checks that look at one segment at a time."""
+    return tuple(c.name for c in checks if c.segment_fn is not None)

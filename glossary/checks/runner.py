@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -12,6 +12,10 @@ from glossary.checks.base import Check, Issue, Segment, Severity, resolve_checks
 from glossary.checks.parallel import PARALLEL_MIN_SEGMENTS, analyse_and_check, parallel_ok
 from glossary.matching import TermMatcher
 from glossary.model import Glossary
+
+#: Analyses and segment-check issues of segments computed elsewhere, in segment order.
+ChunkRunner = Callable[[list[Segment], Glossary, list[Check]],
+                       tuple[list[SegmentAnalysis], list[Issue]]]
 
 
 @dataclass(frozen=True)
@@ -73,7 +77,7 @@ def check_segments(segments: Iterable[Segment], glossary: Glossary, *,
                    files: Sequence[str] = (),
                    skipped: dict[str, int] | None = None,
                    severities: dict[str, Severity] | None = None,
-                   jobs: int = 1) -> Report:
+                   jobs: int = 1, runner: ChunkRunner | None = None) -> Report:
     """Analyse every segment once, then run each segment and set check over them.
 
     *severities* overrides the severity of issue kinds (``number_mismatch`` →
@@ -81,11 +85,14 @@ def check_segments(segments: Iterable[Segment], glossary: Glossary, *,
     (:attr:`Segment.waived`) are dropped for that segment. *jobs* > 1 analyses
     and checks segments on that many processes (:mod:`glossary.checks.parallel`;
     same report), when the input is large enough to gain and every check is
-    a registered one.
+    a registered one. *runner* analyses and segment-checks elsewhere (a cluster:
+    ``termtrans check --engine ray``); set checks always run here, over every analysis.
     """
     checks = list(checks) if checks is not None else resolve_checks()
     segments = list(segments)
-    if jobs > 1 and len(segments) >= PARALLEL_MIN_SEGMENTS and parallel_ok(checks):
+    if runner is not None and parallel_ok(checks):
+        analyses, issues = runner(segments, glossary, checks)
+    elif jobs > 1 and len(segments) >= PARALLEL_MIN_SEGMENTS and parallel_ok(checks):
         analyses, issues = analyse_and_check(segments, glossary, checks, jobs)
     else:
         matcher = matcher or TermMatcher(glossary)

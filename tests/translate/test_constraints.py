@@ -43,3 +43,13 @@ def test_repeat_bans_cover_every_tail_of_two_words_or_more() -> None:
         (1, 2, 9, 3, 1, 2, 9), (2, 9, 3, 2, 9, 3)]
     assert repeat_bans([Constraint((5,), "Công an")], kinds) == [(5, 5)]
     assert piece_folds(["▁nhân", "▁Nhân", "▁Ủy"]) == [0, 0, 2]
+
+
+def test_repeat_bans_also_ban_the_capitalised_repeat() -> None:
+    from translate.decoding.constraints import FREE, piece_cases, repeat_bans
+
+    pieces = ["▁quốc", "▁phòng", ",", "▁an", "▁ninh", "▁An"]
+    cases = piece_cases(pieces)
+    assert cases == [-1, -1, -1, 5, -1, 3]
+    bans = repeat_bans([Constraint((0, 1, 2, 3, 4), "quốc phòng, an ninh")], [FREE] * 6, cases)
+    assert (3, 4, 3, 4) in bans and (3, 4, 5, 4) in bans   # "an ninh an ninh", "an ninh An ninh"

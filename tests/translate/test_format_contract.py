@@ -10,6 +10,7 @@ the same bytes.
 from __future__ import annotations
 
 import html
+import json
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -29,7 +30,8 @@ from translate.pipeline import Options, TranslationPipeline
 ARTICLE = sorted((ROOT / "seeds" / "articles").glob("*.txt"))[0]
 #: Formats whose output cannot equal the input even when nothing is translated.
 IDENTITY_DIFFERENCES = {"po": "fills msgstr and marks entries fuzzy; updates the header",
-                        "xliff": "fills <target> and its state; re-serialised by ElementTree"}
+                        "xliff": "fills <target> and its state; re-serialised by ElementTree",
+                        "jsonl": "adds a \"translation\" field to every record"}
 
 
 class IdentityTranslator(Translator):
@@ -161,6 +163,10 @@ def seed_document(fmt: str, folder: Path) -> Path:
             cues.append(f"{n}\n00:00:{n:02d},000 --> 00:00:{n:02d},900\n"
                         f"{' '.join(words[:half])}\n{' '.join(words[half:])}\n")
         path.write_text("\n".join(cues), encoding="utf-8")
+    elif fmt == "jsonl":
+        path = folder / "seed.jsonl"
+        path.write_text("".join(json.dumps({"id": f"p{n}", "text": t, "source": "seed"}) + "\n"
+                                for n, t in enumerate(texts, 1)), encoding="utf-8")
     elif fmt == "docx":
         path = folder / "seed.docx"
         write_docx(path, texts, matcher)

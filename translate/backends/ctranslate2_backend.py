@@ -60,6 +60,7 @@ from translate.decoding.beam import Row, constrained_beam_search, log_softmax, t
 from translate.decoding.constraints import (
     Constraint,
     guarded_ids,
+    piece_cases,
     piece_folds,
     piece_kinds,
     repeat_bans,
@@ -87,6 +88,10 @@ WIDE_REPAIR_POSITIONS = 12
 SCORE_BATCH_TOKENS = 512
 #: Most sentences in one CTranslate2 batch: batches group sentences of similar length limits.
 DECODE_CHUNK = 8
+#: Chunks are cut as for this many workers, whatever the thread count: int8 output can
+#: depend on a sentence's batch neighbours, so the cut must not depend on the machine —
+#: a run with --threads 1 and a Ray actor give the same bytes as a 2-thread run.
+CHUNK_WORKERS = 2
 
 
 class CTranslate2Translator(Translator):
@@ -123,6 +128,7 @@ class CTranslate2Translator(Translator):
         self._special: set[int] = set()
         self._kinds: list[int] = []
         self._folds: list[int] = []
+        self._cases: list[int] = []
         self._unk = 0
         self._max_positions = 512
         self._eos = 0
@@ -172,6 +178,7 @@ class CTranslate2Translator(Translator):
         self._max_positions = int(config.get("max_position_embeddings", 512))
         self._kinds = piece_kinds(self._pieces)
         self._folds = piece_folds(self._pieces)
+        self._cases = piece_cases(self._pieces)
         self._guarded = guarded_ids(self._pieces)
         self.annotation = term_annotation(self.location)
 
@@ -218,7 +225,7 @@ class CTranslate2Translator(Translator):
                          constraints: Sequence[Sequence[Constraint]], beam: int,
                          max_lengths: Sequence[int]) -> list[tuple[list[int], bool]]:
         pieces = [self._source_pieces(s) for s in sources]
-        bans = [repeat_bans(cons, self._kinds) for cons in constraints]
+        bans = [repeat_bans(cons, self._kinds, self._cases) for cons in constraints]
         outputs = self._decode(pieces, list(max_lengths), beam, bans)
         todo = [k for k, cons in enumerate(constraints)
                 if cons and unmet(outputs[k], cons, self._kinds)]
@@ -238,9 +245,10 @@ class CTranslate2Translator(Translator):
         return [(ids, not unmet(ids, cons, self._kinds))
                 for ids, cons in zip(outputs, constraints, strict=True)]
 
-    def _chunk(self, n: int) -> int:
+    @staticmethod
+    def _chunk(n: int) -> int:
         """Examples per CTranslate2 batch: one chunk per worker, at most 32."""
-        return max(1, min(32, -(-n // self._workers)))
+        return max(1, min(32, -(-n // CHUNK_WORKERS)))
 
     # -- stages 2 and 3 ----------------------------------------------------------------------
     def _ids(self, tokens: Sequence[str]) -> list[int]:
@@ -333,7 +341,7 @@ class CTranslate2Translator(Translator):
                 suppress_sequences=suppress or None)
 
         order = sorted(range(len(sources)), key=lambda i: limits[i])
-        size = max(1, min(DECODE_CHUNK, -(-len(order) // (2 * self._workers))))
+        size = max(1, min(DECODE_CHUNK, -(-len(order) // (2 * CHUNK_WORKERS))))
         # Longest first: the workers take chunks in turn, and a long chunk taken last
         # would leave the other workers idle while it finishes.
         pending = [(part, submit(part, vmap, True)) for part in

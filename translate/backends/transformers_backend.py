@@ -9,7 +9,13 @@ from typing import Any
 from glossary.errors import ModelError
 from translate.backends.base import Translator, pieces_by_id, term_annotation
 from translate.decoding.beam import Row, constrained_beam_search
-from translate.decoding.constraints import Constraint, guarded_ids, piece_kinds, repeat_bans
+from translate.decoding.constraints import (
+    Constraint,
+    guarded_ids,
+    piece_cases,
+    piece_kinds,
+    repeat_bans,
+)
 from translate.deps import require
 from translate.models.files import check_model_directory
 
@@ -34,6 +40,7 @@ class TransformersTranslator(Translator):
         self.model: Any = None
         self.tokenizer: Any = None
         self._kinds: list[int] = []
+        self._cases: list[int] = []
 
     def _load(self) -> None:
         transformers = _import_transformers()
@@ -63,6 +70,7 @@ class TransformersTranslator(Translator):
         pieces = pieces_by_id(self.tokenizer.get_vocab())
         self._kinds = piece_kinds(pieces)
         self._guarded = guarded_ids(pieces)
+        self._cases = piece_cases(pieces)
 
     def _encode_target(self, text: str) -> list[int]:
         ids = self.tokenizer(text_target=[text]).input_ids[0]
@@ -91,7 +99,7 @@ class TransformersTranslator(Translator):
             stepper, constraints, beam=beam, max_lengths=max_lengths,
             eos_id=int(config.eos_token_id), banned_ids=[int(config.pad_token_id)],
             piece_kinds=self._kinds, guarded_ids=self._guarded if strict else (),
-            banned_sequences=[repeat_bans(c, self._kinds) for c in constraints])
+            banned_sequences=[repeat_bans(c, self._kinds, self._cases) for c in constraints])
         return [(list(r.token_ids), r.constraints_met) for r in results]
 
 

@@ -32,6 +32,7 @@ from translate.cli.common import (
     write_output,
 )
 from translate.documents.markdown import markdown_segments
+from translate.engines import check_engine
 from translate.version import __version__
 
 
@@ -176,8 +177,19 @@ def check(
     jobs: Annotated[int, typer.Option(
         "--jobs", "-j", min=0, help="Processes for a large input (2,000+ segments); 0: "
         "one per CPU.")] = 0,
+    engine: Annotated[str, typer.Option(
+        "--engine", help="Where to check: local, or ray (Ray tasks; the ray extra).")
+    ] = "local",
+    ray_address: Annotated[str | None, typer.Option(
+        "--ray-address", help="Ray head to join (HOST:PORT; default: start Ray here).")
+    ] = None,
 ) -> None:
     """Check translations against a glossary (terms, codes, numbers, consistency, Unicode)."""
+    runner = None
+    if check_engine(engine) == "ray":
+        from translate.engines.ray_engine import ray_check_runner
+
+        runner = ray_check_runner(ray_address)
     checks = resolve_checks(select, ignore)
     overrides = parse_severities(severity or [], {c.issue_kind for c in checks})
     terms = load_glossaries(glossary, glossary_format)
@@ -209,7 +221,8 @@ def check(
             continue
         segments.extend(part)
     report = check_segments(segments, terms, checks=checks, files=files, skipped=skipped,
-                            severities=overrides, jobs=jobs or auto_jobs(len(segments)))
+                            severities=overrides, jobs=jobs or auto_jobs(len(segments)),
+                            runner=runner)
     if write_baseline_to is not None:
         count = write_baseline(write_baseline_to, report.with_sources(), terms.short_hash)
         stdout().print(f"{count} issue(s) accepted in {write_baseline_to}", markup=False)

@@ -6,6 +6,7 @@ import json
 import os
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
@@ -37,8 +38,10 @@ from translate.cli.common import (
     write_output,
 )
 from translate.documents.inputs import Job, Plan, plan_jobs
-from translate.documents.run import FileResult, translate_documents
-from translate.models import resolve_model
+from translate.documents.run import Executor, FileResult, translate_documents
+from translate.engines import check_engine
+from translate.engines.ray_engine import RayExecutor, WorkerConfig
+from translate.models import ResolvedModel, resolve_model
 from translate.pipeline import Options, TranslationPipeline
 
 
@@ -58,7 +61,7 @@ def _summary(results: list[FileResult], pipeline: TranslationPipeline) -> dict[s
 @handle_errors
 def translate(
     inputs: Annotated[list[Path], typer.Argument(
-        help="Documents (.txt, .md, .po, .html, .xlf, .srt) or directories (searched "
+        help="Documents (.txt, .md, .po, .html, .docx, .xlf, .srt) or directories (searched "
         "recursively); '-' reads "
         "plain text from stdin and writes the translation to stdout.")],
     glossary: Annotated[list[Path] | None, typer.Option(
@@ -105,6 +108,15 @@ def translate(
     tm: Annotated[list[Path] | None, typer.Option(
         "--tm", help="Translation memory (TMX, repeatable): exact matches of a sentence are "
         "reused, then verified like machine output.")] = None,
+    engine: Annotated[str, typer.Option(
+        "--engine", help="Where to decode: local, or ray (a Ray cluster; the ray extra).")
+    ] = "local",
+    ray_address: Annotated[str | None, typer.Option(
+        "--ray-address", help="Ray head to join (HOST:PORT; default: start Ray here).")
+    ] = None,
+    actors: Annotated[int, typer.Option(
+        "--actors", min=0, help="Ray: model actors (0: one per --threads CPUs of the "
+        "cluster).")] = 0,
 ) -> None:
     """Translate documents EN→VI with glossary terms and codes enforced, verified and cached."""
     if output is not None and out_dir is not None:
@@ -112,6 +124,9 @@ def translate(
     from_stdin = [str(i) for i in inputs] == ["-"]
     if "-" in map(str, inputs) and not from_stdin:
         raise ConfigError("'-' (stdin) cannot be mixed with file inputs")
+    if check_engine(engine) == "ray" and (from_stdin or (out_dir is None and output is None)):
+        raise ConfigError("--engine ray writes to --out DIR or -o FILE (not stdout): its "
+                          "progress is kept beside the output")
     with tempfile.TemporaryDirectory(prefix="termtrans-") as tmp:
         if from_stdin:
             plan = _stdin_plan(Path(tmp))
@@ -126,10 +141,45 @@ def translate(
                     batch_size=batch_size, constraints=constraints,
                     cache=None if no_cache else cache or default_cache_path(), overwrite=overwrite,
                     verify_model=verify_model, threads=threads, vocabulary_map=vocabulary_map,
-                    report=report, report_html=report_html, quiet=quiet or from_stdin)
+                    report=report, report_html=report_html, quiet=quiet or from_stdin,
+                    cluster=None if engine == "local" else
+                    Cluster(ray_address, actors, (out_dir or (output or Path()).parent)))
         if from_stdin and plan.jobs[0].output.exists():
             sys.stdout.write(plan.jobs[0].output.read_text(encoding="utf-8"))
     raise typer.Exit(code)
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """``--engine ray`` settings: where the cluster is, how many actors, where the
+    output goes (its batch manifests are kept there, in ``.termtrans-ray/``)."""
+
+    address: str | None
+    actors: int
+    out: Path
+
+    @property
+    def manifests(self) -> Path:
+        return self.out / ".termtrans-ray"
+
+    def executor(self, resolved: ResolvedModel, backend: str, threads: int,
+                 vocabulary_map: bool, pipeline: TranslationPipeline) -> RayExecutor:
+        if not Path(resolved.location).is_dir():
+            raise ConfigError(f"--engine ray needs the model on disk; {resolved.name} is "
+                              "not (run `termtrans models pull` first)")
+        try:
+            self.manifests.mkdir(parents=True, exist_ok=True)
+            probe = self.manifests / ".writable"
+            probe.write_bytes(b"")
+            probe.unlink()
+        except OSError as exc:
+            raise ConfigError(f"{self.out}: output location not writable: "
+                              f"{exc.strerror or exc}") from None
+        config = WorkerConfig(str(resolved.location), resolved.revision, backend, threads or 1,
+                              vocabulary_map, pipeline.glossary, pipeline.options,
+                              resolved.model_id)
+        return RayExecutor(config, address=self.address, actors=self.actors,
+                           manifest_dir=self.manifests)
 
 
 def _stdin_plan(folder: Path) -> Plan:
@@ -147,7 +197,7 @@ def _run(plan: Plan, terms: Glossary, glossary: list[Path] | None, memory: dict[
          backend: str, beam: int, batch_size: int | None, constraints: bool,
          cache: Path | None, overwrite: bool, verify_model: bool, threads: int,
          vocabulary_map: bool, report: Path | None, report_html: Path | None,
-         quiet: bool) -> int:
+         quiet: bool, cluster: Cluster | None = None) -> int:
     """Translate the planned jobs, print what happened; returns the exit code."""
     err = stderr()
     for note in plan.skipped:
@@ -167,9 +217,21 @@ def _run(plan: Plan, terms: Glossary, glossary: list[Path] | None, memory: dict[
     if not quiet and translator.needs_conversion():
         err.print(f"termtrans: converting {resolved.name} for {translator.name} (once; cached "
                   "for later runs)", markup=False)
+    executor: RayExecutor | None = None
+    if cluster is not None:
+        executor = cluster.executor(resolved, backend, threads, vocabulary_map, pipeline)
+        if store is not None:
+            store.close()
+            store = None
     try:
-        results = _translate_with_progress(plan, pipeline, overwrite, quiet)
+        results = _translate_with_progress(plan, pipeline, overwrite, quiet, executor)
     except KeyboardInterrupt:
+        if cluster is not None:
+            saved = len(list(cluster.manifests.glob("*.json")))
+            err.print(f"termtrans: interrupted; {saved} batch(es) are saved in "
+                      f"{cluster.manifests} and re-running the same command resumes from "
+                      "there", markup=False)
+            return EXIT_INTERRUPTED
         done = cached_segments(store.path) if store is not None else 0
         err.print(f"termtrans: interrupted; {done} segment(s) are in the cache"
                   + (" and re-running the same command resumes from there" if store else ""),
@@ -179,6 +241,9 @@ def _run(plan: Plan, terms: Glossary, glossary: list[Path] | None, memory: dict[
         if store is not None:
             store.close()
     failed = _print_results(results, pipeline, quiet)
+    if executor is not None and not quiet:
+        err.print(f"ray: {executor.decoded} batch(es) decoded on the cluster, "
+                  f"{executor.resumed} resumed from {executor.manifest_dir}", markup=False)
     if report is not None:
         write_output(json.dumps(_summary(results, pipeline), ensure_ascii=False, indent=2),
                      report)
@@ -195,9 +260,9 @@ def _run(plan: Plan, terms: Glossary, glossary: list[Path] | None, memory: dict[
 
 
 def _translate_with_progress(plan: Plan, pipeline: TranslationPipeline, overwrite: bool,
-                             quiet: bool) -> list[FileResult]:
+                             quiet: bool, executor: Executor | None) -> list[FileResult]:
     if not sys.stderr.isatty() or os.environ.get("CI") or quiet:
-        return translate_documents(plan, pipeline, overwrite=overwrite)
+        return translate_documents(plan, pipeline, overwrite=overwrite, executor=executor)
     with Progress(TextColumn("translating"), BarColumn(), MofNCompleteColumn(),
                   TextColumn("segments"), TimeRemainingColumn(),
                   console=stderr(), transient=True) as bar:
@@ -206,7 +271,8 @@ def _translate_with_progress(plan: Plan, pipeline: TranslationPipeline, overwrit
         def progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        return translate_documents(plan, pipeline, overwrite=overwrite, progress=progress)
+        return translate_documents(plan, pipeline, overwrite=overwrite, progress=progress,
+                                   executor=executor)
 
 
 def _print_results(results: list[FileResult], pipeline: TranslationPipeline,

@@ -132,6 +132,21 @@ def piece_folds(pieces: Sequence[str]) -> list[int]:
     return [index.get(piece.lower(), i) for i, piece in enumerate(pieces)]
 
 
+def piece_cases(pieces: Sequence[str]) -> list[int]:
+    """Each piece's id mapped to the id of the same piece with its first letter's case
+    swapped ("▁an" ↔ "▁An"), or -1 when the vocabulary has no such piece."""
+    index = {piece: i for i, piece in enumerate(pieces) if piece}
+
+    def swapped(piece: str) -> str:
+        lead = 1 if piece.startswith("▁") else 0
+        if len(piece) <= lead:
+            return piece
+        return piece[:lead] + piece[lead].swapcase() + piece[lead + 1:]
+
+    return [index.get(swapped(piece), -1) if piece and swapped(piece) != piece else -1
+            for piece in pieces]
+
+
 def _glues(ch: str) -> bool:
     r"""Whether *ch* continues the word before it: a word character as the checker's
     ``(?!\w)`` boundaries see it (letters, digits, "_": "NĐ-CP_số" is not the code),
@@ -166,8 +181,8 @@ def guarded_ids(pieces: Sequence[str]) -> list[int]:
 SPECIAL_PIECES = frozenset({"</s>", "<s>", "<unk>", "<pad>"})
 
 
-def repeat_bans(constraints: Sequence[Constraint], kinds: Sequence[int]
-                ) -> list[tuple[int, ...]]:
+def repeat_bans(constraints: Sequence[Constraint], kinds: Sequence[int],
+                cases: Sequence[int] = ()) -> list[tuple[int, ...]]:
     """Token sequences that would repeat a constraint's tail right after it.
 
     A decoder forced through a term sometimes generates the term's last words
@@ -177,7 +192,9 @@ def repeat_bans(constraints: Sequence[Constraint], kinds: Sequence[int]
     tail followed by the tail's first two words: the repeat cannot start, but
     the term may still be followed by one of its own words used normally
     ("người có uy tín có vai trò": "có" is also the verb *have*). Words are
-    split where a piece is not word-internal (:data:`JOINER`).
+    split where a piece is not word-internal (:data:`JOINER`). With *cases*
+    (:func:`piece_cases`) the repeat is banned with its first word capitalised
+    too ("quốc phòng, an ninh An ninh").
     """
     bans: set[tuple[int, ...]] = set()
     for constraint in constraints:
@@ -189,5 +206,9 @@ def repeat_bans(constraints: Sequence[Constraint], kinds: Sequence[int]
             if words < min(2, len(starts)):
                 break
             head_end = starts[n + 2] if n + 2 < len(starts) else len(ids)
-            bans.add((*ids[start:], *ids[start:head_end]))
+            head = ids[start:head_end]
+            bans.add((*ids[start:], *head))
+            other = cases[head[0]] if head[0] < len(cases) else -1
+            if other >= 0:
+                bans.add((*ids[start:], other, *head[1:]))
     return sorted(bans)

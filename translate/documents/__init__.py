@@ -1,5 +1,5 @@
 """Document formats for ``termtrans translate``: plain text, Markdown, PO, HTML,
-Word (DOCX), XLIFF, SubRip subtitles."""
+Word (DOCX), XLIFF, SubRip subtitles, JSON Lines datasets of segments."""
 
 from __future__ import annotations
 
@@ -10,13 +10,15 @@ from glossary.textio import pick_by_suffix
 from translate.documents.base import Document, DocumentFormat, Unit
 from translate.documents.docx import DOCX
 from translate.documents.htmldoc import HTML
+from translate.documents.jsonl import JSONL
 from translate.documents.markdown import MD
 from translate.documents.po import PO
 from translate.documents.subtitles import SRT
 from translate.documents.txt import TXT
 from translate.documents.xliff import XLIFF
 
-FORMATS: dict[str, DocumentFormat] = {f.name: f for f in (TXT, MD, PO, HTML, DOCX, XLIFF, SRT)}
+FORMATS: dict[str, DocumentFormat] = {
+    f.name: f for f in (TXT, MD, PO, HTML, DOCX, XLIFF, SRT, JSONL)}
 
 
 def get_document_format(path: Path) -> DocumentFormat:

@@ -9,9 +9,10 @@ reported and the others are still done.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Protocol
 
 from glossary.checks import Issue, Segment
 from glossary.errors import ToolkitError
@@ -42,10 +43,32 @@ def plan_segments(doc: Document, length: Callable[[str], int], limit: int) -> li
              for piece in split_long(sentence, length, limit)] for unit in doc.units]
 
 
+class Executor(Protocol):
+    """Where the distinct sentences of a run are decoded (``--engine``): this process,
+    or a cluster (:mod:`translate.engines`)."""
+
+    def translate_files(self, todos: list[list[str]], pipeline: TranslationPipeline,
+                        tick: Callable[[int], None]) -> Iterator[list[Hypothesis]]:
+        """For each file in turn, the hypotheses of its new sentences (*todos*)."""
+        ...
+
+
+class LocalExecutor:
+    """Decode in this process, file by file, through the pipeline (cache, memory)."""
+
+    name = "local"
+
+    def translate_files(self, todos: list[list[str]], pipeline: TranslationPipeline,
+                        tick: Callable[[int], None]) -> Iterator[list[Hypothesis]]:
+        for todo in todos:
+            yield pipeline.translate(todo, tick)
+
+
 def translate_documents(paths: Sequence[Path] | Plan, pipeline: TranslationPipeline, *,
                         out_dir: Path | None = None, out_file: Path | None = None,
                         overwrite: bool = False,
-                        progress: Callable[[int, int], None] | None = None) -> list[FileResult]:
+                        progress: Callable[[int, int], None] | None = None,
+                        executor: Executor | None = None) -> list[FileResult]:
     """Translate every file in *paths* (or the jobs of a :class:`Plan` made beforehand);
     returns one result per file, errors included."""
     plan_ = paths if isinstance(paths, Plan) else plan_jobs(paths, out_dir=out_dir,
@@ -65,7 +88,14 @@ def translate_documents(paths: Sequence[Path] | Plan, pipeline: TranslationPipel
             result.error, result.output = str(exc), None
             continue
         docs.append((result, doc, plan))
-    total = len({p for _, _, plan in docs for pieces in plan for p in pieces})
+    # each file's sentences not in an earlier file: a sentence repeated across files is
+    # translated once
+    todos: list[list[str]] = []
+    seen: set[str] = set()
+    for _, _, plan in docs:
+        todos.append(list(dict.fromkeys(p for pieces in plan for p in pieces if p not in seen)))
+        seen.update(todos[-1])
+    total = len(seen)
     done = 0
 
     def tick(n: int) -> None:
@@ -75,9 +105,10 @@ def translate_documents(paths: Sequence[Path] | Plan, pipeline: TranslationPipel
             progress(done, total)
 
     by_source: dict[str, Hypothesis] = {}
-    for result, doc, plan in docs:   # file by file: each output is written as soon as it is done
-        todo = list(dict.fromkeys(p for pieces in plan for p in pieces if p not in by_source))
-        by_source.update(zip(todo, pipeline.translate(todo, tick), strict=True))
+    hypotheses = (executor or LocalExecutor()).translate_files(todos, pipeline, tick)
+    # file by file: each output is written as soon as it is done
+    for (result, doc, plan), todo, hyps in zip(docs, todos, hypotheses, strict=True):
+        by_source.update(zip(todo, hyps, strict=True))
         _write(result, doc, plan, by_source, result.output or Path())
     return results
 

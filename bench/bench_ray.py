@@ -1,0 +1,115 @@
+"""The same 1,000-sentence job locally and on a two-node local Ray cluster, and a
+projection of the cluster path to a million articles.
+
+    python bench/bench_ray.py [--address HOST:PORT] [--sentences 1000]
+
+The job is a JSON Lines dataset of segments with ids: the FLORES dev English side
+(read at run time from ../shared/data, evaluation data, never copied into the
+repository) topped up with seed-article sentences. Without --address a cluster of
+two nodes with one CPU each is started on this machine (Ray's cluster_utils). Runs,
+in one process, side by side:
+
+1. ``termtrans translate`` locally, no cache;
+2. the same with ``--engine ray`` (fresh output folder);
+3. that command again: every batch comes from its manifest, nothing is decoded —
+   the driver's own cost (reading, cutting batches, verifying, writing);
+4. a one-sentence ``--engine ray`` job: joining the cluster and starting an actor.
+
+From these: per-actor throughput r = sentences / (actors × (run 2 − run 3 − run 4)),
+and the projected wall time of S sentences on N nodes of two actors each,
+T(N) = start-up + S × driver-cost-per-sentence + S / (2 N r): the driver term does
+not shrink with N, which is where the cluster path stops scaling.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from translate.documents.segment import split_sentences  # noqa: E402
+
+GLOSSARY = ROOT / "seeds" / "glossary.tsv"
+FLORES = ROOT.parent / "shared" / "data" / "flores-dev" / "dev.en"
+
+
+def dataset(path: Path, count: int) -> int:
+    lines = FLORES.read_text(encoding="utf-8").splitlines() if FLORES.is_file() else []
+    for article in sorted((ROOT / "seeds" / "articles").glob("*.txt")):
+        lines += [s for p in article.read_text(encoding="utf-8").splitlines()
+                  for s in split_sentences(p)]
+    chosen = [line for line in lines if line.strip()][:count]
+    path.write_text("".join(json.dumps({"id": n, "text": t}, ensure_ascii=False) + "\n"
+                            for n, t in enumerate(chosen, 1)), encoding="utf-8")
+    return len(chosen)
+
+
+def timed(*args: str | Path) -> float:
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "translate", "translate", *map(str, args),
+                           "-g", str(GLOSSARY), "-q"], capture_output=True, text=True, cwd=ROOT)
+    if done.returncode not in (0, 1):
+        raise SystemExit(done.stderr)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--address", default=None)
+    parser.add_argument("--sentences", type=int, default=1000)
+    args = parser.parse_args()
+    cluster = None
+    address = args.address
+    if address is None:
+        from ray.cluster_utils import Cluster
+
+        cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": 1,
+                                                                "include_dashboard": False})
+        cluster.add_node(num_cpus=1)
+        address = cluster.address
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp)
+            data = folder / "segments.jsonl"
+            count = dataset(data, args.sentences)
+            one = folder / "one.jsonl"
+            one.write_text('{"id": 1, "text": "The meeting ended."}\n', encoding="utf-8")
+            timed(one, "--out", folder / "warm", "--no-cache")     # model conversion, once
+            ray = ("--engine", "ray", "--ray-address", address)
+            local = timed(data, "--out", folder / "local", "--no-cache")
+            remote = timed(data, "--out", folder / "ray", *ray)
+            driver = timed(data, "--out", folder / "ray", *ray)
+            start = timed(one, "--out", folder / "one", *ray)
+            same = ((folder / "local" / data.name).read_bytes()
+                    == (folder / "ray" / data.name).read_bytes())
+    finally:
+        if cluster is not None:
+            cluster.shutdown()
+    actors = 2
+    decode = max(remote - driver - start, 1e-6)
+    rate = count / (actors * decode)
+    per_sentence = driver / count
+    print(f"{count} sentences; local {local:.1f} s, 2-node Ray cluster {remote:.1f} s "
+          f"(overhead {remote - local:+.1f} s, {remote / local:.2f}x); identical output: {same}")
+    print(f"  driver only (all batches from manifests) {driver:.1f} s = {1000 * per_sentence:.2f}"
+          f" ms/sentence; join + actor start-up {start:.1f} s; per-actor {rate:.1f} sentences/s")
+    total = 1_000_000 * 25
+    print(f"projection for 1,000,000 articles x 25 sentences = {total:,} sentences, "
+          "nodes of 2 actors:")
+    for nodes in (10, 100, 1000):
+        decoding = total / (2 * nodes * rate)
+        serial = total * per_sentence
+        wall = start + serial + decoding
+        print(f"  {nodes:5d} nodes: {wall / 3600:8.1f} h (decoding {decoding / 3600:.1f} h, "
+              f"driver {serial / 3600:.1f} h)")
+
+
+if __name__ == "__main__":
+    main()

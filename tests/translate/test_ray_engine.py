@@ -1,0 +1,186 @@
+"""``--engine ray`` on a real two-node local Ray cluster: the local output byte for byte,
+resume after the driver is killed, a killed actor restarted, and the bad inputs.
+
+``.ci/run`` starts the cluster with ``ray start`` (a head and a second node, one CPU
+each) and passes its address in TERMTRANS_RAY_ADDRESS; without it the tests start
+one of their own with Ray's ``cluster_utils`` and shut it down at the end.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, SEED_GLOSSARY, run_cli
+
+ARTICLES = sorted((ROOT / "seeds" / "articles").glob("*.txt"))
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[str]:
+    address = os.environ.get("TERMTRANS_RAY_ADDRESS")
+    if address:
+        yield address
+        return
+    pytest.importorskip("ray", reason="the ray extra is not installed")
+    from ray.cluster_utils import Cluster
+
+    local = Cluster(initialize_head=True, head_node_args={"num_cpus": 1,
+                                                          "include_dashboard": False})
+    local.add_node(num_cpus=1)
+    try:
+        yield local.address
+    finally:
+        local.shutdown()
+
+
+def _translate(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return run_cli("translate", *args, "-g", SEED_GLOSSARY)
+
+
+@pytest.fixture(scope="module")
+def local_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("local")
+    result = _translate(*ARTICLES[:3], "--out", out, "--no-cache", "--batch-size", "8")
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def test_cluster_output_is_the_local_output(cluster: str, local_output: Path,
+                                            tmp_path: Path) -> None:
+    out = tmp_path / "ray"
+    result = _translate(*ARTICLES[:3], "--out", out, "--engine", "ray", "--ray-address",
+                        cluster, "--batch-size", "8", "--report-json", tmp_path / "r.json")
+    assert result.returncode == 0, result.stderr
+    for article in ARTICLES[:3]:
+        assert (out / article.name).read_bytes() == (local_output / article.name).read_bytes()
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert all(f["issues"] == [] for f in report["files"])
+    assert "batch(es) decoded on the cluster, 0 resumed" in result.stderr
+    again = _translate(*ARTICLES[:3], "--out", out, "--engine", "ray", "--ray-address",
+                       cluster, "--batch-size", "8")
+    assert again.returncode == 0 and "0 batch(es) decoded on the cluster" in again.stderr
+
+
+def _wait_for(condition, timeout: float = 120) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.2)
+
+
+def _start(args: list[str | Path]) -> subprocess.Popen[str]:
+    command = [sys.executable, "-m", "translate", "translate", *map(str, args), "-g",
+               str(SEED_GLOSSARY)]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env=dict(os.environ, PYTHONIOENCODING="utf-8"))
+
+
+def test_killed_driver_resumes_with_only_the_missing_batches(cluster: str, local_output: Path,
+                                                              tmp_path: Path) -> None:
+    out = tmp_path / "ray"
+    args: list[str | Path] = [*ARTICLES[:3], "--out", out, "--engine", "ray",
+                              "--ray-address", cluster, "--batch-size", "8", "--actors", "1"]
+    driver = _start(args)
+    manifests = out / ".termtrans-ray"
+    _wait_for(lambda: len(list(manifests.glob("*.json"))) >= 2 or driver.poll() is not None)
+    driver.send_signal(signal.SIGKILL)
+    driver.wait(30)
+    saved = len(list(manifests.glob("*.json")))
+    for written in out.glob("*.txt"):      # whatever was written is complete
+        assert written.read_bytes() == (local_output / written.name).read_bytes()
+    rerun = _translate(*args)
+    assert rerun.returncode == 0, rerun.stderr
+    assert f"resumed from {manifests}" in rerun.stderr
+    resumed = int(rerun.stderr.split(" resumed from")[0].rsplit(" ", 1)[1])
+    assert resumed == saved >= 2
+    for article in ARTICLES[:3]:
+        assert (out / article.name).read_bytes() == (local_output / article.name).read_bytes()
+
+
+def test_a_killed_actor_is_restarted_and_its_batch_retried(cluster: str, local_output: Path,
+                                                          tmp_path: Path) -> None:
+    out = tmp_path / "ray"
+    driver = _start([*ARTICLES[:3], "--out", out, "--engine", "ray", "--ray-address", cluster,
+                     "--batch-size", "8", "--actors", "1"])
+    manifests = out / ".termtrans-ray"
+    _wait_for(lambda: any(manifests.glob("*.json")) or driver.poll() is not None)
+    found = subprocess.run(["pgrep", "-f", "TranslateActor"], capture_output=True, text=True)
+    pids = [int(p) for p in found.stdout.split()]
+    assert pids, "no actor process to kill"
+    for pid in pids:
+        os.kill(pid, signal.SIGKILL)
+    _, stderr = driver.communicate(timeout=300)
+    assert driver.returncode == 0, stderr
+    for article in ARTICLES[:3]:
+        assert (out / article.name).read_bytes() == (local_output / article.name).read_bytes()
+
+
+def test_check_on_the_cluster_reports_what_local_check_reports(cluster: str) -> None:
+    fixture = ROOT / "tests" / "fixtures" / "seed_check"
+    args = ("check", fixture / "source.en", fixture / "damaged.vi", "-g", SEED_GLOSSARY,
+            "--format", "json")
+    local = run_cli(*args)
+    remote = run_cli(*args, "--engine", "ray", "--ray-address", cluster)
+    assert remote.returncode == local.returncode == 1, remote.stderr
+    assert json.loads(remote.stdout) == json.loads(local.stdout)
+
+
+def test_a_node_without_the_model_is_named_before_the_job(cluster: str,
+                                                          tmp_path: Path) -> None:
+    from glossary.errors import ClusterError
+    from translate.engines.ray_engine import check_model_on_nodes, connect
+
+    ray = connect(cluster)
+    try:
+        with pytest.raises(ClusterError, match=r"missing config\.json.*on node"):
+            check_model_on_nodes(ray, str(tmp_path / "not-copied-here"))
+    finally:
+        ray.shutdown()
+
+
+def test_no_cluster_at_the_address_fails_in_seconds(tmp_path: Path) -> None:
+    started = time.monotonic()
+    result = _translate(ARTICLES[0], "--out", tmp_path / "o", "--engine", "ray",
+                        "--ray-address", "127.0.0.1:1")
+    assert result.returncode == 2 and time.monotonic() - started < 30
+    assert "no Ray cluster at 127.0.0.1:1" in result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "o" / ARTICLES[0].name).exists()
+
+
+def test_without_ray_installed_the_error_says_how_to_install_it(tmp_path: Path) -> None:
+    fake = tmp_path / "site" / "ray"
+    fake.mkdir(parents=True)
+    (fake / "__init__.py").write_text("raise ImportError('No module named ray', name='ray')\n")
+    result = run_cli("translate", ARTICLES[0], "--out", tmp_path / "o", "--engine", "ray",
+                     "-g", SEED_GLOSSARY, env={"PYTHONPATH": str(tmp_path / "site")})
+    assert result.returncode == 2
+    assert "pip install 'termtrans[ray]'" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_unwritable_output_location_is_refused(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = _translate(ARTICLES[0], "--out", blocker / "sub", "--engine", "ray",
+                        "--ray-address", "127.0.0.1:1")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert str(blocker) in result.stderr
+
+
+def test_dataset_with_duplicate_ids_names_the_line(tmp_path: Path) -> None:
+    data = tmp_path / "segments.jsonl"
+    data.write_text('{"id": 1, "text": "Prestigious people met."}\n'
+                    '{"id": 2, "text": "The Border Guard met."}\n'
+                    '{"id": 1, "text": "Again."}\n', encoding="utf-8")
+    result = _translate(data, "--out", tmp_path / "o", "--model", "tiny-random", "--no-cache")
+    assert result.returncode == 2
+    assert f"{data}:3: duplicate id 1 (first on line 1)" in result.stderr

@@ -1,0 +1,293 @@
+"""``--engine ray``: translate and check on a Ray cluster, with the single-machine output.
+
+Translating: the driver (the ``termtrans`` process) reads the documents and cuts
+the distinct sentences into exactly the decoder batches a local run would cut
+(:meth:`TranslationPipeline.cut_batches`); CTranslate2 int8 output can depend on a
+sentence's batch neighbours, and its own chunking no longer depends on the thread
+count, so the same batches give the same bytes. The batches become a Ray Dataset
+mapped by an actor pool (``map_batches`` with a callable class): each actor loads
+the model once and runs the whole pipeline on its batches — constraints, repair,
+verification, the guarded retry. Ray restarts an actor that dies and retries its
+batch. The driver writes every finished batch to a *manifest* beside the output
+(``.termtrans-ray/`` in the output folder, one JSON file per batch, written
+atomically) and the documents themselves, atomically, once all their sentences
+are in: a job re-run after an interruption decodes only the missing batches. The
+SQLite translation cache is per machine, so the cluster keeps its progress where
+the output goes, which every node of a job can agree on through the driver.
+
+Checking: chunks of segments are analysed and checked on Ray tasks; the checks
+that compare segments with each other run on the driver over all analyses.
+
+Ray is the ``ray`` extra and is imported only here, when ``--engine ray`` is used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import socket
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from glossary.checks.analysis import SegmentAnalysis
+from glossary.checks.base import Check, Issue, Segment
+from glossary.checks.parallel import CHUNK_SEGMENTS, check_chunk, segment_check_names
+from glossary.errors import ClusterError, ConfigError, ToolkitError
+from glossary.matching import TermMatcher
+from glossary.model import Glossary
+from glossary.textio import atomic_write
+from glossary.tmx import memory_key
+from translate.deps import require
+from translate.pipeline import Hypothesis, Options, TranslationPipeline
+
+RAY_HINT = "pip install 'termtrans[ray]'"
+#: Seconds to wait for a cluster's address to answer before saying there is none.
+CONNECT_TIMEOUT = 3.0
+MANIFEST_DIR = ".termtrans-ray"
+
+
+@dataclass(frozen=True)
+class WorkerConfig:
+    """What every actor needs to build the pipeline the driver would have built."""
+
+    location: str
+    revision: str | None
+    backend: str
+    threads: int
+    vocabulary_map: bool
+    glossary: Glossary
+    options: Options
+    model_id: str
+
+
+def connect(address: str | None) -> Any:
+    """Import Ray and join the cluster at *address* (None: start one on this machine).
+
+    An address nobody answers on is reported within :data:`CONNECT_TIMEOUT` seconds
+    (``ray.init`` alone would wait much longer)."""
+    # the job's own lines on stderr, not Ray Data's progress chatter (unless asked for)
+    os.environ.setdefault("RAY_DATA_LOG_LEVEL", "ERROR")
+    ray = require("ray", "--engine ray", RAY_HINT)
+    if address:
+        _reachable(address)
+    if not ray.is_initialized():
+        try:
+            ray.init(address=address, logging_level=logging.ERROR, log_to_driver=False,
+                     configure_logging=False)
+        except (ConnectionError, RuntimeError, ValueError) as exc:
+            raise ClusterError(f"cannot join the Ray cluster at {address or 'this machine'}: "
+                               f"{_first_line(exc)}") from None
+    context = ray.data.DataContext.get_current()
+    context.enable_progress_bars = False
+    context.print_on_execution_start = False
+    return ray
+
+
+def _reachable(address: str) -> None:
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    if not host or not port.isdigit():
+        raise ConfigError(f"--ray-address {address!r}: expected HOST:PORT (the head's GCS "
+                          "port, as `ray start --head` prints it)")
+    try:
+        socket.create_connection((host, int(port)), timeout=CONNECT_TIMEOUT).close()
+    except OSError as exc:
+        raise ClusterError(f"no Ray cluster at {address}: {exc.strerror or exc} "
+                           "(start one with `ray start --head`, or check --ray-address)"
+                           ) from None
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[-1 if text.startswith("ray::") else 0] if text else type(exc).__name__
+
+
+def _probe_model(location: str) -> str | None:
+    """On a node: None if the model directory is complete there, else why not."""
+    from translate.models.files import model_files
+
+    try:
+        model_files(Path(location))
+    except ToolkitError as exc:
+        return f"{exc} (on node {socket.gethostname()})"
+    return None
+
+
+def check_model_on_nodes(ray: Any, location: str) -> None:
+    """Fail before the job starts when a node lacks the model, naming the missing file."""
+    from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
+
+    probe = ray.remote(num_cpus=0)(_probe_model)
+    refs = [probe.options(scheduling_strategy=NodeAffinitySchedulingStrategy(
+        node["NodeID"], soft=False)).remote(location)
+        for node in ray.nodes() if node.get("Alive")]
+    problems = [p for p in ray.get(refs) if p]
+    if problems:
+        raise ClusterError(f"model not usable on the cluster: {problems[0]}; copy the model "
+                           "to the same path on every node (or use shared storage)")
+
+
+class TranslateActor:
+    """One model per actor; ``__call__`` translates Ray Data batches of decoder batches."""
+
+    def __init__(self, config: WorkerConfig) -> None:
+        from translate.backends import make_translator
+
+        translator = make_translator(config.backend, config.location, config.revision,
+                                     config.threads, vocabulary_map=config.vocabulary_map)
+        self.pipeline = TranslationPipeline(translator, config.glossary,
+                                            model_id=config.model_id, options=config.options)
+
+    def __call__(self, rows: dict[str, Any]) -> dict[str, list[str]]:
+        keys, results = [], []
+        for key, payload in zip(rows["key"], rows["batch"], strict=True):
+            pipeline = self.pipeline
+            retried, repaired = pipeline.retried, pipeline.repaired
+            hyps = pipeline.translate(json.loads(payload))
+            keys.append(str(key))
+            results.append(json.dumps({
+                "results": [[h.text, h.tokens] for h in hyps],
+                "retried": pipeline.retried - retried,
+                "repaired": pipeline.repaired - repaired}, ensure_ascii=False))
+        return {"key": keys, "result": results}
+
+
+class RayExecutor:
+    """Decodes a run's batches on a Ray actor pool; progress kept in batch manifests."""
+
+    name = "ray"
+
+    def __init__(self, config: WorkerConfig, *, address: str | None, actors: int,
+                 manifest_dir: Path) -> None:
+        self.config = config
+        self.address = address
+        self.actors = actors
+        self.manifest_dir = manifest_dir
+        #: Batches decoded on the cluster in this run, and those a manifest already held.
+        self.decoded = 0
+        self.resumed = 0
+
+    def translate_files(self, todos: list[list[str]], pipeline: TranslationPipeline,
+                        tick: Callable[[int], None]) -> Iterator[list[Hypothesis]]:
+        memory = pipeline.memory
+        fresh = [[s for s in todo if not memory or memory_key(s) not in memory]
+                 for todo in todos]
+        batches = [batch for todo in fresh for batch in pipeline.cut_batches(todo)]
+        done: dict[str, tuple[str, int]] = {}
+        missing = []
+        for batch in batches:
+            found = self._load(pipeline.signature, batch)
+            if found is None:
+                missing.append(batch)
+            else:
+                done.update(found)
+                self.resumed += 1
+                tick(len(batch))
+        if missing:
+            self._run(missing, pipeline, done, tick)
+        for todo in todos:
+            hyps = []
+            for source in todo:
+                hit = memory.get(memory_key(source)) if memory else None
+                if hit is not None:
+                    pipeline.from_memory += 1
+                    hyps.append(pipeline.hypothesis(source, hit, 0, from_memory=True))
+                elif not source.strip():
+                    hyps.append(pipeline.hypothesis(source, "", 0))
+                else:
+                    pipeline.translated += 1
+                    hyps.append(pipeline.hypothesis(source, *done[source]))
+            if memory:
+                tick(sum(1 for s in todo if memory_key(s) in memory))
+            yield hyps
+
+    # -- the cluster --------------------------------------------------------------------
+    def _run(self, batches: list[list[str]], pipeline: TranslationPipeline,
+             done: dict[str, tuple[str, int]], tick: Callable[[int], None]) -> None:
+        ray = connect(self.address)
+        check_model_on_nodes(ray, self.config.location)
+        per_actor = max(1, self.config.threads)
+        actors = self.actors or max(1, int(ray.cluster_resources().get("CPU", 1)) // per_actor)
+        items = [{"key": _key(pipeline.signature, b), "batch": json.dumps(b, ensure_ascii=False)}
+                 for b in batches]
+        by_key = {item["key"]: batch for item, batch in zip(items, batches, strict=True)}
+        # Ray Data restarts a dead actor and retries its batch (its defaults: no limit)
+        dataset = ray.data.from_items(items, override_num_blocks=len(items)).map_batches(
+            TranslateActor, fn_constructor_args=(self.config,), batch_size=1,
+            compute=ray.data.ActorPoolStrategy(size=min(actors, len(items))),
+            num_cpus=per_actor)
+        try:
+            for row in dataset.iter_rows():
+                batch = by_key[row["key"]]
+                result = json.loads(row["result"])
+                pairs = [(text, int(tokens)) for text, tokens in result["results"]]
+                self._save(pipeline.signature, batch, pairs)
+                done.update(zip(batch, pairs, strict=True))
+                pipeline.retried += result["retried"]
+                pipeline.repaired += result["repaired"]
+                self.decoded += 1
+                tick(len(batch))
+        except ToolkitError:
+            raise
+        except (ray.exceptions.RayError, RuntimeError) as exc:
+            raise ClusterError(f"the Ray job failed: {_first_line(exc)}") from None
+
+    # -- manifests ----------------------------------------------------------------------
+    def _path(self, signature: str, batch: Sequence[str]) -> Path:
+        return self.manifest_dir / f"{_key(signature, batch)}.json"
+
+    def _load(self, signature: str, batch: list[str]) -> dict[str, tuple[str, int]] | None:
+        """A batch's saved results, if a manifest holds them for this very run setup."""
+        try:
+            data = json.loads(self._path(signature, batch).read_text(encoding="utf-8"))
+            if data["signature"] != signature or data["sentences"] != batch:
+                return None
+            return {s: (str(t), int(n)) for s, (t, n) in
+                    zip(batch, data["results"], strict=True)}
+        except (OSError, ValueError, KeyError, TypeError):
+            return None      # absent or damaged: decoded again
+
+    def _save(self, signature: str, batch: list[str], pairs: list[tuple[str, int]]) -> None:
+        with atomic_write(self._path(signature, batch)) as handle:
+            json.dump({"signature": signature, "sentences": batch,
+                       "results": [list(p) for p in pairs]}, handle, ensure_ascii=False)
+
+
+def _key(signature: str, batch: Sequence[str]) -> str:
+    digest = hashlib.sha256(signature.encode("utf-8"))
+    for sentence in batch:
+        digest.update(b"\0" + sentence.encode("utf-8"))
+    return digest.hexdigest()[:32]
+
+
+def _check_task(glossary: Glossary, segments: list[Segment], names: tuple[str, ...]
+                ) -> tuple[list[SegmentAnalysis], list[Issue]]:
+    return check_chunk(TermMatcher(glossary), segments, names)
+
+
+def ray_check_runner(address: str | None) -> Callable[
+        [list[Segment], Glossary, list[Check]], tuple[list[SegmentAnalysis], list[Issue]]]:
+    """A ``check_segments`` runner that analyses and checks chunks on Ray tasks."""
+
+    def run(segments: list[Segment], glossary: Glossary, checks: list[Check]
+            ) -> tuple[list[SegmentAnalysis], list[Issue]]:
+        ray = connect(address)
+        task = ray.remote(num_cpus=1, max_retries=3)(_check_task)
+        shared = ray.put(glossary)
+        names = segment_check_names(checks)
+        refs = [task.remote(shared, segments[i:i + CHUNK_SEGMENTS], names)
+                for i in range(0, len(segments), CHUNK_SEGMENTS)]
+        analyses: list[SegmentAnalysis] = []
+        issues: list[Issue] = []
+        try:
+            for part_analyses, part_issues in ray.get(refs):
+                analyses.extend(part_analyses)
+                issues.extend(part_issues)
+        except ray.exceptions.RayError as exc:
+            raise ClusterError(f"the Ray check failed: {_first_line(exc)}") from None
+        return analyses, issues
+
+    return run
