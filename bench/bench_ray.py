@@ -12,13 +12,15 @@ in one process, side by side:
 1. ``termtrans translate`` locally, no cache;
 2. the same with ``--engine ray`` (fresh output folder);
 3. that command again: every batch comes from its manifest, nothing is decoded —
-   the driver's own cost (reading, cutting batches, verifying, writing);
-4. a one-sentence ``--engine ray`` job: joining the cluster and starting an actor.
+   the driver's own cost (start, reading, cutting batches, loading results, writing);
+4. a one-sentence ``--engine ray`` job, then again from its manifest: joining the
+   cluster and starting an actor is the difference, the driver's fixed cost the rest.
 
-From these: per-actor throughput r = sentences / (actors × (run 2 − run 3 − run 4)),
-and the projected wall time of S sentences on N nodes of two actors each,
-T(N) = start-up + S × driver-cost-per-sentence + S / (2 N r): the driver term does
-not shrink with N, which is where the cluster path stops scaling.
+From these: the driver's cost per sentence d = (run 3 − run 4b) / (sentences − 1),
+per-actor throughput r = sentences / (actors × (run 2 − run 3 − start-up)), and the
+projected wall time of S sentences on N nodes of two actors each,
+T(N) = start-up + S × d + S / (2 N r): the driver term does not shrink with N, which
+is where the cluster path stops scaling.
 """
 
 from __future__ import annotations
@@ -87,26 +89,29 @@ def main() -> None:
             remote = timed(data, "--out", folder / "ray", *ray)
             driver = timed(data, "--out", folder / "ray", *ray)
             start = timed(one, "--out", folder / "one", *ray)
+            fixed = timed(one, "--out", folder / "one", *ray)
             same = ((folder / "local" / data.name).read_bytes()
                     == (folder / "ray" / data.name).read_bytes())
     finally:
         if cluster is not None:
             cluster.shutdown()
     actors = 2
-    decode = max(remote - driver - start, 1e-6)
+    startup = start - fixed
+    decode = max(remote - driver - startup, 1e-6)
     rate = count / (actors * decode)
-    per_sentence = driver / count
+    per_sentence = max(driver - fixed, 0.0) / max(1, count - 1)
     print(f"{count} sentences; local {local:.1f} s, 2-node Ray cluster {remote:.1f} s "
           f"(overhead {remote - local:+.1f} s, {remote / local:.2f}x); identical output: {same}")
-    print(f"  driver only (all batches from manifests) {driver:.1f} s = {1000 * per_sentence:.2f}"
-          f" ms/sentence; join + actor start-up {start:.1f} s; per-actor {rate:.1f} sentences/s")
+    print(f"  driver only (all batches from manifests) {driver:.1f} s, of which {fixed:.1f} s "
+          f"fixed: {1000 * per_sentence:.2f} ms/sentence; join + actor start-up "
+          f"{startup:.1f} s; per-actor {rate:.1f} sentences/s")
     total = 1_000_000 * 25
     print(f"projection for 1,000,000 articles x 25 sentences = {total:,} sentences, "
           "nodes of 2 actors:")
     for nodes in (10, 100, 1000):
         decoding = total / (2 * nodes * rate)
         serial = total * per_sentence
-        wall = start + serial + decoding
+        wall = startup + serial + decoding
         print(f"  {nodes:5d} nodes: {wall / 3600:8.1f} h (decoding {decoding / 3600:.1f} h, "
               f"driver {serial / 3600:.1f} h)")
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from glossary.checks import REGISTRY, Issue, Segment, analyse
 from glossary.codes import find_codes, find_numbers
@@ -50,6 +51,20 @@ class Hypothesis:
     @property
     def ok(self) -> bool:
         return not self.issues
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready; :meth:`from_dict` rebuilds it (a cluster's results, its manifests)."""
+        return {"source": self.source, "text": self.text,
+                "required": [list(pair) for pair in self.required],
+                "issues": [i.to_dict() for i in self.issues], "tokens": self.tokens,
+                "from_memory": self.from_memory}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Hypothesis:
+        return cls(str(data["source"]), str(data["text"]),
+                   tuple((str(a), str(b)) for a, b in data["required"]),
+                   tuple(Issue.from_dict(i) for i in data["issues"]), int(data["tokens"]),
+                   from_memory=bool(data["from_memory"]))
 
 
 @dataclass(frozen=True)

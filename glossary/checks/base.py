@@ -75,6 +75,14 @@ class Issue:
         data["source_span"] = list(self.source_span) if self.source_span else None
         return data
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Issue:
+        """The issue :meth:`to_dict` wrote (results sent between processes, manifests)."""
+        return cls(**{**data, "severity": Severity.parse(data["severity"]),
+                      "span": tuple(data["span"]) if data.get("span") else None,
+                      "source_span": tuple(data["source_span"]) if data.get("source_span")
+                      else None})
+
 
 SegmentCheckFn = Callable[["SegmentAnalysis"], Iterable[Issue]]
 SetCheckFn = Callable[[list["SegmentAnalysis"]], Iterable[Issue]]

@@ -66,3 +66,18 @@ def test_repeated_segment_is_translated_once(tmp_path: Path) -> None:
     texts = run(translator, tmp_path / "c.sqlite")
     assert sorted(translator.translated) == sorted(set(SOURCES))
     assert texts[0] == texts[2] and texts[1] == texts[7]
+
+
+def test_a_hypothesis_survives_json_with_its_issues() -> None:
+    import json
+
+    from glossary.checks import Issue, Severity
+    from translate.pipeline import Hypothesis
+
+    hyp = Hypothesis("Prestigious people met 3 times.", "Họ gặp 3 lần.",
+                     (("Prestigious people", "người có uy tín"), ("3", "3")),
+                     (Issue("missing_term", Severity.ERROR, "", 0, "no 'người có uy tín'",
+                            source_term="Prestigious people", span=None,
+                            source_span=(0, 18)),), 7, from_memory=True)
+    again = Hypothesis.from_dict(json.loads(json.dumps(hyp.to_dict(), ensure_ascii=False)))
+    assert again == hyp

@@ -149,7 +149,7 @@ class TranslateActor:
             hyps = pipeline.translate(json.loads(payload))
             keys.append(str(key))
             results.append(json.dumps({
-                "results": [[h.text, h.tokens] for h in hyps],
+                "results": [h.to_dict() for h in hyps],
                 "retried": pipeline.retried - retried,
                 "repaired": pipeline.repaired - repaired}, ensure_ascii=False))
         return {"key": keys, "result": results}
@@ -176,7 +176,7 @@ class RayExecutor:
         fresh = [[s for s in todo if not memory or memory_key(s) not in memory]
                  for todo in todos]
         batches = [batch for todo in fresh for batch in pipeline.cut_batches(todo)]
-        done: dict[str, tuple[str, int]] = {}
+        done: dict[str, Hypothesis] = {}
         missing = []
         for batch in batches:
             found = self._load(pipeline.signature, batch)
@@ -197,16 +197,16 @@ class RayExecutor:
                     hyps.append(pipeline.hypothesis(source, hit, 0, from_memory=True))
                 elif not source.strip():
                     hyps.append(pipeline.hypothesis(source, "", 0))
-                else:
+                else:       # verified on the actor: its issues come along
                     pipeline.translated += 1
-                    hyps.append(pipeline.hypothesis(source, *done[source]))
+                    hyps.append(done[source])
             if memory:
                 tick(sum(1 for s in todo if memory_key(s) in memory))
             yield hyps
 
     # -- the cluster --------------------------------------------------------------------
     def _run(self, batches: list[list[str]], pipeline: TranslationPipeline,
-             done: dict[str, tuple[str, int]], tick: Callable[[int], None]) -> None:
+             done: dict[str, Hypothesis], tick: Callable[[int], None]) -> None:
         ray = connect(self.address)
         check_model_on_nodes(ray, self.config.location)
         per_actor = max(1, self.config.threads)
@@ -223,9 +223,9 @@ class RayExecutor:
             for row in dataset.iter_rows():
                 batch = by_key[row["key"]]
                 result = json.loads(row["result"])
-                pairs = [(text, int(tokens)) for text, tokens in result["results"]]
-                self._save(pipeline.signature, batch, pairs)
-                done.update(zip(batch, pairs, strict=True))
+                self._save(pipeline.signature, batch, result["results"])
+                done.update(zip(batch, map(Hypothesis.from_dict, result["results"]),
+                                strict=True))
                 pipeline.retried += result["retried"]
                 pipeline.repaired += result["repaired"]
                 self.decoded += 1
@@ -239,21 +239,23 @@ class RayExecutor:
     def _path(self, signature: str, batch: Sequence[str]) -> Path:
         return self.manifest_dir / f"{_key(signature, batch)}.json"
 
-    def _load(self, signature: str, batch: list[str]) -> dict[str, tuple[str, int]] | None:
+    def _load(self, signature: str, batch: list[str]) -> dict[str, Hypothesis] | None:
         """A batch's saved results, if a manifest holds them for this very run setup."""
         try:
             data = json.loads(self._path(signature, batch).read_text(encoding="utf-8"))
             if data["signature"] != signature or data["sentences"] != batch:
                 return None
-            return {s: (str(t), int(n)) for s, (t, n) in
-                    zip(batch, data["results"], strict=True)}
+            hyps = [Hypothesis.from_dict(h) for h in data["results"]]
+            if [h.source for h in hyps] != batch:
+                return None
+            return dict(zip(batch, hyps, strict=True))
         except (OSError, ValueError, KeyError, TypeError):
             return None      # absent or damaged: decoded again
 
-    def _save(self, signature: str, batch: list[str], pairs: list[tuple[str, int]]) -> None:
+    def _save(self, signature: str, batch: list[str], results: list[dict[str, Any]]) -> None:
         with atomic_write(self._path(signature, batch)) as handle:
-            json.dump({"signature": signature, "sentences": batch,
-                       "results": [list(p) for p in pairs]}, handle, ensure_ascii=False)
+            json.dump({"signature": signature, "sentences": batch, "results": results},
+                      handle, ensure_ascii=False)
 
 
 def _key(signature: str, batch: Sequence[str]) -> str:
