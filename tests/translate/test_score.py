@@ -86,18 +86,89 @@ def test_line_count_mismatch_is_an_error(files: dict[str, Path], tmp_path: Path)
                                      f"line(s) but {short} has 1")
 
 
-def test_paired_bootstrap_reports_p_values(files: dict[str, Path]) -> None:
-    result = run_cli("score", "--hyp", files["ref"], "--ref", files["ref"], "--paired-bs",
-                     "--baseline", files["hyp"], "--bootstrap-samples", "200", "-m", "bleu",
-                     "--json", "-")
+def test_paired_bootstrap_equals_sacrebleu_and_adds_term_success(files: dict[str, Path]
+                                                                 ) -> None:
+    result = run_cli("score", "-i", files["hyp"], "-i", files["ref"], "--ref", files["ref"],
+                     "--src", files["src"], "-g", SEED_GLOSSARY, "--paired-bs",
+                     "--paired-bs-n", "200", "-m", "bleu", "--json", "-")
     assert result.returncode == 0, result.stderr
-    (paired,) = json.loads(result.stdout)["paired_bs"]
-    assert paired["system"] > paired["baseline"] and 0 <= paired["p_value"] <= 1
+    data = json.loads(result.stdout)
+    assert [s["hypothesis"] for s in data["systems"]] == [str(files["hyp"]), str(files["ref"])]
+    bleu, terms = data["paired"]
+    assert bleu["metric"] == "BLEU" and bleu["score"] > bleu["baseline"]
+    assert 0 < bleu["p_value"] <= 1 and bleu["ci"] is not None
+    theirs = subprocess.run(
+        [shutil.which("sacrebleu") or str(Path(sys.executable).parent / "sacrebleu"),
+         str(files["ref"]), "-i", str(files["nfc_hyp"]), str(files["ref"]), "-m", "bleu",
+         "--paired-bs", "--paired-bs-n", "200", "-f", "json"],
+        capture_output=True, text=True, check=True)
+    (their_sys,) = [s for s in json.loads(theirs.stdout) if s["system"] == str(files["ref"])]
+    assert bleu["p_value"] == pytest.approx(their_sys["BLEU"]["p_value"])
+    assert terms["metric"] == "Terms" and terms["score"] == 100.0
+    assert terms["baseline"] == pytest.approx(100 * 28 / 31) and 0 < terms["p_value"] <= 1
 
 
-def test_paired_bs_without_baseline_is_a_usage_error(files: dict[str, Path]) -> None:
-    result = run_cli("score", "--hyp", files["hyp"], "--ref", files["ref"], "--paired-bs")
-    assert result.returncode == 2 and "--baseline" in result.stderr
+def test_term_success_tests_and_intervals_are_honest_about_equal_systems(
+        files: dict[str, Path]) -> None:
+    for test in ("--paired-bs", "--paired-ar"):
+        result = run_cli("score", "-i", files["hyp"], "-i", files["hyp"], "--ref", files["ref"],
+                         "--src", files["src"], "-g", SEED_GLOSSARY, test, "-m", "chrf",
+                         "--paired-ar-n", "200", "--json", "-")
+        terms = json.loads(result.stdout)["paired"][-1]
+        assert terms["metric"] == "Terms" and terms["p_value"] == 1.0   # never "significant"
+    result = run_cli("score", "-i", files["hyp"], "--ref", files["ref"], "--src", files["src"],
+                     "-g", SEED_GLOSSARY, "--confidence", "--confidence-n", "200", "--json", "-")
+    data = json.loads(result.stdout)
+    assert data["terms"]["ci"] > 0 and data["bleu"]["ci"] > 0
+    assert abs(data["terms"]["mean"] - data["terms"]["success_rate"]) < 3
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--paired-bs"], "give --hyp twice or more"),
+    (["--min-term-success", "90"], "--min-term-success needs --glossary"),
+    (["--min-code-success", "90", "-g", str(SEED_GLOSSARY)], "--min-code-success needs"),
+    (["--paired-bs", "--paired-ar"], "choose one paired test"),
+])
+def test_usage_errors_exit_2(files: dict[str, Path], args: list[str], message: str) -> None:
+    result = run_cli("score", "--hyp", files["hyp"], "--ref", files["ref"], *args)
+    assert result.returncode == 2 and message in result.stderr, result.stderr
+
+
+def test_several_systems_each_gated_with_a_junit_case_per_file_and_metric(
+        files: dict[str, Path], tmp_path: Path) -> None:
+    result = run_cli("score", "-i", files["ref"], "-i", files["hyp"], "--ref", files["ref"],
+                     "--src", files["src"], "-g", SEED_GLOSSARY, "--min-code-success", "100",
+                     "--format", "junit", "-o", tmp_path / "j.xml")
+    assert result.returncode == 1
+    assert f"{files['hyp']}: --min-code-success 100 failed" in result.stderr
+    cases = {c.get("name"): c for c in ET.parse(tmp_path / "j.xml").iter("testcase")}
+    assert f"{files['ref']}: bleu" in cases and f"{files['hyp']}: codes" in cases
+    assert cases[f"{files['hyp']}: codes"].find("failure") is not None
+    assert cases[f"{files['ref']}: codes"].find("failure") is None
+    junit_stdout = run_cli("score", "-i", files["ref"], "--ref", files["ref"], "--junit", "-")
+    assert junit_stdout.stdout.startswith("<?xml") and not Path("-").exists()
+
+
+def test_po_catalogues_score_their_msgstr_by_msgid(tmp_path: Path) -> None:
+    head = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+    ref = tmp_path / "ref.po"
+    ref.write_text(head + 'msgctxt "menu"\nmsgid "Border Guard"\nmsgstr "Bộ đội Biên phòng"\n\n'
+                   'msgid "Prestigious people met."\nmsgstr "Người có uy tín đã gặp."\n',
+                   encoding="utf-8")
+    hyp = tmp_path / "hyp.po"      # other order, one entry untranslated, marked fuzzy
+    hyp.write_text(head + '#, fuzzy\nmsgid "Prestigious people met."\n'
+                   'msgstr "Người có uy tín đã gặp."\n\n'
+                   'msgctxt "menu"\nmsgid "Border Guard"\nmsgstr ""\n', encoding="utf-8")
+    result = run_cli("score", "-i", hyp, "--ref", ref, "-g", SEED_GLOSSARY, "--json", "-")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["segments"] == 2 and data["terms"]["total"] == 2
+    assert data["terms"]["matched"] == 1                 # the untranslated entry misses
+    assert "1 of 2 entries untranslated" in result.stderr
+    text_ref = tmp_path / "r.txt"
+    text_ref.write_text("Bộ đội Biên phòng\nNgười có uy tín đã gặp.\n", encoding="utf-8")
+    mixed = run_cli("score", "-i", hyp, "--ref", text_ref)
+    assert mixed.returncode == 2 and "PO files score against PO files" in mixed.stderr
 
 
 def test_tone_style_warning_and_option(tmp_path: Path) -> None:

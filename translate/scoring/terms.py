@@ -9,7 +9,7 @@ NFC and tone-style folding, with each hypothesis span credited once.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from glossary.checks.analysis import analyse
@@ -30,6 +30,8 @@ class RateScore:
     matched: int
     total: int
     signature: str
+    #: (matched, total) per segment: what the significance tests resample.
+    segments: tuple[tuple[int, int], ...] = field(default=(), compare=False, repr=False)
 
     @property
     def success_rate(self) -> float | None:
@@ -49,16 +51,16 @@ def term_scores(sources: Sequence[str], hypotheses: Sequence[str], glossary: Glo
                 normalized: bool = True) -> tuple[RateScore, RateScore]:
     """Term success rate and code exact-match rate of *hypotheses*."""
     matcher = TermMatcher(glossary)
-    matched = total = 0
-    codes_ok = codes_total = 0
+    terms: list[tuple[int, int]] = []
+    codes: list[tuple[int, int]] = []
     for n, (src, hyp) in enumerate(zip(sources, hypotheses, strict=True), start=1):
         analysis = analyse(Segment("<hyp>", n, src, hyp), matcher)
-        total += len(analysis.hits)
-        matched += sum(1 for h in analysis.hits if h.ok)
-        for code in find_codes(analysis.source):
-            codes_total += 1
-            codes_ok += contains_code(hyp, code.text)
+        terms.append((sum(1 for h in analysis.hits if h.ok), len(analysis.hits)))
+        found = find_codes(analysis.source)
+        codes.append((sum(contains_code(hyp, c.text) for c in found), len(found)))
     norm = "nfc" if normalized else "none"
     base = f"glossary:{glossary.short_hash}|match:{MATCH_VERSION}|norm:{norm}|version:{__version__}"
-    return (RateScore("Terms", matched, total, base),
-            RateScore("Codes", codes_ok, codes_total, f"exact|version:{__version__}"))
+    return (RateScore("Terms", sum(m for m, _ in terms), sum(t for _, t in terms), base,
+                      tuple(terms)),
+            RateScore("Codes", sum(m for m, _ in codes), sum(t for _, t in codes),
+                      f"exact|version:{__version__}", tuple(codes)))
