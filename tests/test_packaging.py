@@ -62,3 +62,34 @@ def test_check_and_score_never_import_the_machine_learning_stack(command: list[s
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           cwd=ROOT, timeout=120)
     assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout[-500:] + done.stderr
+
+
+BLOCK_TORCH = '''import sys
+class _Block:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in ("torch", "transformers"):
+            raise ImportError(f"No module named {name!r}", name=name)
+sys.meta_path.insert(0, _Block())
+'''
+
+
+def test_translating_with_the_default_model_needs_no_pytorch(tmp_path: Path) -> None:
+    """As with the translate extra alone: torch and transformers cannot be imported, and no
+    conversion is cached — the model's shipped CTranslate2 conversion is used."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(BLOCK_TORCH, encoding="utf-8")
+    article = sorted((ROOT / "seeds" / "articles").glob("*.txt"))[0]
+    env = dict(os.environ, PYTHONPATH=str(site), XDG_CACHE_HOME=str(tmp_path / "cache"),
+               PYTHONIOENCODING="utf-8")
+    done = subprocess.run([sys.executable, "-m", "translate", "translate", str(article),
+                           "-g", str(SEED_GLOSSARY), "--out", str(tmp_path / "out")],
+                          capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "converting" not in done.stderr and "|backend:ctranslate2-int8+vmap|" in done.stderr
+    assert (tmp_path / "out" / article.name).read_text(encoding="utf-8").strip()
+    assert not (tmp_path / "cache" / "termtrans" / "ctranslate2").exists()
+    other = subprocess.run([sys.executable, "-m", "translate", "translate", str(article),
+                            "--model", "tiny-random", "--out", str(tmp_path / "o2")],
+                           capture_output=True, text=True, env=env, timeout=300)
+    assert other.returncode == 2 and "pip install 'termtrans[torch]'" in other.stderr

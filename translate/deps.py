@@ -2,7 +2,9 @@
 
 ``termtrans check``, ``score`` and ``glossary`` need none of them, so a CI job
 that gates terminology installs ``termtrans`` alone; translating needs the
-``translate`` extra (CTranslate2, sentencepiece, transformers and PyTorch).
+``translate`` extra (CTranslate2 and sentencepiece: the default model ships
+converted); the transformers backend, converting other models and training need
+the ``torch`` extra (transformers and PyTorch).
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ from types import ModuleType
 
 from glossary.errors import MissingDependencyError
 
-INSTALL_HINT = ("pip install 'termtrans[translate]' (for PyTorch's CPU build add "
-                "--extra-index-url https://download.pytorch.org/whl/cpu)")
+INSTALL_HINT = "pip install 'termtrans[translate]'"
+TORCH_HINT = ("pip install 'termtrans[torch]' (for PyTorch's CPU build add "
+              "--extra-index-url https://download.pytorch.org/whl/cpu)")
 
 
 SERVE_HINT = "pip install 'termtrans[serve]'"

@@ -16,14 +16,14 @@ from translate.decoding.constraints import (
     piece_kinds,
     repeat_bans,
 )
-from translate.deps import require
+from translate.deps import TORCH_HINT, require
 from translate.models.files import check_model_directory
 
 
 def _import_transformers() -> Any:
-    require("torch", "the transformers backend")
+    require("torch", "the transformers backend", TORCH_HINT)
     require("sentencepiece", "the transformers backend")
-    return require("transformers", "the transformers backend")
+    return require("transformers", "the transformers backend", TORCH_HINT)
 
 
 class TransformersTranslator(Translator):

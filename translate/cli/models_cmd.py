@@ -21,7 +21,7 @@ from translate.models.files import (
     LockEntry,
     ModelsLock,
     check_model_directory,
-    hash_directory,
+    locked_files,
     verify,
 )
 from translate.models.vmap import ALWAYS, PER_SOURCE, write_vocabulary_map
@@ -106,10 +106,14 @@ def verify_models(names: Annotated[list[str] | None, typer.Argument()] = None,
 def convert(name: Annotated[str, typer.Argument(help="A models.lock name or a model directory.")],
             compute_type: Annotated[str, typer.Option(
                 "--compute-type", help=f"One of {', '.join(COMPUTE_TYPES)}.")] = "int8",
+            ship: Annotated[bool, typer.Option(
+                "--ship", help="Write the conversion into the model directory, to ship it "
+                "with the model (then re-lock it): translating then needs no PyTorch.")
+            ] = False,
             lock: LockOption = None) -> None:
     """Convert a model for the ctranslate2 backend now (otherwise done on first use)."""
     resolved = resolve_model(name, lock=lock)
-    target = converted_model(Path(resolved.location), compute_type)
+    target = converted_model(Path(resolved.location), compute_type, ship=ship)
     stdout().print(f"{resolved.name}: ctranslate2 {compute_type} conversion at {target}",
                    markup=False)
 
@@ -181,7 +185,7 @@ def lock_model(name: str,
     directory = _directory(models, entry)
     if directory is None or not directory.is_dir():
         raise ModelError(f"model '{name}' is not available locally; pull it first")
-    entry.files = hash_directory(directory)
+    entry.files = locked_files(directory)
     if description is not None:
         entry.description = description
     models.write()

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from glossary.errors import ModelError
-from translate.deps import require
+from translate.deps import TORCH_HINT, require
 from translate.models.files import fingerprint, hash_directory, sha256_file, verify
 from translate.models.vmap import VMAP_FILE
 
@@ -42,13 +42,15 @@ def import_ctranslate2() -> Any:
 
 
 def conversions(source: Path, cache_root: Path | None = None) -> list[Path]:
-    """The cached conversions made from *source* as it is now."""
+    """The conversions of *source* as it is now: shipped with it, and cached."""
     key = fingerprint(hash_directory(source))
+    shipped = sorted(p for p in source.glob("ctranslate2-*") if p.is_dir())
     root = cache_root or default_cache_root()
     if not root.is_dir():
-        return []
-    return sorted(p for p in root.iterdir()
-                  if p.is_dir() and p.name.startswith(key[:16] + "-") and ".corrupt-" not in p.name)
+        return shipped
+    return shipped + sorted(
+        p for p in root.iterdir()
+        if p.is_dir() and p.name.startswith(key[:16] + "-") and ".corrupt-" not in p.name)
 
 
 def verify_conversion(directory: Path) -> list[str]:
@@ -63,27 +65,44 @@ def verify_conversion(directory: Path) -> list[str]:
     return verify(directory, files, "the conversion manifest")
 
 
+def shipped_conversion(source: Path, compute_type: str) -> Path:
+    """Where a model directory carries its own conversion (``ctranslate2-int8/``): the
+    shipped default model does, so translating with it needs neither PyTorch nor
+    transformers (the ``translate`` extra alone)."""
+    return source / f"ctranslate2-{compute_type}"
+
+
+def _intact(target: Path, key: str) -> bool:
+    """Whether *target* is a conversion of the model fingerprinted *key*, files intact."""
+    try:
+        manifest = json.loads((target / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return manifest.get("source_fingerprint") == key and not verify_conversion(target)
+
+
 def cached_conversion(source: Path, compute_type: str,
                       cache_root: Path | None = None) -> tuple[Path, bool]:
-    """Where *source*'s conversion at *compute_type* lives, and whether it is there intact."""
+    """Where *source*'s conversion at *compute_type* lives, and whether it is there intact:
+    the one the model ships with, else the user cache's."""
     key = fingerprint(hash_directory(source))
+    shipped = shipped_conversion(source, compute_type)
+    if shipped.is_dir() and _intact(shipped, key):
+        return shipped, True
     target = (cache_root or default_cache_root()) / f"{key[:16]}-{compute_type}"
-    manifest_path = target / MANIFEST
-    if manifest_path.is_file():
-        try:
-            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            manifest = {}
-        if manifest.get("source_fingerprint") == key and not verify_conversion(target):
-            return target, True
-    return target, False
+    return target, _intact(target, key)
 
 
-def converted_model(source: Path, compute_type: str, cache_root: Path | None = None) -> Path:
-    """The CTranslate2 directory for *source* at *compute_type*, converting if needed."""
+def converted_model(source: Path, compute_type: str, cache_root: Path | None = None,
+                    *, ship: bool = False) -> Path:
+    """The CTranslate2 directory for *source* at *compute_type*, converting if needed;
+    *ship* writes the conversion into the model directory itself, to be shipped (and
+    locked) with it."""
     check_compute_type(compute_type)
     ctranslate2 = import_ctranslate2()
     target, ready = cached_conversion(source, compute_type, cache_root)
+    if ship:
+        target, ready = shipped_conversion(source, compute_type), target.parent == source
     if ready:
         return target
     hashes = hash_directory(source)
@@ -100,7 +119,8 @@ def converted_model(source: Path, compute_type: str, cache_root: Path | None = N
         _convert(ctranslate2, source, out, compute_type)
         files = {p.name: sha256_file(p) for p in sorted(out.iterdir()) if p.is_file()}
         (out / MANIFEST).write_text(json.dumps({
-            "source": str(source), "source_fingerprint": key, "source_files": hashes,
+            "source": source.name if ship else str(source), "source_fingerprint": key,
+            "source_files": hashes,
             "compute_type": compute_type, "ctranslate2": ctranslate2.__version__,
             "files": files}, indent=1) + "\n", encoding="utf-8")
         os.replace(out, target)
@@ -112,8 +132,8 @@ def converted_model(source: Path, compute_type: str, cache_root: Path | None = N
 def _convert(ctranslate2: Any, source: Path, out: Path, compute_type: str) -> None:
     import warnings
 
-    transformers = require("transformers", "converting a model for CTranslate2")
-    require("torch", "converting a model for CTranslate2")
+    transformers = require("transformers", "converting a model for CTranslate2", TORCH_HINT)
+    require("torch", "converting a model for CTranslate2", TORCH_HINT)
     from ctranslate2.converters import TransformersConverter
 
     quantization = None if compute_type == "float32" else compute_type

@@ -113,6 +113,17 @@ def hash_directory(directory: Path) -> dict[str, str]:
     return {name: sha256_file(directory / name) for name in model_files(directory)}
 
 
+def locked_files(directory: Path) -> dict[str, str]:
+    """What ``models.lock`` records of a model directory: its files, and the files of the
+    conversions it ships with (``ctranslate2-int8/model.bin``…), so those are verified too."""
+    hashes = hash_directory(directory)
+    for conversion in sorted(directory.glob("ctranslate2-*")):
+        if conversion.is_dir():
+            hashes.update({f"{conversion.name}/{f.name}": sha256_file(f)
+                           for f in sorted(conversion.iterdir()) if f.is_file()})
+    return hashes
+
+
 def fingerprint(hashes: dict[str, str]) -> str:
     """One hash for a whole model: used in cache keys and signatures."""
     payload = json.dumps(sorted(hashes.items()), separators=(",", ":"))
