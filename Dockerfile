@@ -7,10 +7,10 @@ FROM python:3.11-slim
 ENV PIP_NO_CACHE_DIR=1 PYTHONDONTWRITEBYTECODE=1 XDG_CACHE_HOME=/data/cache
 WORKDIR /app
 COPY . /app
-# PyTorch's CPU build (the PyPI default is the multi-GB CUDA one), then the package with the
-# translate and serve extras; the default model ships inside the wheel.
-RUN pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu \
- && pip install '.[translate,serve]' \
+# The translate and serve extras: CTranslate2, no PyTorch — the default model ships inside the
+# wheel already converted. (For other models add the torch extra, with PyTorch's CPU build:
+# pip install torch --index-url https://download.pytorch.org/whl/cpu, then '.[torch]'.)
+RUN pip install '.[translate,serve]' \
  && useradd --create-home termtrans && mkdir -p /data && chown termtrans /data
 USER termtrans
 VOLUME /data

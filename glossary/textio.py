@@ -46,6 +46,18 @@ def read_text(path: str | Path) -> str:
     return decode_utf8(data, path).replace("\r\n", "\n")
 
 
+def newline_of(path: str | Path) -> str:
+    """``"\\r\\n"`` when *path*'s first line ends so (a Windows file), else ``"\\n"``:
+    documents are written back with the line ends they came with."""
+    try:
+        with Path(path).open("rb") as handle:
+            head = handle.read(65536)
+    except OSError:
+        return "\n"
+    end = head.find(b"\n")
+    return "\r\n" if end > 0 and head[end - 1:end] == b"\r" else "\n"
+
+
 def split_lines(text: str) -> list[str]:
     """Split on ``\\n`` only; a final newline does not start an extra line."""
     if not text:

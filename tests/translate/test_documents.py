@@ -133,3 +133,26 @@ def test_markdown_markup_goes_around_the_terms_target(tmp_path: Path,
     assert "**Bộ đội Biên phòng**" in out[0]            # the whole block, codes put back
     assert "[người có uy tín](https://x.org/a \"t\")" in out[0] and "`code`" in out[0]
     assert "*dân quân*" in out[2].lower() and "Quân khu 3" in out[2]
+
+
+def test_front_matter_crlf_and_hard_breaks_survive(tmp_path: Path,
+                                                   pipeline: TranslationPipeline) -> None:
+    page = tmp_path / "index.md"
+    page.write_bytes("---\r\ntitle: Prestigious people\r\ntags: [militia]\r\n---\r\n\r\n"
+                     "# Border Guard\r\n\r\nThe militia met  \r\nprestigious people.\r\n"
+                     .encode("utf-8"))
+    toml = tmp_path / "post.md"
+    toml.write_text('+++\ntitle = "Border Guard"\n+++\nThe militia met.\n', encoding="utf-8")
+    plain = tmp_path / "a.txt"
+    plain.write_bytes(b"Prestigious people met.\r\n\r\nThe militia met.\r\n")
+    results = translate_documents([page, toml, plain], pipeline, out_dir=tmp_path / "out")
+    assert all(r.error is None for r in results)
+    out = (tmp_path / "out" / "index.md").read_bytes().decode("utf-8")
+    assert out.startswith("---\r\ntitle: Prestigious people\r\ntags: [militia]\r\n---\r\n")
+    assert "\n" not in out.replace("\r\n", "")             # every line end is CRLF
+    body = out.split("---\r\n", 2)[2]
+    assert "dân quân" in body.lower() and "  \r\n" in body    # the hard break is kept
+    assert (tmp_path / "out" / "post.md").read_text(encoding="utf-8").startswith(
+        '+++\ntitle = "Border Guard"\n+++\n')
+    text = (tmp_path / "out" / "a.txt").read_bytes()
+    assert text.count(b"\r\n") == 3 and b"\n" not in text.replace(b"\r\n", b"")

@@ -38,6 +38,9 @@ class Document:
     #: Formats with inline codes render with what each unit was required to contain
     #: (codes around a glossary term go around its target).
     render_inline: Callable[[list[str], list[Required]], str | bytes] | None = None
+    #: The line end the file was written with; text formats read it as "\n" and are written
+    #: back with it (a CRLF file stays CRLF).
+    newline: str = "\n"
 
 
 class DocumentFormat(Protocol):

@@ -27,7 +27,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from glossary.errors import InputError
-from glossary.textio import read_text
+from glossary.textio import newline_of, read_text
 from translate.documents.base import Document, Required, Unit
 from translate.documents.inline import Code, Inline
 
@@ -277,7 +277,9 @@ class HtmlFormat:
         if size > MAX_BYTES:
             raise InputError(path, None, f"file is {size / 1024 / 1024:.0f} MiB; HTML files "
                              f"over {MAX_BYTES // 1024 // 1024} MiB are refused (split it)")
-        return parse_html(read_text(path), path)
+        doc = parse_html(read_text(path), path)
+        doc.newline = newline_of(path)
+        return doc
 
 
 def parse_html(source: str, path: Path | None = None) -> Document:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from glossary.errors import InputError
-from glossary.textio import read_text, split_lines
+from glossary.textio import newline_of, read_text, split_lines
 from translate.documents.base import Document, Unit
 
 
@@ -47,7 +47,7 @@ class JsonLinesFormat:
                                         ensure_ascii=False)
             return "\n".join(out) + ("\n" if final_newline and out else "")
 
-        return Document(path, units, render)
+        return Document(path, units, render, newline=newline_of(path))
 
 
 def _record(path: Path, n: int, line: str) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from typing import Any
 
 from glossary.checks.base import Segment
 from glossary.errors import AlignmentError
-from glossary.textio import read_text
+from glossary.textio import newline_of, read_text
 from translate.documents.base import Document, Required, Unit
 from translate.documents.inline import Code, Inline
 
@@ -131,6 +131,17 @@ def _inline_block(token: Any) -> Inline | None:
             plain.append(child.content)
             pos = after
             length += len(child.content)
+        elif kind == "hardbreak":      # kept as it was ("  \n", "\\\n"): a placeholder
+            end = raw.find("\n", pos)
+            if end < 0:
+                return None
+            end += 1
+            while end < len(raw) and raw[end] in " \t":
+                end += 1
+            token_ = _atom(atoms, raw[pos:end])
+            plain.append(token_)
+            pos = end
+            length += len(token_)
         elif kind == "softbreak":
             end = raw.find("\n", pos)
             if end < 0 or raw[pos:end].strip():
@@ -205,6 +216,17 @@ def _escape(text: str) -> str:
     return re.sub(r"([\\`*_\[\]<])", r"\\\1", text)
 
 
+def _front_matter(lines: list[str]) -> int:
+    """How many leading lines are front matter (0 when there is none)."""
+    if not lines or lines[0].rstrip() not in ("---", "+++"):
+        return 0
+    fence = lines[0].rstrip()
+    for n, line in enumerate(lines[1:], start=1):
+        if line.rstrip() == fence or (fence == "---" and line.rstrip() == "..."):
+            return n + 1
+    return 0
+
+
 def _atom(atoms: list[tuple[str, str]], raw: str) -> str:
     """A protected placeholder standing for verbatim markup (as HTML's ``<xN/>``)."""
     atoms.append((f"<x{len(atoms) + 1}/>", raw))
@@ -236,7 +258,11 @@ class MarkdownFormat:
 
         text = read_text(path)
         lines = text.split("\n")
-        tokens = MarkdownIt("commonmark").enable("table").parse(text)
+        # front matter (Jekyll/Hugo/MkDocs YAML between ---, TOML between +++) is data, not
+        # prose: the parser sees blank lines there (line numbers stay), the output keeps it
+        skip = _front_matter(lines)
+        tokens = MarkdownIt("commonmark").enable("table").parse(
+            "\n" * skip + "\n".join(lines[skip:]))
         slots: list[_Slot] = []
         units: list[Unit] = []
         in_table = 0
@@ -282,7 +308,7 @@ class MarkdownFormat:
                     out[slot.first + k] = None
             return "\n".join(line for line in out if line is not None)
 
-        return Document(path, units, render, render_inline=render)
+        return Document(path, units, render, render_inline=render, newline=newline_of(path))
 
 
 def _render_runs(runs: list[tuple[str, bool]], translations: list[str],

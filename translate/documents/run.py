@@ -130,6 +130,8 @@ def _write(result: FileResult, doc: Document, plan: list[list[str]],
     try:
         text = (doc.render_inline(translations, required) if doc.render_inline
                 else doc.render(translations))
+        if isinstance(text, str) and doc.newline != "\n":
+            text = text.replace("\n", doc.newline)
         if isinstance(text, bytes):
             atomic_write_bytes(target, text)
         else:

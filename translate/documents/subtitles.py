@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 from glossary.errors import InputError
-from glossary.textio import read_text, split_lines
+from glossary.textio import newline_of, read_text, split_lines
 from translate.deps import require
 from translate.documents.base import Document, Unit
 
@@ -90,7 +90,7 @@ class SubRipFormat:
             kept = [line for n, line in enumerate(out) if not _dropped(n, cues, out)]
             return "\n".join(kept) + ("\n" if final_newline and kept else "")
 
-        return Document(path, units, render)
+        return Document(path, units, render, newline=newline_of(path))
 
 
 def _dropped(n: int, cues: list[tuple[int, int]], out: list[str]) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from glossary.textio import read_text, split_lines
+from glossary.textio import newline_of, read_text, split_lines
 from translate.documents.base import Document, Unit
 
 
@@ -24,7 +24,7 @@ class TextFormat:
             out = [next(done) if line.strip() else line for line in lines]
             return "\n".join(out) + ("\n" if final_newline and out else "")
 
-        return Document(path, units, render)
+        return Document(path, units, render, newline=newline_of(path))
 
 
 TXT = TextFormat()
