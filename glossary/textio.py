@@ -104,8 +104,11 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
 @contextmanager
 def _atomic(path: str | Path, mode: str, encoding: str | None) -> Iterator[IO[Any]]:
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    except OSError as exc:     # named after the file asked for, not its temporary twin
+        raise OSError(exc.errno, exc.strerror, str(target)) from None
     try:
         with os.fdopen(fd, mode, encoding=encoding,
                        newline=None if "b" in mode else "") as handle:
@@ -114,6 +117,9 @@ def _atomic(path: str | Path, mode: str, encoding: str | None) -> Iterator[IO[An
             os.fsync(handle.fileno())
             os.fchmod(handle.fileno(), _file_mode(target))
         os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise OSError(exc.errno, exc.strerror, str(target)) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -138,9 +138,9 @@ def test_markdown_markup_goes_around_the_terms_target(tmp_path: Path,
 def test_front_matter_crlf_and_hard_breaks_survive(tmp_path: Path,
                                                    pipeline: TranslationPipeline) -> None:
     page = tmp_path / "index.md"
-    page.write_bytes("---\r\ntitle: Prestigious people\r\ntags: [militia]\r\n---\r\n\r\n"
-                     "# Border Guard\r\n\r\nThe militia met  \r\nprestigious people.\r\n"
-                     .encode("utf-8"))
+    page.write_bytes(b"---\r\ntitle: Prestigious people\r\ntags: [militia]\r\n---\r\n\r\n"
+                     b"# Border Guard\r\n\r\nThe militia met  \r\nprestigious people.\r\n"
+)
     toml = tmp_path / "post.md"
     toml.write_text('+++\ntitle = "Border Guard"\n+++\nThe militia met.\n', encoding="utf-8")
     plain = tmp_path / "a.txt"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import typer
 
 from translate.cli import check as check_cmd
@@ -26,8 +28,12 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
-                                       help="Show the version and exit.")) -> None:
+                                       help="Show the version and exit."),
+          debug: bool = typer.Option(False, "--debug", help="Print Python tracebacks with "
+                                     "errors (for bug reports).")) -> None:
     """English→Vietnamese translation and terminology toolkit."""
+    if debug:
+        os.environ["TERMTRANS_DEBUG"] = "1"
 
 
 app.command("translate")(translate_cmd.translate)

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
+import click
 import typer
 from rich.console import Console
 
@@ -50,18 +51,53 @@ def report_error(exc: ToolkitError) -> None:
             console.print(f"termtrans: error: {problem}", markup=False)
 
 
+def debugging() -> bool:
+    """Whether tracebacks are wanted: ``termtrans --debug …`` or TERMTRANS_DEBUG=1."""
+    return os.environ.get("TERMTRANS_DEBUG", "") not in ("", "0")
+
+
 def handle_errors(fn: F) -> F:
-    """Turn ToolkitErrors raised by a command into a message and exit code 2."""
+    """Turn what a command raises into one line on stderr and an exit code: a ToolkitError
+    (bad input, usage) or an OSError (a write that failed) exits 2; a closed stdout ends the
+    command quietly; anything else is a bug, reported in one line asking for a --debug run.
+    With --debug every traceback is printed as well."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
+        except (click.exceptions.Exit, click.exceptions.ClickException,
+                click.exceptions.Abort, KeyboardInterrupt):
+            raise
         except ToolkitError as exc:
+            _traceback()
             report_error(exc)
             raise typer.Exit(exc.exit_code) from None
+        except BrokenPipeError:
+            # the reader went away (| head): nothing more to say, and nothing to flush
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(EXIT_ERROR) from None
+        except OSError as exc:
+            _traceback()
+            where = f"{exc.filename}: " if exc.filename else ""
+            stderr().print(f"termtrans: error: {where}{exc.strerror or exc}", markup=False)
+            raise typer.Exit(EXIT_ERROR) from None
+        except Exception as exc:
+            _traceback()
+            stderr().print(f"termtrans: internal error: {type(exc).__name__}: "
+                           f"{str(exc).splitlines()[0] if str(exc) else ''} (a bug: run "
+                           "again with --debug for the traceback and please report it)",
+                           markup=False)
+            raise typer.Exit(EXIT_ERROR) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _traceback() -> None:
+    if debugging():
+        import traceback
+
+        traceback.print_exc()
 
 
 def write_output(text: str, output: Path | None) -> None:

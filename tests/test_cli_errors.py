@@ -1,0 +1,38 @@
+"""No traceback without --debug: write errors, a closed stdout; --debug shows it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import FIXTURES, SEED_GLOSSARY, run_cli
+
+PAIR = (FIXTURES / "seed_check" / "source.en", FIXTURES / "seed_check" / "damaged.vi")
+
+
+def test_a_failed_write_is_one_line_and_debug_shows_the_traceback(tmp_path: Path) -> None:
+    target = tmp_path / "a-directory"
+    target.mkdir()
+    for command in (("check", *PAIR, "-g", SEED_GLOSSARY, "--format", "json", "-o", target),
+                    ("score", "-i", PAIR[1], "--ref", PAIR[1], "--json", target)):
+        result = run_cli(*command)
+        assert result.returncode == 2, result.stderr
+        errors = [x for x in result.stderr.splitlines() if x.startswith("termtrans: error")]
+        assert errors == [f"termtrans: error: {target}: Is a directory"], result.stderr
+        assert "Traceback" not in result.stderr
+        debug = run_cli("--debug", *command)
+        assert debug.returncode == 2 and "Traceback (most recent call last)" in debug.stderr
+
+
+def test_a_closed_stdout_ends_quietly() -> None:
+    process = subprocess.Popen([sys.executable, "-m", "translate", "glossary", "show",
+                                str(SEED_GLOSSARY)], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, env=dict(os.environ, COLUMNS="80"))
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.readline()
+    process.stdout.close()                 # like `| head -1`
+    err = process.stderr.read().decode("utf-8")
+    process.wait(60)
+    assert "Traceback" not in err and "Exception ignored" not in err
