@@ -36,3 +36,15 @@ def test_a_closed_stdout_ends_quietly() -> None:
     err = process.stderr.read().decode("utf-8")
     process.wait(60)
     assert "Traceback" not in err and "Exception ignored" not in err
+
+
+def test_models_pull_without_the_hub_fails_in_seconds_in_one_line() -> None:
+    import time
+
+    started = time.monotonic()
+    result = run_cli("models", "pull", "opus-mt-en-vi", env={"HF_ENDPOINT": "http://127.0.0.1:1"})
+    assert result.returncode == 2 and time.monotonic() - started < 10
+    assert result.stderr.strip().splitlines() == [
+        "termtrans: error: cannot download Helsinki-NLP/opus-mt-en-vi: 127.0.0.1 is not "
+        "reachable (Connection refused). This needs internet access to the Hugging Face Hub; "
+        "elsewhere, copy the model directory here and pass --model DIR"]

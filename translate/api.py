@@ -22,7 +22,7 @@ from glossary.model import Glossary
 from translate.backends import make_translator
 from translate.cache import TranslationCache
 from translate.documents.run import MAX_SOURCE_TOKENS
-from translate.documents.segment import split_long, split_sentences
+from translate.documents.segment import join_pieces, split_long, split_sentences
 from translate.models import resolve_model
 from translate.pipeline import Hypothesis, Options, TranslationPipeline
 
@@ -65,7 +65,7 @@ class Engine:
         limit = min(MAX_SOURCE_TOKENS, translator.max_source_tokens)
         pieces = [p for s in split_sentences(text)
                   for p in split_long(s, translator.source_length, limit)]
-        return " ".join(h.text for h in self.pipeline.translate(pieces))
+        return join_pieces(text, pieces, [h.text for h in self.pipeline.translate(pieces)])
 
 
 def translate_texts(texts: Sequence[str], *, glossary: str | Path | Glossary | None = None,

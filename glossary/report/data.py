@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from glossary.checks.base import Issue
@@ -103,10 +103,6 @@ class ReportData:
     files: tuple[FileRow, ...]
     segments: tuple[SegmentRow, ...]
     meta: dict[str, str] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-ready data (the page embeds the segments and terms from it)."""
-        return asdict(self)
 
 
 def cut_runs(text: str, spans: Sequence[Span]) -> tuple[Run, ...]:

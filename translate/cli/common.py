@@ -66,8 +66,8 @@ def handle_errors(fn: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
-        except (click.exceptions.Exit, click.exceptions.ClickException,
-                click.exceptions.Abort, KeyboardInterrupt):
+        except (typer.Exit, typer.Abort, click.exceptions.Exit,
+                click.exceptions.ClickException, click.exceptions.Abort, KeyboardInterrupt):
             raise
         except ToolkitError as exc:
             _traceback()
@@ -126,6 +126,3 @@ def report_meta(glossary: Sequence[Path] | None, signature: str = "") -> dict[st
         meta["signature"] = signature
     return meta
 
-
-def is_ci() -> bool:
-    return bool(os.environ.get("CI")) or not sys.stderr.isatty()

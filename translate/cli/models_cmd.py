@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -147,6 +148,7 @@ def pull(name: str, lock: LockOption = None) -> None:
     entry = models.entries.get(name)
     if entry is None or entry.source != "hub":
         raise ConfigError(f"'{name}' is not a hub model in {models.path}")
+    _hub_reachable(entry.hub_id or "")
     try:
         from huggingface_hub import snapshot_download
 
@@ -162,6 +164,23 @@ def pull(name: str, lock: LockOption = None) -> None:
     if problems:
         raise typer.Exit(EXIT_FAILED)
     stderr().print(f"{name}: downloaded to {directory}", markup=False)
+
+
+def _hub_reachable(hub_id: str, timeout: float = 3.0) -> None:
+    """Fail in seconds, in one line, where the Hub cannot be reached (the download client
+    would retry for half a minute and print every retry)."""
+    import socket
+    from urllib.parse import urlparse
+
+    endpoint = urlparse(os.environ.get("HF_ENDPOINT", "https://huggingface.co"))
+    host, port = endpoint.hostname or "huggingface.co", endpoint.port or 443
+    try:
+        socket.create_connection((host, port), timeout=timeout).close()
+    except OSError as exc:
+        raise ModelError(f"cannot download {hub_id}: {host} is not reachable "
+                         f"({exc.strerror or exc}). This needs internet access to the Hugging "
+                         "Face Hub; elsewhere, copy the model directory here and pass "
+                         "--model DIR") from None
 
 
 @app.command("lock")

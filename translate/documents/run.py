@@ -20,7 +20,7 @@ from glossary.textio import atomic_write, atomic_write_bytes
 from translate.documents import Document, get_document_format
 from translate.documents.base import Required
 from translate.documents.inputs import Plan, plan_jobs
-from translate.documents.segment import split_long, split_sentences
+from translate.documents.segment import join_pieces, split_long, split_sentences
 from translate.pipeline import Hypothesis, TranslationPipeline
 
 MAX_SOURCE_TOKENS = 200
@@ -118,7 +118,7 @@ def _write(result: FileResult, doc: Document, plan: list[list[str]],
     translations = []
     required: list[Required] = []
     for unit, pieces in zip(doc.units, plan, strict=True):
-        translations.append(" ".join(by_source[p].text for p in pieces))
+        translations.append(join_pieces(unit.text, pieces, [by_source[p].text for p in pieces]))
         required.append([pair for p in pieces for pair in by_source[p].required])
         result.pairs.append(Segment(str(target), unit.line, unit.text, translations[-1],
                                     str(result.source), unit.line, unit.flags))

@@ -4,7 +4,7 @@ splitting of over-long sentences below the model's input limit."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -50,3 +50,23 @@ def split_long(sentence: str, length: Callable[[str], int], limit: int) -> list[
     # a single "word" longer than the limit: cut by characters
     half = max(1, len(sentence) // 2)
     return split_long(sentence[:half], length, limit) + split_long(sentence[half:], length, limit)
+
+
+def join_pieces(text: str, pieces: Sequence[str], outputs: Sequence[str]) -> str:
+    """The translations of *text*'s pieces, with the text's own whitespace kept around and
+    between them (none where the source had none: ":.:" stays ":.:" through an identity
+    translation; indentation and double spaces survive). Pieces are found in order, their
+    inner whitespace matched loosely (long sentences are split and re-joined on spaces);
+    if one cannot be found the outputs are joined with single spaces."""
+    out: list[str] = []
+    pos = 0
+    for piece, translated in zip(pieces, outputs, strict=True):
+        words = piece.split()
+        found = (re.compile(r"\s+".join(map(re.escape, words))).search(text, pos)
+                 if words else None)
+        if found is None:
+            return " ".join(outputs)
+        out += [text[pos:found.start()], translated]
+        pos = found.end()
+    out.append(text[pos:])
+    return "".join(out)

@@ -12,8 +12,6 @@ from collections.abc import Iterable
 from contextlib import chdir
 from pathlib import Path
 
-SPECIALS = ("</s>", "<unk>")
-
 
 def train_joint_spm(lines: Iterable[str], prefix: Path, vocab_size: int,
                     symbols: Iterable[str] = (), model_type: str = "unigram") -> Path:

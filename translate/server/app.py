@@ -34,7 +34,7 @@ from glossary.model import Glossary, merge_glossaries
 from translate.documents import FORMATS as DOCUMENT_FORMATS
 from translate.documents.htmldoc import parse_html
 from translate.documents.run import MAX_SOURCE_TOKENS, translate_documents
-from translate.documents.segment import split_long, split_sentences
+from translate.documents.segment import join_pieces, split_long, split_sentences
 from translate.pipeline import Hypothesis
 from translate.server import params as P
 from translate.server.detect import detect
@@ -137,12 +137,12 @@ class Server:
         flat = [s for layout in layouts for line in layout for s in line]
         hyps = iter(await self.service.translate(flat, glossary))
         answers = []
-        for layout in layouts:
+        for text, layout in zip(texts, layouts, strict=True):
             lines, used = [], []
-            for line in layout:
+            for source, line in zip(text.split("\n"), layout, strict=True):
                 done = [next(hyps) for _ in line]
                 used += done
-                lines.append(" ".join(h.text for h in done))
+                lines.append(join_pieces(source, line, [h.text for h in done]))
             answers.append(("\n".join(lines), used))
         return answers
 

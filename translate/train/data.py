@@ -110,15 +110,6 @@ def annotate(pairs: list[Pair], terms: list[Term], share: float, seed: int,
     return out, len(out)
 
 
-def annotate_source(source: str, spans: list[tuple[int, int, str]]) -> str:
-    """Inference-time annotation: (start, end, target) spans of *source*, non-overlapping."""
-    text = source
-    for start, end, target in sorted(spans, reverse=True):
-        text = (text[:start] + f"{MARK_START} {source[start:end]} {MARK_SEP} {target} "
-                f"{MARK_END}" + text[end:])
-    return text
-
-
 @dataclass(frozen=True)
 class MixStats:
     """What the mix was made of, for the run log and the model card."""

@@ -1,0 +1,141 @@
+"""Property tests (hypothesis): formats round-trip, readers never raise anything but a
+ToolkitError, identity translation reproduces documents, matcher invariants hold.
+
+CI runs each with a bounded budget (TERMTRANS_FUZZ_EXAMPLES, default 150 examples; a
+nightly profile can set thousands). Fixed seed (derandomize): the same examples each run.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from glossary.errors import ToolkitError
+from glossary.formats import FORMATS, load_glossary, save_glossary
+from glossary.matching import TermMatcher
+from glossary.model import Glossary, Term
+from tests.translate.test_format_contract import IdentityTranslator
+from translate.documents.run import translate_documents
+from translate.pipeline import Options, TranslationPipeline
+
+EXAMPLES = int(os.environ.get("TERMTRANS_FUZZ_EXAMPLES", "150"))
+FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SUFFIX = {"tsv": ".tsv", "csv": ".csv", "tbx": ".tbx", "po": ".po", "tmx": ".tmx"}
+
+# Words of the domain's alphabets: ASCII, Vietnamese letters with tones, đ/Đ, digits, and
+# the punctuation glossaries hold (hyphens, slashes, quotes, commas, parentheses).
+LETTERS = ("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+           "ăâêôơưđĂÂÊÔƠƯĐàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ")
+word = st.text(alphabet=LETTERS, min_size=1, max_size=8)
+joiner = st.sampled_from([" ", " ", " ", "-", "/", ", ", "'", " (", ") "])
+
+
+@st.composite
+def phrases(draw: st.DrawFn) -> str:
+    words = draw(st.lists(word, min_size=1, max_size=4))
+    out = words[0]
+    for w in words[1:]:
+        out += draw(joiner) + w
+    return " ".join(out.split()).strip(" ,(/-'")
+
+
+@st.composite
+def glossaries(draw: st.DrawFn) -> Glossary:
+    terms, seen = [], set()
+    for _ in range(draw(st.integers(1, 6))):
+        sources = tuple(dict.fromkeys(
+            s for s in draw(st.lists(phrases(), min_size=1, max_size=2)) if s))
+        if len({s.casefold() for s in sources}) < len(sources):
+            continue
+        target = draw(phrases())
+        # rows that share a target are one concept by design: distinct targets here
+        if (not sources or not target or target.casefold() in seen
+                or any(s.casefold() in seen for s in sources)):
+            continue
+        seen.update(s.casefold() for s in (*sources, target))
+        variants = tuple(v for v in draw(st.lists(phrases(), max_size=1))
+                         if v and v != target)
+        terms.append(Term(sources, target, variants=variants,
+                          case_sensitive=draw(st.booleans())))
+    return Glossary(tuple(terms))
+
+
+@pytest.mark.parametrize("name", ["tsv", "csv", "tbx"])
+@FUZZ
+@given(glossary=glossaries())
+def test_full_formats_round_trip_every_field(name: str, glossary: Glossary) -> None:
+    if not len(glossary):
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"g{SUFFIX[name]}"
+        save_glossary(glossary, path)
+        back = load_glossary(path)
+    key = sorted((t.sources, t.target, t.variants, t.case_sensitive) for t in glossary)
+    assert sorted((t.sources, t.target, t.variants, t.case_sensitive) for t in back) == key
+
+
+@pytest.mark.parametrize("name", sorted(FORMATS))
+@FUZZ
+@given(data=st.binary(max_size=400) | st.text(max_size=300).map(str.encode))
+def test_any_bytes_load_or_fail_with_a_toolkit_error(name: str, data: bytes) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"g{SUFFIX[name]}"
+        path.write_bytes(data)
+        try:
+            load_glossary(path)
+        except ToolkitError as exc:
+            assert str(exc).startswith(str(path)) or str(path) in str(exc)
+
+
+line_text = st.text(alphabet=LETTERS + " .,;:!?-*_#>`[]()<>&%{}\"'\t", max_size=60)
+
+
+def _identity_round_trip(name: str, content: bytes) -> tuple[bytes, bytes | None]:
+    pipeline = TranslationPipeline(IdentityTranslator(), Glossary(()), model_id="identity",
+                                   options=Options(constraints=False))
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / name
+        source.write_bytes(content)
+        out = Path(tmp) / "out" / name
+        (result,) = translate_documents([source], pipeline, out_file=out)
+        if result.error is not None:
+            return content, None
+        return content, out.read_bytes()
+
+
+@FUZZ
+@given(lines=st.lists(line_text, max_size=8), crlf=st.booleans(), final=st.booleans())
+def test_text_documents_survive_an_identity_translation(lines: Sequence[str], crlf: bool,
+                                                        final: bool) -> None:
+    end = "\r\n" if crlf else "\n"
+    text = end.join(line.replace("\r", "") for line in lines) + (end if final and lines else "")
+    content, out = _identity_round_trip("a.txt", text.encode("utf-8"))
+    assert out == content
+
+
+@FUZZ
+@given(blocks=st.lists(line_text, max_size=6))
+def test_markdown_survives_an_identity_translation(blocks: Sequence[str]) -> None:
+    text = "\n\n".join(b.replace("\r", "").strip() for b in blocks) + "\n"
+    content, out = _identity_round_trip("a.md", text.encode("utf-8"))
+    assert out == content
+
+
+@FUZZ
+@given(glossary=glossaries(), text=st.lists(st.one_of(phrases(), word), max_size=12))
+def test_matches_are_ordered_disjoint_and_cover_what_they_claim(glossary: Glossary,
+                                                                  text: list[str]) -> None:
+    sentence = " ".join(text)
+    matches = TermMatcher(glossary).find(sentence)
+    for a, b in itertools.pairwise(matches):
+        assert a.end <= b.start
+    for m in matches:
+        assert sentence[m.start:m.end] == m.text and m.text.strip() == m.text
