@@ -25,6 +25,7 @@ from glossary.placeholders import find_placeholders
 from glossary.tmx import memory_key
 from translate.backends.base import Translator
 from translate.cache import TranslationCache, segment_key
+from translate.signature import Signature
 from translate.version import __version__
 
 VERIFY_CHECKS = ("missing_term", "forbidden_variant", "code_mismatch", "number_mismatch",
@@ -74,9 +75,6 @@ class Options:
     #: Sentences per backend call (and per cache write); None: the backend's preference.
     batch_size: int | None = None
 
-    def describe(self) -> str:
-        return f"beam:{self.beam}|constraints:{'on' if self.constraints else 'off'}"
-
 
 def plan_targets(source: str, matcher: TermMatcher) -> list[tuple[str, str]]:
     """(source span, required target) pairs: glossary terms, then protected spans."""
@@ -122,8 +120,10 @@ class TranslationPipeline:
     @property
     def signature(self) -> str:
         """Reproducibility signature, in the style of sacrebleu's."""
-        return (f"model:{self.model_id}|backend:{self.translator.name}|{self.options.describe()}"
-                f"|glossary:{self.glossary.short_hash}|version:{__version__}")
+        return str(Signature.of(
+            model=self.model_id, backend=self.translator.name, beam=self.options.beam,
+            constraints="on" if self.options.constraints else "off",
+            glossary=self.glossary.short_hash, version=__version__))
 
     def verify(self, source: str, text: str) -> tuple[Issue, ...]:
         analysis = analyse(Segment("", 0, source, text), self.matcher)

@@ -81,3 +81,12 @@ def test_a_hypothesis_survives_json_with_its_issues() -> None:
                             source_span=(0, 18)),), 7, from_memory=True)
     again = Hypothesis.from_dict(json.loads(json.dumps(hyp.to_dict(), ensure_ascii=False)))
     assert again == hyp
+
+
+def test_signatures_print_and_parse_as_sacrebleu_does() -> None:
+    from translate.signature import Signature
+
+    signature = Signature.of(model="en-vi-demo@cb6c32d029b2", beam=4, constraints="on")
+    assert str(signature) == "model:en-vi-demo@cb6c32d029b2|beam:4|constraints:on"
+    assert Signature.parse(str(signature)) == signature
+    assert signature.get("beam") == "4" and signature.get("glossary") is None

@@ -12,6 +12,7 @@ from glossary.textio import atomic_write
 from glossary.tmx import MemoryUnit, write_tmx
 from translate.cache import TranslationCache, default_cache_path
 from translate.cli.common import handle_errors, stderr
+from translate.signature import Signature
 from translate.version import __version__
 
 app = typer.Typer(help="Translation memories (TMX).", no_args_is_help=True)
@@ -38,7 +39,8 @@ def export(
     try:
         units = [MemoryUnit(source, text, 0, (("x-termtrans-signature", context),))
                  for source, text, context in store.translations()
-                 if text.strip() and (model is None or f"model:{model}@" in context)]
+                 if text.strip() and (model is None or (Signature.parse(context).get("model")
+                                                         or "").split("@")[0] == model)]
     finally:
         store.close()
     with atomic_write(out) as stream:

@@ -17,6 +17,7 @@ from glossary.checks.base import Segment
 from glossary.codes import contains_code, find_codes
 from glossary.matching import TermMatcher
 from glossary.model import Glossary
+from translate.signature import Signature
 from translate.version import __version__
 
 MATCH_VERSION = "tokfold1"
@@ -58,9 +59,9 @@ def term_scores(sources: Sequence[str], hypotheses: Sequence[str], glossary: Glo
         terms.append((sum(1 for h in analysis.hits if h.ok), len(analysis.hits)))
         found = find_codes(analysis.source)
         codes.append((sum(contains_code(hyp, c.text) for c in found), len(found)))
-    norm = "nfc" if normalized else "none"
-    base = f"glossary:{glossary.short_hash}|match:{MATCH_VERSION}|norm:{norm}|version:{__version__}"
+    base = str(Signature.of(glossary=glossary.short_hash, match=MATCH_VERSION,
+                            norm="nfc" if normalized else "none", version=__version__))
     return (RateScore("Terms", sum(m for m, _ in terms), sum(t for _, t in terms), base,
                       tuple(terms)),
             RateScore("Codes", sum(m for m, _ in codes), sum(t for _, t in codes),
-                      f"exact|version:{__version__}", tuple(codes)))
+                      "exact|" + str(Signature.of(version=__version__)), tuple(codes)))
