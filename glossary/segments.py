@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from glossary.checks.base import Segment
-from glossary.errors import AlignmentError
 from glossary.formats.po import load_po, po_units
-from glossary.textio import read_lines
+from glossary.textio import read_aligned
 
 
 def read_parallel(source: str | Path, translation: str | Path) -> list[Segment]:
@@ -16,12 +15,7 @@ def read_parallel(source: str | Path, translation: str | Path) -> list[Segment]:
     Different line counts are an error, never a silent truncation: a missing
     or extra line shifts every pair after it.
     """
-    src = read_lines(source)
-    tgt = read_lines(translation)
-    if len(src) != len(tgt):
-        raise AlignmentError(translation, min(len(src), len(tgt)) + 1,
-                             f"has {len(tgt)} line(s) but source {source} has {len(src)}; "
-                             "the files must be aligned line by line")
+    src, tgt = read_aligned(source, translation)
     return [Segment(str(translation), n, s, t, str(source), n)
             for n, (s, t) in enumerate(zip(src, tgt, strict=True), start=1)
             if s.strip() or t.strip()]

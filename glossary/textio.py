@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
-from glossary.errors import ParseError
+from glossary.errors import AlignmentError, ParseError
 
 BOM = "\ufeff"
 T = TypeVar("T")
@@ -71,6 +71,26 @@ def split_lines(text: str) -> list[str]:
 def read_lines(path: str | Path) -> list[str]:
     """Read a one-segment-per-line file; an empty file has no lines."""
     return split_lines(read_text(path))
+
+
+def read_aligned(first: str | Path, *others: str | Path,
+                 relation: str = "the files must be aligned line by line") -> list[list[str]]:
+    """The lines of files aligned line by line (line *i* of each belongs with line *i* of
+    the first): the one reader for source/translation pairs, references, corpora.
+
+    A different line count is an :class:`AlignmentError` at the first line where the
+    files part, never a silent truncation: a missing or extra line shifts every pair
+    after it. *relation* ends the message with what the alignment means.
+    """
+    lines = [read_lines(first)]
+    for path in others:
+        mine = read_lines(path)
+        if len(mine) != len(lines[0]):
+            raise AlignmentError(path, min(len(mine), len(lines[0])) + 1,
+                                 f"has {len(mine)} line(s) but {first} has {len(lines[0])}; "
+                                 f"{relation}")
+        lines.append(mine)
+    return lines
 
 
 def _file_mode(target: Path) -> int:

@@ -51,7 +51,7 @@ def test_one_bad_pair_does_not_stop_the_others(tmp_path: Path) -> None:
                      "-g", SEED_GLOSSARY, "--format", "json", "-o", tmp_path / "report.json")
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
-        f"termtrans: error: {bad_tgt}:2: has 1 line(s) but source {bad_src} has 2; "
+        f"termtrans: error: {bad_tgt}:2: has 1 line(s) but {bad_src} has 2; "
         "the files must be aligned line by line"]
     data = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
     assert data["summary"]["segments"] == 16

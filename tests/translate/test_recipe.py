@@ -81,7 +81,7 @@ def test_unknown_recipe_name_lists_the_shipped_ones() -> None:
 def test_corpora_of_different_lengths_are_refused(tmp_path: Path, data: Path) -> None:
     write(data / "news.vi", "Quân đội họp.\n")
     recipe = load_recipe(str(recipe_file(tmp_path)))
-    with pytest.raises(AlignmentError, match=r"news\.vi: 1 lines, but .*news\.en has 4"):
+    with pytest.raises(AlignmentError, match=r"news\.vi:2: has 1 line\(s\) but .*news\.en has 4"):
         build_mix(recipe, data)
 
 

@@ -82,8 +82,9 @@ def test_line_count_mismatch_is_an_error(files: dict[str, Path], tmp_path: Path)
     short.write_text("một dòng\n", encoding="utf-8")
     result = run_cli("score", "--hyp", short, "--ref", files["ref"])
     assert result.returncode == 2
-    assert result.stderr.strip() == (f"termtrans: error: {files['ref']}:2: reference has 16 "
-                                     f"line(s) but {short} has 1")
+    assert result.stderr.strip() == (f"termtrans: error: {files['ref']}:2: has 16 line(s) "
+                                     f"but {short} has 1; hypotheses, references and the "
+                                     "source must be aligned line by line")
 
 
 def test_paired_bootstrap_equals_sacrebleu_and_adds_term_success(files: dict[str, Path]

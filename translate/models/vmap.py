@@ -27,8 +27,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from glossary.errors import AlignmentError, ConfigError, InputError, ModelError
-from glossary.textio import atomic_write, read_lines
+from glossary.errors import ConfigError, InputError, ModelError
+from glossary.textio import atomic_write, read_aligned
 from translate.backends.base import pieces_by_id
 
 VMAP_FILE = "vmap.txt"
@@ -43,11 +43,8 @@ _CHUNK = 4000
 
 def read_pairs(source: Path, target: Path) -> list[tuple[str, str]]:
     """Line-aligned sentence pairs; different line counts are an error, never a truncation."""
-    src, tgt = read_lines(source), read_lines(target)
-    if len(src) != len(tgt):
-        raise AlignmentError(target, min(len(src), len(tgt)) + 1,
-                             f"has {len(tgt)} line(s) but {source} has {len(src)}; "
-                             "line i of each file must translate the other")
+    src, tgt = read_aligned(source, target,
+                            relation="line i of each file must translate the other")
     return list(zip(src, tgt, strict=True))
 
 

@@ -18,7 +18,7 @@ from typing import Any
 from glossary.errors import AlignmentError, ConfigError
 from glossary.model import Glossary
 from glossary.normalize import ToneStyle, convert_tone_style, count_tone_styles, is_nfc, nfc
-from glossary.textio import read_lines
+from glossary.textio import read_aligned
 from translate.scoring.metrics import METRICS, MetricScore, corpus_scores
 from translate.scoring.significance import (
     TESTS,
@@ -131,15 +131,6 @@ class _Inputs:
     warnings: list[str]
 
 
-def _read_aligned(path: str | Path, expected: int | None, label: str,
-                  first: str | Path | None) -> list[str]:
-    lines = read_lines(path)
-    if expected is not None and len(lines) != expected:
-        raise AlignmentError(path, min(len(lines), expected) + 1,
-                             f"{label} has {len(lines)} line(s) but {first} has {expected}")
-    return lines
-
-
 def _read_inputs(hyps: Sequence[str | Path], refs: Sequence[str | Path],
                  src: str | Path | None) -> _Inputs:
     """The inputs as aligned segments: line files, or PO catalogues (all or none)."""
@@ -149,13 +140,12 @@ def _read_inputs(hyps: Sequence[str | Path], refs: Sequence[str | Path],
         raise ConfigError("PO files score against PO files: give --hyp and --ref both as .po")
     if all(po):
         return _read_po_inputs(hyps, refs)
-    first = _read_aligned(hyps[0], None, "hypothesis", None)
-    n = len(first)
-    systems = [(str(hyps[0]), first)] + [(str(h), _read_aligned(h, n, "hypothesis", hyps[0]))
-                                         for h in hyps[1:]]
-    references = [_read_aligned(r, n, "reference", hyps[0]) for r in refs]
-    sources = _read_aligned(src, n, "source", hyps[0]) if src is not None else None
-    return _Inputs(sources, systems, references, [])
+    files = [*hyps, *refs, *([src] if src is not None else [])]
+    lines = read_aligned(*files, relation="hypotheses, references and the source must be "
+                         "aligned line by line")
+    systems = [(str(h), lines[k]) for k, h in enumerate(hyps)]
+    references = lines[len(hyps):len(hyps) + len(refs)]
+    return _Inputs(lines[-1] if src is not None else None, systems, references, [])
 
 
 def _read_po_inputs(hyps: Sequence[str | Path], refs: Sequence[str | Path]) -> _Inputs:

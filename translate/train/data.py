@@ -18,9 +18,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from glossary.errors import AlignmentError, InputError
 from glossary.matching import TargetText, TermMatcher
 from glossary.model import Glossary, Term
+from glossary.textio import read_aligned
 
 MARK_START, MARK_SEP, MARK_END = "<t>", "<=>", "</t>"
 MARKERS = (MARK_START, MARK_SEP, MARK_END)
@@ -38,21 +38,10 @@ def read_pairs(en: Path, vi: Path) -> list[Pair]:
     Files of different line counts are an :class:`AlignmentError` naming both: a
     shifted corpus would silently teach the model wrong translations.
     """
-    src = _lines(en)
-    tgt = _lines(vi)
-    if len(src) != len(tgt):
-        raise AlignmentError(vi, None, f"{len(tgt)} lines, but {en} has {len(src)}: "
-                             "a parallel corpus needs one target line per source line")
+    src, tgt = read_aligned(en, vi, relation="a parallel corpus needs one target line "
+                            "per source line")
     return [Pair(s.strip(), t.strip()) for s, t in zip(src, tgt, strict=True)
             if s.strip() and t.strip()]
-
-
-def _lines(path: Path) -> list[str]:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(path, None, f"not UTF-8 ({exc.reason} at byte {exc.start})") from None
-    return text.removesuffix("\n").split("\n") if text else []
 
 
 _DETOK = [(re.compile(r" ([.,;:!?%)\]}])"), r"\1"), (re.compile(r"([(\[{]) "), r"\1"),
