@@ -76,15 +76,27 @@ class Decoded:
     constraints_met: bool
 
 
-_Cand = tuple[float, _Hyp, int, ConstraintState]
+@dataclass(frozen=True)
+class _Candidate:
+    """A hypothesis extended by one token: its total score and constraint state."""
+
+    score: float
+    hyp: _Hyp
+    token: int
+    state: ConstraintState
+
+    def normalised(self, length_penalty: float) -> float:
+        return self.score / max(len(self.hyp.tokens) + 1, 1) ** length_penalty
 
 
-def _select_banked(cands: list[_Cand], beam: int) -> list[_Cand]:
-    banks: dict[int, list[_Cand]] = {}
+def _select_banked(cands: list[_Candidate], beam: int) -> list[_Candidate]:
+    """Post & Vilar's dynamic beam allocation: round-robin over banks of equal constraint
+    progress, fullest bank first, best score first within a bank."""
+    banks: dict[int, list[_Candidate]] = {}
     for cand in cands:
-        banks.setdefault(cand[3].progress, []).append(cand)
-    ordered = [sorted(banks[k], key=lambda c: -c[0]) for k in sorted(banks, reverse=True)]
-    chosen: list[_Cand] = []
+        banks.setdefault(cand.state.progress, []).append(cand)
+    ordered = [sorted(banks[k], key=lambda c: -c.score) for k in sorted(banks, reverse=True)]
+    chosen: list[_Candidate] = []
     depth = 0
     while len(chosen) < beam and any(depth < len(b) for b in ordered):
         for bank in ordered:
@@ -164,98 +176,156 @@ def constrained_beam_search(stepper: Stepper, constraints: Sequence[Sequence[Con
     (see :func:`~translate.decoding.constraints.repeat_bans`); a candidate
     they rule out is dropped, unless forced to meet a constraint in time.
     """
-    batch = len(constraints)
-    hyps: list[list[_Hyp]] = [[_Hyp((), 0.0, ConstraintState(tuple(constraints[b])), b)]
-                              for b in range(batch)]
-    finished: list[list[tuple[float, tuple[int, ...], bool]]] = [[] for _ in range(batch)]
-    active = set(range(batch))
-    rows = [Row(b, b, ()) for b in range(batch)]
-    banned = np.array(sorted(set(banned_ids)), dtype=np.int64)
-    guarded = np.array(sorted(set(guarded_ids)), dtype=np.int64)
-    joiners = np.array([i for i, kind in enumerate(piece_kinds) if kind == JOINER],
-                       dtype=np.int64)
-    connectors = {i for i, kind in enumerate(piece_kinds) if kind == CONNECTOR}
-    k = max(beam, 1) + 1
+    search = _Search(stepper, constraints, beam=beam, max_lengths=max_lengths, eos_id=eos_id,
+                     banned_ids=banned_ids, piece_kinds=piece_kinds, guarded_ids=guarded_ids,
+                     banned_sequences=banned_sequences, length_penalty=length_penalty,
+                     patience=patience)
+    rows = [Row(b, b, ()) for b in range(len(constraints))]
     while rows:
-        logprobs = stepper.step(rows)
-        if len(banned):     # (a converted model may leave the padding id out of its vocabulary)
-            logprobs[:, banned[banned < logprobs.shape[1]]] = -np.inf
-        raw = _guard(logprobs, guarded)
-        if len(joiners):
-            glued = [h.row for b in active for h in hyps[b] if h.glued]
-            if glued:
-                logprobs[np.ix_(np.array(glued, dtype=np.int64), joiners)] = -np.inf
-        if banned_sequences:
-            _ban_sequences(logprobs, [h for b in active for h in hyps[b]],
-                           [banned_sequences[b] for b in active for _ in hyps[b]])
-        top = stepper.top_k(logprobs, min(k, logprobs.shape[1]))
+        rows = search.step(rows)
+    return search.results()
+
+
+class _Search:
+    """One batch's search; :meth:`step` advances every open sentence by one token (as
+    fairseq's ``step``), :meth:`_step_sentence` does one sentence's share of it."""
+
+    def __init__(self, stepper: Stepper, constraints: Sequence[Sequence[Constraint]], *,
+                 beam: int, max_lengths: Sequence[int], eos_id: int,
+                 banned_ids: Sequence[int], piece_kinds: Sequence[int],
+                 guarded_ids: Sequence[int],
+                 banned_sequences: Sequence[Sequence[tuple[int, ...]]],
+                 length_penalty: float, patience: float) -> None:
+        self.stepper = stepper
+        self.constraints = constraints
+        self.beam = beam
+        self.max_lengths = max_lengths
+        self.eos_id = eos_id
+        self.banned_sequences = banned_sequences
+        self.length_penalty = length_penalty
+        self.patience = patience
+        batch = len(constraints)
+        self.hyps: list[list[_Hyp]] = [
+            [_Hyp((), 0.0, ConstraintState(tuple(constraints[b])), b)] for b in range(batch)]
+        self.finished: list[list[tuple[float, tuple[int, ...], bool]]] = [
+            [] for _ in range(batch)]
+        self.active = set(range(batch))
+        self.banned = np.array(sorted(set(banned_ids)), dtype=np.int64)
+        self.guarded = np.array(sorted(set(guarded_ids)), dtype=np.int64)
+        self.joiners = np.array([i for i, kind in enumerate(piece_kinds) if kind == JOINER],
+                                dtype=np.int64)
+        self.connectors = {i for i, kind in enumerate(piece_kinds) if kind == CONNECTOR}
+        self.k = max(beam, 1) + 1
+
+    def step(self, rows: list[Row]) -> list[Row]:
+        """Score the next token of every row, extend every open sentence; the next rows."""
+        logprobs = self.stepper.step(rows)
+        raw = self._mask(logprobs)
+        top = self.stepper.top_k(logprobs, min(self.k, logprobs.shape[1]))
         next_rows: list[Row] = []
-        for b in sorted(active):
-            cands: list[_Cand] = []
-            limit = max_lengths[b]
-            for hyp in hyps[b]:
-                state = hyp.state
-                scores = logprobs[hyp.row]
-                forcing = bool(state.remaining) and len(hyp.tokens) + state.remaining >= limit - 1
-                if forcing:
-                    forced = state.forced_token()
-                    tokens = {forced} if forced is not None else {eos_id}
-                else:
-                    tokens = set(top[hyp.row].tolist()) | state.next_tokens()
-                    if not state.done or not hyp.tokens:   # never an empty output
-                        tokens.discard(eos_id)
-                licensed = state.next_tokens() if raw is not None else set()
-                before = len(cands)
-                for token in tokens:
-                    score = (raw[hyp.row, token] if raw is not None and token in licensed
-                             else scores[token])
-                    if score == -math.inf and not forcing:
-                        continue
-                    cands.append((hyp.score + float(score), hyp, token,
-                                  state if token == eos_id else state.advance(token)))
-                if len(cands) == before:     # every top token was banned: the best allowed one
-                    token = _best_allowed(scores, eos_id if not state.done or not hyp.tokens
-                                          else None)
-                    cands.append((hyp.score + float(scores[token]), hyp, token,
-                                  state if token == eos_id else state.advance(token)))
-            at_limit = len(hyps[b][0].tokens) + 1 >= limit
-            ends = [c for c in cands if c[2] == eos_id]
-            grow = [c for c in cands if c[2] != eos_id]
-            if beam <= 1:
-                best = max(cands, key=lambda c: c[0])
-                ends, grow = ([best], []) if best[2] == eos_id else ([], [best])
-            for score, hyp, _token, state in ends:
-                norm = score / max(len(hyp.tokens) + 1, 1) ** length_penalty
-                finished[b].append((norm, hyp.tokens, state.done))
-            chosen = grow if beam <= 1 else _select_banked(grow, beam)
-            if at_limit:
-                for score, hyp, token, state in chosen:
-                    if state.done:
-                        norm = score / (len(hyp.tokens) + 1) ** length_penalty
-                        finished[b].append((norm, (*hyp.tokens, token), True))
-                chosen = []
-            best_open = max((c[0] / (len(c[1].tokens) + 1) ** length_penalty
-                             for c in chosen), default=-math.inf)
-            best_done = max((f[0] for f in finished[b] if f[2]), default=-math.inf)
-            enough = len(finished[b]) >= max(beam, 1) and (
-                best_done >= best_open or len(finished[b]) >= patience * beam)
-            if not chosen or enough:
-                active.discard(b)
-                hyps[b] = []
+        for b in sorted(self.active):
+            chosen = self._step_sentence(b, logprobs, raw, top)
+            self.hyps[b] = []
+            if chosen is None:
+                self.active.discard(b)
                 continue
-            hyps[b] = []
-            for score, hyp, token, state in chosen:
-                new = _Hyp((*hyp.tokens, token), score, state, len(next_rows),
-                           state.just_met or (hyp.glued and token in connectors))
+            for cand in chosen:
+                hyp = cand.hyp
+                new = _Hyp((*hyp.tokens, cand.token), cand.score, cand.state, len(next_rows),
+                           cand.state.just_met or (hyp.glued and cand.token in self.connectors))
                 next_rows.append(Row(b, hyp.row, new.tokens))
-                hyps[b].append(new)
-        rows = next_rows
-    results = []
-    for b in range(batch):
-        done = [f for f in finished[b] if f[2]] or finished[b]
-        if not done:
-            results.append(Decoded((), -math.inf, not constraints[b]))
-            continue
-        norm, ids, met = max(done, key=lambda f: f[0])
-        results.append(Decoded(ids, norm, met))
-    return results
+                self.hyps[b].append(new)
+        return next_rows
+
+    def _mask(self, logprobs: np.ndarray) -> np.ndarray | None:
+        """Apply every ban in place; the unmasked scores for guarded forced tokens, or None."""
+        if len(self.banned):  # (a converted model may leave the padding id out of its vocabulary)
+            logprobs[:, self.banned[self.banned < logprobs.shape[1]]] = -np.inf
+        raw = _guard(logprobs, self.guarded)
+        if len(self.joiners):
+            glued = [h.row for b in self.active for h in self.hyps[b] if h.glued]
+            if glued:
+                logprobs[np.ix_(np.array(glued, dtype=np.int64), self.joiners)] = -np.inf
+        if self.banned_sequences:
+            rows = [(h, self.banned_sequences[b]) for b in self.active for h in self.hyps[b]]
+            _ban_sequences(logprobs, [h for h, _ in rows], [bans for _, bans in rows])
+        return raw
+
+    def _step_sentence(self, b: int, logprobs: np.ndarray, raw: np.ndarray | None,
+                       top: np.ndarray) -> list[_Candidate] | None:
+        """Extend sentence *b*'s hypotheses; the candidates kept, or None when it is done."""
+        cands = [c for hyp in self.hyps[b] for c in self._expand(hyp, b, logprobs, raw, top)]
+        at_limit = len(self.hyps[b][0].tokens) + 1 >= self.max_lengths[b]
+        ends = [c for c in cands if c.token == self.eos_id]
+        grow = [c for c in cands if c.token != self.eos_id]
+        if self.beam <= 1:
+            best = max(cands, key=lambda c: c.score)
+            ends, grow = ([best], []) if best.token == self.eos_id else ([], [best])
+        for cand in ends:
+            self.finished[b].append((cand.normalised(self.length_penalty), cand.hyp.tokens,
+                                     cand.state.done))
+        chosen = grow if self.beam <= 1 else _select_banked(grow, self.beam)
+        if at_limit:
+            for cand in chosen:
+                if cand.state.done:
+                    self.finished[b].append((cand.normalised(self.length_penalty),
+                                             (*cand.hyp.tokens, cand.token), True))
+            chosen = []
+        return None if not chosen or self._enough(b, chosen) else chosen
+
+    def _expand(self, hyp: _Hyp, b: int, logprobs: np.ndarray, raw: np.ndarray | None,
+                top: np.ndarray) -> list[_Candidate]:
+        """*hyp*'s candidates: its top tokens and every constraint-advancing token (only the
+        forced one near the length limit); never an empty output, EOS only once every
+        constraint is met."""
+        state = hyp.state
+        scores = logprobs[hyp.row]
+        limit = self.max_lengths[b]
+        forcing = bool(state.remaining) and len(hyp.tokens) + state.remaining >= limit - 1
+        if forcing:
+            forced = state.forced_token()
+            tokens = {forced} if forced is not None else {self.eos_id}
+        else:
+            tokens = set(top[hyp.row].tolist()) | state.next_tokens()
+            if not state.done or not hyp.tokens:   # never an empty output
+                tokens.discard(self.eos_id)
+        licensed = state.next_tokens() if raw is not None else set()
+        cands = []
+        for token in tokens:
+            score = (raw[hyp.row, token] if raw is not None and token in licensed
+                     else scores[token])
+            if score == -math.inf and not forcing:
+                continue
+            cands.append(self._candidate(hyp, token, float(score)))
+        if not cands:     # every top token was banned: the best allowed one
+            token = _best_allowed(scores, self.eos_id if not state.done or not hyp.tokens
+                                  else None)
+            cands.append(self._candidate(hyp, token, float(scores[token])))
+        return cands
+
+    def _candidate(self, hyp: _Hyp, token: int, score: float) -> _Candidate:
+        state = hyp.state if token == self.eos_id else hyp.state.advance(token)
+        return _Candidate(hyp.score + score, hyp, token, state)
+
+    def _enough(self, b: int, chosen: list[_Candidate]) -> bool:
+        """Whether sentence *b* may stop: *beam* finished and no open one scores better,
+        or ``patience × beam`` finished."""
+        best_open = max((c.normalised(self.length_penalty) for c in chosen),
+                        default=-math.inf)
+        best_done = max((f[0] for f in self.finished[b] if f[2]), default=-math.inf)
+        count = len(self.finished[b])
+        return count >= max(self.beam, 1) and (best_done >= best_open
+                                               or count >= self.patience * self.beam)
+
+    def results(self) -> list[Decoded]:
+        """The best finished hypothesis of each sentence (one that meets its constraints
+        if any does)."""
+        results = []
+        for b, finished in enumerate(self.finished):
+            done = [f for f in finished if f[2]] or finished
+            if not done:
+                results.append(Decoded((), -math.inf, not self.constraints[b]))
+                continue
+            norm, ids, met = max(done, key=lambda f: f[0])
+            results.append(Decoded(ids, norm, met))
+        return results
