@@ -142,11 +142,3 @@ class TranslationCache:
 
     def close(self) -> None:
         self.conn.close()
-
-
-def default_cache_path() -> Path:
-    """The translation cache that ``termtrans translate`` and ``termtrans serve`` share."""
-    import os
-
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "termtrans" / "translations.sqlite"

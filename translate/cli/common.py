@@ -18,6 +18,7 @@ from rich.console import Console
 
 from glossary.errors import InputError, ToolkitError
 from glossary.textio import atomic_write
+from translate.settings import debugging
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -49,11 +50,6 @@ def report_error(exc: ToolkitError) -> None:
     if isinstance(exc, InputError):
         for problem in exc.problems[1:]:
             console.print(f"termtrans: error: {problem}", markup=False)
-
-
-def debugging() -> bool:
-    """Whether tracebacks are wanted: ``termtrans --debug …`` or TERMTRANS_DEBUG=1."""
-    return os.environ.get("TERMTRANS_DEBUG", "") not in ("", "0")
 
 
 def handle_errors(fn: F) -> F:

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from glossary.errors import ConfigError, ModelError
 from translate.cli.common import EXIT_FAILED, handle_errors, stderr, stdout
-from translate.models import cached_snapshot, lock_path, resolve_model
+from translate.models import cached_snapshot, resolve_model
 from translate.models.convert import (
     COMPUTE_TYPES,
     conversions,
@@ -26,6 +26,7 @@ from translate.models.files import (
     verify,
 )
 from translate.models.vmap import ALWAYS, PER_SOURCE, write_vocabulary_map
+from translate.settings import lock_path
 
 app = typer.Typer(help="List, verify, download and pin models (models.lock).",
                   no_args_is_help=True)

@@ -10,8 +10,9 @@ import typer
 from glossary.errors import ConfigError
 from glossary.textio import atomic_write
 from glossary.tmx import MemoryUnit, write_tmx
-from translate.cache import TranslationCache, default_cache_path
+from translate.cache import TranslationCache
 from translate.cli.common import handle_errors, stderr
+from translate.settings import cache_path
 from translate.signature import Signature
 from translate.version import __version__
 
@@ -29,7 +30,7 @@ def export(
         "(e.g. en-vi-demo).")] = None,
 ) -> None:
     """Write every cached translation (source, target, the signature that made it) as TMX."""
-    path = cache or default_cache_path()
+    path = cache or cache_path()
     if not path.is_file():
         raise ConfigError(f"{path}: no translation cache here (translate something first, "
                           "or pass --cache)")

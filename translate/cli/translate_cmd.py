@@ -26,7 +26,7 @@ from glossary.model import Glossary
 from glossary.report import write_html_report
 from glossary.tmx import load_memories
 from translate.backends import BACKENDS, make_translator
-from translate.cache import TranslationCache, cached_segments, default_cache_path
+from translate.cache import TranslationCache, cached_segments
 from translate.cli.common import (
     EXIT_ERROR,
     EXIT_FAILED,
@@ -43,6 +43,7 @@ from translate.engines import check_engine
 from translate.engines.ray_engine import RayExecutor, WorkerConfig
 from translate.models import ResolvedModel, resolve_model
 from translate.pipeline import Options, TranslationPipeline
+from translate.settings import cache_path
 
 
 def _summary(results: list[FileResult], pipeline: TranslationPipeline) -> dict[str, object]:
@@ -139,7 +140,7 @@ def translate(
         memory = load_memories(tm) if tm else {}
         code = _run(plan, terms, glossary, memory, model=model, backend=backend, beam=beam,
                     batch_size=batch_size, constraints=constraints,
-                    cache=None if no_cache else cache or default_cache_path(), overwrite=overwrite,
+                    cache=None if no_cache else cache or cache_path(), overwrite=overwrite,
                     verify_model=verify_model, threads=threads, vocabulary_map=vocabulary_map,
                     report=report, report_html=report_html, quiet=quiet or from_stdin,
                     cluster=None if engine == "local" else

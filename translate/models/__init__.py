@@ -9,33 +9,14 @@ lands, else the tiny random demo model), so everything works offline.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from glossary.errors import ModelError
 from translate.models.files import LockEntry, ModelsLock, fingerprint, hash_directory, verify
+from translate.settings import lock_path
 
 DEFAULT_ORDER = ("en-vi-demo", "tiny-random")
-CHECKOUT_ROOT = Path(__file__).resolve().parents[2]
-#: Where the wheel carries models.lock and models/ (see setup.py).
-SHIPPED_ROOT = Path(__file__).resolve().parents[1] / "_shipped"
-
-
-def shipped_root() -> Path:
-    """The checkout's models.lock and models/ (editable install), else the wheel's copy."""
-    return CHECKOUT_ROOT if (CHECKOUT_ROOT / "models.lock").is_file() else SHIPPED_ROOT
-
-
-def lock_path(explicit: Path | None = None) -> Path:
-    """The models.lock to use: explicit, $TERMTRANS_MODELS_LOCK, ./models.lock, the shipped one."""
-    if explicit is not None:
-        return explicit
-    env = os.environ.get("TERMTRANS_MODELS_LOCK")
-    if env:
-        return Path(env)
-    local = Path("models.lock")
-    return local if local.is_file() else shipped_root() / "models.lock"
 
 
 @dataclass(frozen=True)

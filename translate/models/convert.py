@@ -21,6 +21,7 @@ from glossary.errors import ModelError
 from translate.deps import TORCH_HINT, require
 from translate.models.files import fingerprint, hash_directory, sha256_file, verify
 from translate.models.vmap import VMAP_FILE
+from translate.settings import conversions_root
 
 COMPUTE_TYPES = ("int8", "int8_float32", "float32")
 MANIFEST = "termtrans-conversion.json"
@@ -32,11 +33,6 @@ def check_compute_type(compute_type: str) -> None:
                          f"(valid: {', '.join(COMPUTE_TYPES)})")
 
 
-def default_cache_root() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "termtrans" / "ctranslate2"
-
-
 def import_ctranslate2() -> Any:
     return require("ctranslate2", "the ctranslate2 backend")
 
@@ -45,7 +41,7 @@ def conversions(source: Path, cache_root: Path | None = None) -> list[Path]:
     """The conversions of *source* as it is now: shipped with it, and cached."""
     key = fingerprint(hash_directory(source))
     shipped = sorted(p for p in source.glob("ctranslate2-*") if p.is_dir())
-    root = cache_root or default_cache_root()
+    root = cache_root or conversions_root()
     if not root.is_dir():
         return shipped
     return shipped + sorted(
@@ -89,7 +85,7 @@ def cached_conversion(source: Path, compute_type: str,
     shipped = shipped_conversion(source, compute_type)
     if shipped.is_dir() and _intact(shipped, key):
         return shipped, True
-    target = (cache_root or default_cache_root()) / f"{key[:16]}-{compute_type}"
+    target = (cache_root or conversions_root()) / f"{key[:16]}-{compute_type}"
     return target, _intact(target, key)
 
 

@@ -109,8 +109,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("out", type=Path)
     args = parser.parse_args()
-    root = Path(__file__).resolve().parents[2]
-    build_tiny_marian(args.out, demo_corpus(root), vocab_size=1000, d_model=32, seed=0)
+    from translate.settings import CHECKOUT_ROOT
+
+    build_tiny_marian(args.out, demo_corpus(CHECKOUT_ROOT), vocab_size=1000, d_model=32, seed=0)
 
 
 if __name__ == "__main__":

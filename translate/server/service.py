@@ -65,8 +65,9 @@ class TranslationService:
 
     def _load(self) -> None:
         from translate.backends import make_translator
-        from translate.cache import TranslationCache, default_cache_path
+        from translate.cache import TranslationCache
         from translate.models import resolve_model
+        from translate.settings import cache_path
 
         resolved = resolve_model(self.settings.model, check=self.settings.verify_model)
         self.model_id, self.model_notice = resolved.model_id, resolved.notice
@@ -74,7 +75,7 @@ class TranslationService:
                                           resolved.revision, self.settings.threads)
         self.translator.ensure_loaded()
         if not self.settings.no_cache:
-            self.cache = TranslationCache(self.settings.cache or default_cache_path())
+            self.cache = TranslationCache(self.settings.cache or cache_path())
 
     async def stop(self) -> None:
         """Finish what is queued, then release the model and the cache."""
