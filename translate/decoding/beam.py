@@ -86,7 +86,7 @@ class _Candidate:
     state: ConstraintState
 
     def normalised(self, length_penalty: float) -> float:
-        return self.score / max(len(self.hyp.tokens) + 1, 1) ** length_penalty
+        return float(self.score / max(len(self.hyp.tokens) + 1, 1) ** length_penalty)
 
 
 def _select_banked(cands: list[_Candidate], beam: int) -> list[_Candidate]:
@@ -116,7 +116,7 @@ def top_k(logprobs: np.ndarray, k: int) -> np.ndarray:
 def log_softmax(logits: np.ndarray) -> np.ndarray:
     """Row-wise log-softmax in float32 (for steppers that return raw logits)."""
     shifted = logits - logits.max(axis=1, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    return np.asarray(shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True)))
 
 
 def _guard(logprobs: np.ndarray, guarded: np.ndarray) -> np.ndarray | None:
