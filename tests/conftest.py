@@ -26,7 +26,7 @@ def seed_glossary_path() -> Path:
 def run_cli(*args: str | Path, cwd: Path | None = None,
             env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Run the real ``termtrans`` entry point in a subprocess, as users do."""
-    environ = dict(os.environ, PYTHONIOENCODING="utf-8", COLUMNS="200", **(env or {}))
+    environ = {**os.environ, "PYTHONIOENCODING": "utf-8", "COLUMNS": "200", **(env or {})}
     return subprocess.run([sys.executable, "-m", "translate", *map(str, args)],
                           capture_output=True, text=True, cwd=cwd, env=environ, timeout=120)
 

@@ -48,3 +48,23 @@ def test_models_pull_without_the_hub_fails_in_seconds_in_one_line() -> None:
         "termtrans: error: cannot download Helsinki-NLP/opus-mt-en-vi: 127.0.0.1 is not "
         "reachable (Connection refused). This needs internet access to the Hugging Face Hub; "
         "elsewhere, copy the model directory here and pass --model DIR"]
+
+
+def test_language_options_accept_en_vi_and_refuse_other_pairs() -> None:
+    ok = run_cli("check", *PAIR[:1], FIXTURES / "seed_check" / "clean.vi", "-g",
+                 SEED_GLOSSARY, "--source-lang", "en", "--target-lang", "vi-VN")
+    assert ok.returncode == 0, ok.stderr
+    for command in (("check", *PAIR, "-g", SEED_GLOSSARY),
+                    ("score", "-i", PAIR[1], "--ref", PAIR[1]),
+                    ("translate", PAIR[0], "-o", "unused.vi")):
+        bad = run_cli(*command, "--target-lang", "fr")
+        assert bad.returncode == 2
+        assert "unsupported language pair en→fr" in bad.stderr and not Path("unused.vi").exists()
+
+
+def test_every_help_fits_80_columns() -> None:
+    for command in (["translate"], ["check"], ["score"], ["serve"], ["glossary", "convert"],
+                    ["models", "convert"], ["tm", "export"], ["api-key"]):
+        result = run_cli(*command, "--help", env={"COLUMNS": "80"})
+        assert result.returncode == 0, result.stderr
+        assert max(len(line) for line in result.stdout.splitlines()) <= 80, command

@@ -25,6 +25,9 @@ from translate.cli.common import (
     EXIT_ERROR,
     EXIT_FAILED,
     EXIT_OK,
+    SourceLang,
+    TargetLang,
+    check_languages,
     handle_errors,
     report_error,
     report_meta,
@@ -183,8 +186,11 @@ def check(
     ray_address: Annotated[str | None, typer.Option(
         "--ray-address", help="Ray head to join (HOST:PORT; default: start Ray here).")
     ] = None,
+    source_lang: SourceLang = "en",
+    target_lang: TargetLang = "vi",
 ) -> None:
     """Check translations against a glossary (terms, codes, numbers, consistency, Unicode)."""
+    check_languages(source_lang, target_lang)
     runner = None
     if check_engine(engine) == "ray":
         from translate.engines.ray_engine import ray_check_runner

@@ -10,13 +10,13 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import click
 import typer
 from rich.console import Console
 
-from glossary.errors import InputError, ToolkitError
+from glossary.errors import ConfigError, InputError, ToolkitError
 from glossary.textio import atomic_write
 from translate.settings import debugging
 
@@ -50,6 +50,24 @@ def report_error(exc: ToolkitError) -> None:
     if isinstance(exc, InputError):
         for problem in exc.problems[1:]:
             console.print(f"termtrans: error: {problem}", markup=False)
+
+
+#: The one language pair the toolkit translates and checks.
+LANGUAGE_PAIR = ("en", "vi")
+SourceLang = Annotated[str, typer.Option(
+    "--source-lang", help="Source language: en (the only one; checked, for scripts that "
+    "pass it to every tool).")]
+TargetLang = Annotated[str, typer.Option(
+    "--target-lang", help="Target language: vi (the only one).")]
+
+
+def check_languages(source: str, target: str) -> None:
+    """A ConfigError unless the pair is en→vi (case-insensitive; en-US, vi-VN accepted)."""
+    pair = (source.lower().split("-")[0].split("_")[0], target.lower().split("-")[0]
+            .split("_")[0])
+    if pair != LANGUAGE_PAIR:
+        raise ConfigError(f"unsupported language pair {source}→{target}: termtrans translates "
+                          "and checks English→Vietnamese (--source-lang en --target-lang vi)")
 
 
 def handle_errors(fn: F) -> F:

@@ -12,7 +12,15 @@ import typer
 from glossary.errors import ConfigError
 from glossary.formats import load_glossaries
 from glossary.normalize import ToneStyle
-from translate.cli.common import EXIT_FAILED, handle_errors, stderr, write_output
+from translate.cli.common import (
+    EXIT_FAILED,
+    SourceLang,
+    TargetLang,
+    check_languages,
+    handle_errors,
+    stderr,
+    write_output,
+)
 from translate.scoring import METRICS, ScoreRun, Threshold, score_files
 from translate.scoring.junit import Case, junit_xml
 
@@ -118,8 +126,11 @@ def score(
     confidence: Annotated[bool, typer.Option(
         "--confidence", help="Bootstrap 95% confidence intervals of every score.")] = False,
     confidence_n: Annotated[int, typer.Option("--confidence-n", min=10)] = 1000,
+    source_lang: SourceLang = "en",
+    target_lang: TargetLang = "vi",
 ) -> None:
     """Score translations against references, like sacrebleu, plus term metrics."""
+    check_languages(source_lang, target_lang)
     if paired_bs and paired_ar:
         raise ConfigError("choose one paired test: --paired-bs or --paired-ar")
     test = "bs" if paired_bs else "ar" if paired_ar else None

@@ -32,6 +32,9 @@ from translate.cli.common import (
     EXIT_FAILED,
     EXIT_INTERRUPTED,
     EXIT_OK,
+    SourceLang,
+    TargetLang,
+    check_languages,
     handle_errors,
     report_meta,
     stderr,
@@ -118,8 +121,11 @@ def translate(
     actors: Annotated[int, typer.Option(
         "--actors", min=0, help="Ray: model actors (0: one per --threads CPUs of the "
         "cluster).")] = 0,
+    source_lang: SourceLang = "en",
+    target_lang: TargetLang = "vi",
 ) -> None:
     """Translate documents EN→VI with glossary terms and codes enforced, verified and cached."""
+    check_languages(source_lang, target_lang)
     if output is not None and out_dir is not None:
         raise ConfigError("use either --out DIR or -o FILE, not both")
     from_stdin = [str(i) for i in inputs] == ["-"]
