@@ -181,3 +181,16 @@ def test_tone_style_warning_and_option(tmp_path: Path) -> None:
                      "--tone-style", "new")
     assert json.loads(folded.stdout)["bleu"]["score"] == 100.0
     assert json.loads(plain.stdout)["bleu"]["score"] < 100.0
+
+
+def test_scores_summed_chunk_by_chunk_equal_sacrebleu_in_one_go(files: dict[str, Path]) -> None:
+    from sacrebleu.metrics import BLEU, CHRF, TER
+
+    from translate.scoring.metrics import corpus_scores
+
+    hyp = files["nfc_hyp"].read_text(encoding="utf-8").splitlines()
+    ref = files["ref"].read_text(encoding="utf-8").splitlines()
+    chunked = corpus_scores(hyp, [ref], chunk=3)
+    assert chunked["bleu"].score == BLEU().corpus_score(hyp, [ref]).score
+    assert chunked["chrf"].score == CHRF(word_order=2).corpus_score(hyp, [ref]).score
+    assert chunked["ter"].score == TER().corpus_score(hyp, [ref]).score
