@@ -156,3 +156,16 @@ def test_front_matter_crlf_and_hard_breaks_survive(tmp_path: Path,
         '+++\ntitle = "Border Guard"\n+++\n')
     text = (tmp_path / "out" / "a.txt").read_bytes()
     assert text.count(b"\r\n") == 3 and b"\n" not in text.replace(b"\r\n", b"")
+
+
+def test_reference_link_labels_are_kept(tmp_path: Path, pipeline: TranslationPipeline) -> None:
+    page = tmp_path / "a.md"
+    page.write_text("See the [Border Guard] and [the militia][] and [prestigious people][pp].\n\n"
+                    "[Border Guard]: https://x.org/bg\n[the militia]: https://x.org/m\n"
+                    "[pp]: https://x.org/pp\n", encoding="utf-8")
+    translate_documents([page], pipeline, out_dir=tmp_path / "out")
+    out = (tmp_path / "out" / "a.md").read_text(encoding="utf-8")
+    assert "[Border Guard]" in out and "[the militia][]" in out   # the labels: the links
+    assert "][pp]" in out and "[prestigious people]" not in out    # its text translated
+    assert out.endswith("[Border Guard]: https://x.org/bg\n[the militia]: https://x.org/m\n"
+                        "[pp]: https://x.org/pp\n")

@@ -45,6 +45,20 @@ class _Slot:
     inline: Inline | None = None   # the whole block as one unit with inline codes
 
 
+def _link_closing(rest: str) -> tuple[str, bool]:
+    """What closes a link's text in *rest*, and whether that text is the link's reference
+    label (``[label]``, ``[label][]``: translating it would break the link). An inline
+    link closes with ``](destination "title")``, a full reference with ``][label]``."""
+    if rest.startswith("]["):
+        end = rest.find("]", 2)
+        if end < 0:
+            return "", False
+        return rest[:end + 1], end == 2
+    if rest.startswith("]("):
+        return rest[:_skip_destination(rest)], False
+    return ("]", True) if rest.startswith("]") else ("", False)
+
+
 def _skip_destination(rest: str) -> int:
     """Length of the ``](destination "title")`` part that follows a link's text."""
     if not rest.startswith("]("):
@@ -116,7 +130,8 @@ def _inline_block(token: Any) -> Inline | None:
     plain: list[str] = []
     codes: list[Code] = []
     atoms: list[tuple[str, str]] = []
-    stack: list[tuple[int, int, str]] = []    # open codes: (index, plain offset, markup)
+    # open codes: (index, plain offset, markup, raw offset, pieces of plain, atoms so far)
+    stack: list[tuple[int, int, str, int, int, int]] = []
     pos = 0
     length = 0
     children = token.children or []
@@ -165,18 +180,25 @@ def _inline_block(token: Any) -> Inline | None:
                 opening = "[" if kind == "link_open" else child.markup
                 if not raw.startswith(opening, pos):
                     return None
-                stack.append((len(codes), length, opening))
+                stack.append((len(codes), length, opening, pos, len(plain), len(atoms)))
                 codes.append(Code(0, 0, ""))      # its place, filled when it closes
                 pos += len(opening)
         elif kind in ("strong_close", "em_close", "link_close"):
-            closing = (raw[pos:pos + _skip_destination(raw[pos:])] if kind == "link_close"
-                       else child.markup)
+            closing, is_label = (_link_closing(raw[pos:]) if kind == "link_close"
+                                 else (child.markup, False))
             if not stack or not closing or not raw.startswith(closing, pos):
                 return None
-            index, start, opening = stack.pop()
+            index, start, opening, raw_start, pieces, atom_count = stack.pop()
+            pos += len(closing)
+            if is_label:       # [label] or [label][]: its text is the reference, kept as is
+                del codes[index:], plain[pieces:], atoms[atom_count:]
+                token_ = _atom(atoms, raw[raw_start:pos])
+                plain.append(token_)
+                length = start + len(token_)
+                k += 1
+                continue
             parent = stack[-1][0] if stack else None
             codes[index] = Code(start, length, opening, closing, parent)
-            pos += len(closing)
         elif kind in ("code_inline", "html_inline", "image"):
             end = _atom_end(child, raw, pos)
             if end is None:
