@@ -92,3 +92,15 @@ def test_demo_model_notice_on_every_run_and_in_the_report(tmp_path: Path,
     assert "termtrans: warning: demo model: read its output" in result.stderr
     page = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert '<p class="banner" role="note">demo model: read its output</p>' in page
+
+
+def test_a_log_gets_periodic_progress_lines(tmp_path: Path) -> None:
+    source = tmp_path / "a.txt"
+    source.write_text("".join(f"Prestigious people met {n} times.\n" for n in range(12)),
+                      encoding="utf-8")
+    result = run_cli("translate", source, "-o", tmp_path / "b.txt", "--model", "tiny-random",
+                     "--backend", "transformers", "--no-cache", "--batch-size", "4",
+                     env={"TERMTRANS_PROGRESS_EVERY": "0"})
+    assert result.returncode in (0, 1), result.stderr
+    lines = [x for x in result.stderr.splitlines() if x.endswith("segments translated")]
+    assert lines and lines[0].startswith("termtrans: 4/12 ")

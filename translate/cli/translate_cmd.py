@@ -6,6 +6,7 @@ import json
 import os
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
@@ -266,10 +267,28 @@ def _run(plan: Plan, terms: Glossary, glossary: list[Path] | None, memory: dict[
     return EXIT_FAILED if failed else EXIT_OK
 
 
+#: Seconds between progress lines when stderr is a log rather than a terminal
+#: (TERMTRANS_PROGRESS_EVERY overrides it).
+PROGRESS_EVERY = 30.0
+
+
 def _translate_with_progress(plan: Plan, pipeline: TranslationPipeline, overwrite: bool,
                              quiet: bool, executor: Executor | None) -> list[FileResult]:
-    if not sys.stderr.isatty() or os.environ.get("CI") or quiet:
+    if quiet:
         return translate_documents(plan, pipeline, overwrite=overwrite, executor=executor)
+    if not sys.stderr.isatty() or os.environ.get("CI"):
+        # a log, not a terminal: a plain line every PROGRESS_EVERY seconds of a long run
+        last = time.monotonic()
+        every = float(os.environ.get("TERMTRANS_PROGRESS_EVERY", PROGRESS_EVERY))
+
+        def log(done: int, total: int) -> None:
+            nonlocal last
+            if time.monotonic() - last >= every and done < total:
+                last = time.monotonic()
+                stderr().print(f"termtrans: {done}/{total} segments translated", markup=False)
+
+        return translate_documents(plan, pipeline, overwrite=overwrite, progress=log,
+                                   executor=executor)
     with Progress(TextColumn("translating"), BarColumn(), MofNCompleteColumn(),
                   TextColumn("segments"), TimeRemainingColumn(),
                   console=stderr(), transient=True) as bar:
