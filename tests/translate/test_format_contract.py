@@ -31,7 +31,8 @@ ARTICLE = sorted((ROOT / "seeds" / "articles").glob("*.txt"))[0]
 #: Formats whose output cannot equal the input even when nothing is translated.
 IDENTITY_DIFFERENCES = {"po": "fills msgstr and marks entries fuzzy; updates the header",
                         "xliff": "fills <target> and its state; re-serialised by ElementTree",
-                        "jsonl": "adds a \"translation\" field to every record"}
+                        "jsonl": "adds a \"translation\" field to every record",
+                        "parquet": "adds a translation column (the table re-written by pyarrow)"}
 
 
 class IdentityTranslator(Translator):
@@ -128,6 +129,13 @@ def docx_text(path: Path) -> str:
     return "\n".join(parts)
 
 
+def parquet_text(path: Path) -> str:
+    """The translation column of a Parquet output, one row per line."""
+    import pyarrow.parquet as pq
+
+    return "\n".join(pq.read_table(path).column("translation").to_pylist())
+
+
 def seed_document(fmt: str, folder: Path) -> Path:
     """The seed article in format *fmt* (HTML with the terms in bold and a link)."""
     texts = paragraphs()
@@ -167,6 +175,13 @@ def seed_document(fmt: str, folder: Path) -> Path:
         path = folder / "seed.jsonl"
         path.write_text("".join(json.dumps({"id": f"p{n}", "text": t, "source": "seed"}) + "\n"
                                 for n, t in enumerate(texts, 1)), encoding="utf-8")
+    elif fmt == "parquet":
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        path = folder / "seed.parquet"
+        pq.write_table(pa.table({"id": list(range(1, len(texts) + 1)), "text": texts,
+                                 "source": ["seed"] * len(texts)}), path)
     elif fmt == "docx":
         path = folder / "seed.docx"
         write_docx(path, texts, matcher)
@@ -218,7 +233,9 @@ def test_seed_terms_enforced_verified_and_resumable(fmt: str, tmp_path: Path,
     first, output = run(tmp_path / "a" / source.name)
     second, again = run(tmp_path / "b" / source.name)
     assert first.translated > 0 and second.translated == 0 and again == output
-    text = docx_text(tmp_path / "a" / source.name) if fmt == "docx" else output.decode("utf-8")
+    text = (docx_text(tmp_path / "a" / source.name) if fmt == "docx"
+            else parquet_text(tmp_path / "a" / source.name) if fmt == "parquet"
+            else output.decode("utf-8"))
     if fmt != "srt":   # the subtitles take the first four paragraphs only
         assert "Kết luận số 68-KL/TW" in text
     if fmt == "srt":

@@ -1,5 +1,5 @@
 """Document formats for ``termtrans translate``: plain text, Markdown, PO, HTML,
-Word (DOCX), XLIFF, SubRip subtitles, JSON Lines datasets of segments."""
+Word (DOCX), XLIFF, SubRip subtitles, datasets of segments (JSON Lines, Parquet)."""
 
 from __future__ import annotations
 
@@ -12,13 +12,14 @@ from translate.documents.docx import DOCX
 from translate.documents.htmldoc import HTML
 from translate.documents.jsonl import JSONL
 from translate.documents.markdown import MD
+from translate.documents.parquet import PARQUET
 from translate.documents.po import PO
 from translate.documents.subtitles import SRT
 from translate.documents.txt import TXT
 from translate.documents.xliff import XLIFF
 
 FORMATS: dict[str, DocumentFormat] = {
-    f.name: f for f in (TXT, MD, PO, HTML, DOCX, XLIFF, SRT, JSONL)}
+    f.name: f for f in (TXT, MD, PO, HTML, DOCX, XLIFF, SRT, JSONL, PARQUET)}
 
 
 def get_document_format(path: Path) -> DocumentFormat:
