@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from glossary.errors import InputError
 from tests.conftest import SEED_GLOSSARY, run_cli
+from translate.documents import get_document_format
 
 TINY = ("--model", "tiny-random", "--backend", "transformers", "--no-cache")
 
@@ -41,9 +43,9 @@ def test_bad_parquet_is_refused_naming_the_row(tmp_path: Path, columns: dict[str
 
     data = tmp_path / "bad.parquet"
     pq.write_table(pa.table(columns), data)
-    result = run_cli("translate", data, "-o", tmp_path / "o.parquet", *TINY)
-    assert result.returncode == 2 and f"{data}{message}" in result.stderr, result.stderr
-    assert not (tmp_path / "o.parquet").exists()
+    with pytest.raises(InputError) as info:
+        get_document_format(data).read(data)
+    assert str(info.value) == f"{data}{message}"
 
 
 @pytest.mark.parametrize(("line", "message"), [
@@ -56,5 +58,6 @@ def test_bad_jsonl_lines_are_named(tmp_path: Path, line: str, message: str) -> N
     data = tmp_path / "bad.jsonl"
     data.write_text(json.dumps({"id": 0, "text": "Fine."}) + "\n" + line + "\n",
                     encoding="utf-8")
-    result = run_cli("translate", data, "-o", tmp_path / "o.jsonl", *TINY)
-    assert result.returncode == 2 and f"{data}:2: {message}" in result.stderr, result.stderr
+    with pytest.raises(InputError) as info:
+        get_document_format(data).read(data)
+    assert str(info.value).startswith(f"{data}:2: {message}")
