@@ -15,34 +15,58 @@ from tests.conftest import FIXTURES, ROOT, SEED_GLOSSARY
 HEAVY = ("torch", "transformers", "ctranslate2", "sentencepiece")
 
 
+def _venv(path: Path, requirement: str) -> Path:
+    """A fresh virtual environment at *path* with *requirement* installed; its bin/."""
+    subprocess.run([sys.executable, "-m", "venv", str(path)], check=True, timeout=120)
+    done = subprocess.run([str(path / "bin" / "pip"), "install", "-q",
+                           "--disable-pip-version-check", requirement],
+                          capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return path / "bin"
+
+
 @pytest.mark.slow
-def test_wheel_ships_the_default_model_and_finds_it_outside_the_checkout(
-        tmp_path: Path) -> None:
+def test_wheel_installs_in_fresh_environments_outside_the_checkout(tmp_path: Path) -> None:
+    """The core install checks and scores with no ML stack; the translate extra translates
+    the seed article with the shipped model, no PyTorch, from another directory."""
     built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps",
                             "--no-build-isolation", "-q", "-w", str(tmp_path / "dist"),
                             str(ROOT)], capture_output=True, text=True, timeout=600)
     assert built.returncode == 0, built.stderr
     (wheel,) = (tmp_path / "dist").glob("termtrans-*.whl")
-    site = tmp_path / "site"
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
-        assert "translate/_shipped/models.lock" in names
-        assert "translate/_shipped/models/en-vi-demo/model.safetensors" in names
-        archive.extractall(site)
+    assert {"translate/_shipped/models.lock",
+            "translate/_shipped/models/en-vi-demo/model.safetensors",
+            "translate/_shipped/models/en-vi-demo/ctranslate2-int8/model.bin"} <= names
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    env = dict(os.environ, PYTHONPATH=str(site))
-    env.pop("TERMTRANS_MODELS_LOCK", None)
-    code = ("import translate.models as m; r = m.resolve_model(None); "
-            "print(m.__file__); print(r.name, r.location)")
-    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                           cwd=elsewhere, env=env, timeout=120)
-    assert found.returncode == 0, found.stderr
-    module, model = found.stdout.splitlines()
-    assert module.startswith(str(site))
-    assert model.split()[0] == "en-vi-demo" and model.split()[1].startswith(str(site))
-    verify = subprocess.run([sys.executable, "-m", "translate", "models", "verify"],
-                            capture_output=True, text=True, cwd=elsewhere, env=env, timeout=300)
+    env = {k: v for k, v in os.environ.items() if k != "TERMTRANS_MODELS_LOCK"}
+    env.update(XDG_CACHE_HOME=str(tmp_path / "cache"), PYTHONIOENCODING="utf-8")
+    core = _venv(tmp_path / "core", str(wheel))
+    checked = subprocess.run([str(core / "termtrans"), "check", *map(str, (
+        FIXTURES / "seed_check" / "source.en", FIXTURES / "seed_check" / "damaged.vi")),
+        "-g", str(SEED_GLOSSARY), "--format", "compact"], capture_output=True, text=True,
+        cwd=elsewhere, env=env, timeout=120)
+    assert checked.returncode == 1 and "missing_term" in checked.stdout, checked.stderr
+    heavy = subprocess.run([str(core / "python"), "-c", "import importlib.util as u; print("
+                            f"[m for m in {HEAVY!r} if u.find_spec(m)])"],
+                           capture_output=True, text=True, timeout=60)
+    assert heavy.stdout.strip() == "[]"
+    fast = _venv(tmp_path / "translate", f"{wheel}[translate]")
+    article = sorted((ROOT / "seeds" / "articles").glob("*.txt"))[0]
+    done = subprocess.run([str(fast / "termtrans"), "translate", str(article), "-g",
+                           str(SEED_GLOSSARY), "--out", "out"], capture_output=True, text=True,
+                          cwd=elsewhere, env=env, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert "|backend:ctranslate2-int8+vmap|" in done.stderr and "converting" not in done.stderr
+    assert (elsewhere / "out" / article.name).read_text(encoding="utf-8").strip()
+    no_torch = subprocess.run([str(fast / "python"), "-c", "import importlib.util as u; "
+                               "print(u.find_spec('torch'), u.find_spec('transformers'))"],
+                              capture_output=True, text=True, timeout=60)
+    assert no_torch.stdout.strip() == "None None"
+    verify = subprocess.run([str(fast / "termtrans"), "models", "verify"], capture_output=True,
+                            text=True, cwd=elsewhere, env=env, timeout=300)
     assert verify.returncode == 0, verify.stdout + verify.stderr
 
 
