@@ -25,6 +25,7 @@ from translate.cli.common import (
     EXIT_ERROR,
     EXIT_FAILED,
     EXIT_OK,
+    RayAddress,
     SourceLang,
     TargetLang,
     check_languages,
@@ -183,9 +184,7 @@ def check(
     engine: Annotated[str, typer.Option(
         "--engine", help="Where to check: local, or ray (Ray tasks; the ray extra).")
     ] = "local",
-    ray_address: Annotated[str | None, typer.Option(
-        "--ray-address", help="Ray head to join (HOST:PORT; default: start Ray here).")
-    ] = None,
+    ray_address: RayAddress = None,
     source_lang: SourceLang = "en",
     target_lang: TargetLang = "vi",
 ) -> None:

@@ -58,6 +58,8 @@ SourceLang = Annotated[str, typer.Option(
     "pass it to every tool).")]
 TargetLang = Annotated[str, typer.Option(
     "--target-lang", help="Target language: vi (the only one).")]
+RayAddress = Annotated[str | None, typer.Option(
+    "--ray-address", help="Ray head to join (HOST:PORT; default: start Ray here).")]
 
 
 def check_languages(source: str, target: str) -> None:

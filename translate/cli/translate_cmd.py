@@ -33,6 +33,7 @@ from translate.cli.common import (
     EXIT_FAILED,
     EXIT_INTERRUPTED,
     EXIT_OK,
+    RayAddress,
     SourceLang,
     TargetLang,
     check_languages,
@@ -116,9 +117,7 @@ def translate(
     engine: Annotated[str, typer.Option(
         "--engine", help="Where to decode: local, or ray (a Ray cluster; the ray extra).")
     ] = "local",
-    ray_address: Annotated[str | None, typer.Option(
-        "--ray-address", help="Ray head to join (HOST:PORT; default: start Ray here).")
-    ] = None,
+    ray_address: RayAddress = None,
     actors: Annotated[int, typer.Option(
         "--actors", min=0, help="Ray: model actors (0: one per --threads CPUs of the "
         "cluster).")] = 0,
