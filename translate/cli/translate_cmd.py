@@ -45,7 +45,7 @@ from translate.cli.common import (
 from translate.documents.inputs import Job, Plan, plan_jobs
 from translate.documents.run import Executor, FileResult, translate_documents
 from translate.engines import check_engine
-from translate.engines.ray_engine import RayExecutor, WorkerConfig
+from translate.engines.ray_engine import MANIFEST_DIR, RayExecutor, WorkerConfig
 from translate.models import ResolvedModel, resolve_model
 from translate.pipeline import Options, TranslationPipeline
 from translate.settings import cache_path
@@ -167,7 +167,7 @@ class Cluster:
 
     @property
     def manifests(self) -> Path:
-        return self.out / ".termtrans-ray"
+        return self.out / MANIFEST_DIR
 
     def executor(self, resolved: ResolvedModel, backend: str, threads: int,
                  vocabulary_map: bool, pipeline: TranslationPipeline) -> RayExecutor:
