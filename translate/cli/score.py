@@ -21,7 +21,7 @@ from translate.cli.common import (
     stderr,
     write_output,
 )
-from translate.scoring import METRICS, ScoreRun, Threshold, score_files
+from translate.scoring import METRICS, ScoreRun, Threshold, po_inputs, score_files
 from translate.scoring.junit import Case, junit_xml
 
 
@@ -136,10 +136,9 @@ def score(
     test = "bs" if paired_bs else "ar" if paired_ar else None
     names = metrics or list(METRICS)
     terms = load_glossaries(glossary) if glossary else None
-    po_only = all(p.suffix.lower() == ".po" for p in [*hyp, *ref])
     thresholds = _thresholds({"bleu": min_bleu, "chrf": min_chrf, "ter": max_ter,
                               "terms": min_term_success, "codes": min_code_success}, names,
-                             terms is not None and (src is not None or po_only))
+                             terms is not None and (src is not None or po_inputs([*hyp, *ref])))
     run = score_files(hyp, ref, src=src, glossary=terms, metrics=names, normalize=nfc,
                       tone_style=tone_style, test=test,
                       test_samples=paired_bs_n if test == "bs" else paired_ar_n,

@@ -131,14 +131,18 @@ class _Inputs:
     warnings: list[str]
 
 
-def _read_inputs(hyps: Sequence[str | Path], refs: Sequence[str | Path],
-                 src: str | Path | None) -> _Inputs:
-    """The inputs as aligned segments: line files, or PO catalogues (all or none)."""
-    files = [*hyps, *refs]
+def po_inputs(files: Sequence[str | Path]) -> bool:
+    """Whether the inputs are PO catalogues (all of them; a mix is a ConfigError)."""
     po = [Path(f).suffix.lower() == ".po" for f in files]
     if any(po) and not all(po):
         raise ConfigError("PO files score against PO files: give --hyp and --ref both as .po")
-    if all(po):
+    return all(po)
+
+
+def _read_inputs(hyps: Sequence[str | Path], refs: Sequence[str | Path],
+                 src: str | Path | None) -> _Inputs:
+    """The inputs as aligned segments: line files, or PO catalogues (all or none)."""
+    if po_inputs([*hyps, *refs]):
         return _read_po_inputs(hyps, refs)
     files = [*hyps, *refs, *([src] if src is not None else [])]
     lines = read_aligned(*files, relation="hypotheses, references and the source must be "
