@@ -8,6 +8,11 @@ measures the time from process start to the first answer and the server's peak
 memory, then sends the same requests (1–3 seed-article sentences each, fixed
 seed) twice: one after another from one client, and from --clients concurrent
 clients. Prints requests/s, p50/p95 latency and errors of both and the ratio.
+
+Then, with the server stopped, the decoder's own ceiling on the same sentences: the
+CTranslate2 model's plain pass (annotated sources, the serving beam), one call per request
+beside calls of the served batch size, with and without the model's vocabulary map. The
+server cannot batch better than its decoder does.
 """
 
 from __future__ import annotations
@@ -81,6 +86,47 @@ def run_phase(url: str, texts: list[str], clients: int) -> dict[str, float]:
             "p95": latencies[max(0, int(0.95 * len(latencies)) - 1)], "errors": errors}
 
 
+def decoder_ceiling(texts: list[str], batch: int, beam: int = 4) -> None:
+    """Plain-pass seconds per request vs per served batch, vmap on and off, interleaved."""
+    import ctranslate2
+    import sentencepiece
+
+    from glossary.formats import load_glossary
+    from glossary.matching import TermMatcher
+    from translate.backends.ctranslate2_backend import CTranslate2Translator
+    from translate.models import resolve_model
+    from translate.pipeline import plan_targets
+
+    resolved = resolve_model(None, check=False)
+    translator = CTranslate2Translator(resolved.location, resolved.revision)
+    translator.ensure_loaded()
+    matcher = TermMatcher(load_glossary(ROOT / "seeds" / "glossary.tsv"))
+    sp = sentencepiece.SentencePieceProcessor(
+        model_file=str(Path(resolved.location) / "source.spm"))
+    requests = [[[*sp.encode(translator.annotate(s, plan_targets(s, matcher)), out_type=str),
+                  "</s>"] for s in split_sentences(text)] for text in texts]
+    model = ctranslate2.Translator(str(translator.converted), compute_type="int8",
+                                   inter_threads=os.cpu_count() or 1, intra_threads=1)
+
+    def run(groups: list[list[list[str]]], vmap: bool) -> float:
+        started = time.perf_counter()
+        for group in groups:   # one call at a time; its chunks of 4 go to the workers
+            futures = [f for k in range(0, len(group), 4) for f in model.translate_batch(
+                group[k:k + 4], beam_size=beam, max_decoding_length=200, use_vmap=vmap,
+                asynchronous=True)]
+            for future in futures:
+                future.result()
+        return time.perf_counter() - started
+
+    flat = [s for r in requests for s in r]
+    batched = [flat[k:k + batch] for k in range(0, len(flat), batch)]
+    print(f"decoder alone (plain pass, beam {beam}), per request vs batches of {batch}:")
+    for vmap in (True, False):
+        one, many = run(requests, vmap), run(batched, vmap)
+        print(f"  vocabulary map {'on ' if vmap else 'off'}: {one:6.1f} s vs {many:6.1f} s "
+              f"= {one / many:.2f}x")
+
+
 def peak_memory_mib(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
@@ -95,6 +141,8 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--requests", type=int, default=20, help="per client")
     parser.add_argument("--threads", type=int, default=0)
+    parser.add_argument("--no-ceiling", action="store_true",
+                        help="skip the decoder-alone comparison")
     args = parser.parse_args()
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -139,6 +187,7 @@ def main() -> int:
               f"{phase['p50']:7.3f} {phase['p95']:7.3f} {phase['errors']:6d}")
     before = sequential["health"]
     print(f"batched/sequential throughput: {concurrent['rps'] / sequential['rps']:.2f}x")
+    print(f"  parallel batches: {health['parallel_batches']}")
     for name, calls, sentences, busy, phase in (
             ("sequential", before["batches"], before["sentences"], before["busy_seconds"],
              sequential),
@@ -147,6 +196,10 @@ def main() -> int:
              health["busy_seconds"] - before["busy_seconds"], concurrent)):
         print(f"  {name}: {calls} translation calls for {sentences} sentences, worker busy "
               f"{busy:.1f} s of {phase['seconds']:.1f} s")
+    if not args.no_ceiling and args.model is None:
+        served = max(1, round((health["sentences"] - before["sentences"])
+                              / max(1, health["batches"] - before["batches"])))
+        decoder_ceiling(texts, served)
     return 0 if not (sequential["errors"] or concurrent["errors"]) else 1
 
 

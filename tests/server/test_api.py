@@ -7,10 +7,12 @@ import socket
 import threading
 import uuid
 from pathlib import Path
+from typing import Any
 
 from glossary.formats import load_glossary, save_glossary
 from tests.conftest import SEED_GLOSSARY
-from tests.server.conftest import Server
+from tests.server.conftest import Server, start_server
+from translate.cache import cached_segments
 
 TERM_SOURCE = "Prestigious people met under Resolution No. 06-NQ/TU."
 
@@ -225,3 +227,37 @@ def test_client_disconnect_mid_request_leaves_the_server_up(server: Server) -> N
             sock.sendall(partial)
     assert server.get("/health").status == 200
     assert server.post("/translate", {"q": "The meeting ended."}).status == 200
+
+
+def test_two_parallel_batches_answer_each_request_its_own(tmp_path: Path) -> None:
+    """Two lanes decode batches at once over one CTranslate2 model, each with its own cache
+    connection: every answer carries its own request's number and term, and the repeat is
+    served from the cache both lanes wrote."""
+    running = start_server(tmp_path, "-g", SEED_GLOSSARY, "--data-dir", tmp_path / "data",
+                           "--backend", "ctranslate2", "--parallel-batches", "2",
+                           "--batch-window", "20")
+    try:
+        assert running.get("/health").json()["parallel_batches"] == 2
+        texts = [f"The Border Guard checked {n} villages." for n in range(100, 140)]
+        answers: dict[int, Any] = {}
+
+        def one(n: int) -> None:
+            answers[n] = running.post("/translate", {"q": texts[n]}).json()
+
+        rounds = []
+        for _ in range(2):     # the second round is served from the cache
+            threads = [threading.Thread(target=one, args=(n,)) for n in range(len(texts))]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            for n, answer in answers.items():
+                assert str(100 + n) in answer["translatedText"], answer
+                assert answer["issues"] == [] and all(t["found"] for t in answer["terms"])
+            rounds.append(dict(answers))
+            assert cached_segments(tmp_path / "cache.sqlite") == len(texts)
+        assert rounds[0] == rounds[1]
+        assert running.get("/health").json()["batches"] < 2 * len(texts)
+    finally:
+        running.stop()
+    assert "Traceback" not in running.log.read_text(encoding="utf-8")

@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -118,7 +119,7 @@ class CTranslate2Translator(Translator):
                          and _eos_is_id_zero(self.location))
         self.name = f"ctranslate2-{compute_type}" + ("+vmap" if self.use_vmap else "")
         self.stats: Counter[str] = Counter()
-        self._strict = False
+        self._stats_lock = threading.Lock()
         self.converted: Path | None = None
         self._ct2: Any = None
         self._sp_source: Any = None
@@ -214,36 +215,33 @@ class CTranslate2Translator(Translator):
                   beam: int, max_lengths: Sequence[int],
                   strict: bool = False) -> list[tuple[list[int], bool]]:
         # Strict: every CTranslate2 call of this batch suppresses the guarded pieces (they
-        # reach the output only through the constraint prefixes of the repair stage).
-        self._strict = strict
-        try:
-            return self._generate_stages(sources, constraints, beam, max_lengths)
-        finally:
-            self._strict = False
-
-    def _generate_stages(self, sources: Sequence[str],
-                         constraints: Sequence[Sequence[Constraint]], beam: int,
-                         max_lengths: Sequence[int]) -> list[tuple[list[int], bool]]:
+        # reach the output only through the constraint prefixes of the repair stage). It is
+        # passed down, not kept on the translator: a server decodes batches concurrently.
         pieces = [self._source_pieces(s) for s in sources]
         bans = [repeat_bans(cons, self._kinds, self._cases) for cons in constraints]
-        outputs = self._decode(pieces, list(max_lengths), beam, bans)
+        outputs = self._decode(pieces, list(max_lengths), beam, bans, strict=strict)
         todo = [k for k, cons in enumerate(constraints)
                 if cons and unmet(outputs[k], cons, self._kinds)]
-        self.stats["plain"] += len(sources) - len(todo)
+        self._count("plain", len(sources) - len(todo))
         if todo:
             self._repair(todo, sources, pieces, constraints, outputs, max_lengths, bans,
-                         REPAIR_POSITIONS)
+                         REPAIR_POSITIONS, strict)
             retry = [k for k in todo if unmet(outputs[k], constraints[k], self._kinds)]
             if retry and REPAIR_POSITIONS:   # a wider round is far cheaper than the exact search
                 self._repair(retry, sources, pieces, constraints, outputs, max_lengths, bans,
-                             WIDE_REPAIR_POSITIONS)
+                             WIDE_REPAIR_POSITIONS, strict)
             still = [k for k in retry if unmet(outputs[k], constraints[k], self._kinds)]
-            self.stats["repaired"] += len(todo) - len(still)
+            self._count("repaired", len(todo) - len(still))
             if still:
-                self._fallback(still, pieces, constraints, outputs, beam, max_lengths, bans)
-                self.stats["exact"] += len(still)
+                self._fallback(still, pieces, constraints, outputs, beam, max_lengths, bans,
+                               strict)
+                self._count("exact", len(still))
         return [(ids, not unmet(ids, cons, self._kinds))
                 for ids, cons in zip(outputs, constraints, strict=True)]
+
+    def _count(self, stage: str, sentences: int) -> None:
+        with self._stats_lock:    # batches may be decoded on several threads (the server)
+            self.stats[stage] += sentences
 
     @staticmethod
     def _chunk(n: int) -> int:
@@ -257,7 +255,7 @@ class CTranslate2Translator(Translator):
     def _repair(self, todo: list[int], sources: Sequence[str], pieces: list[list[str]],
                 constraints: Sequence[Sequence[Constraint]], outputs: list[list[int]],
                 max_lengths: Sequence[int], bans: list[list[tuple[int, ...]]],
-                positions: int) -> None:
+                positions: int, strict: bool) -> None:
         requests: list[tuple[int, list[int], int]] = []
         for k in todo:
             for prefix, rest in splice_prefixes(outputs[k], constraints[k], sources[k],
@@ -266,7 +264,7 @@ class CTranslate2Translator(Translator):
                     len(prefix), rest, max_lengths[k], self._max_positions - 2)))
         if not requests:
             return
-        candidates = self._continue(pieces, requests, bans)
+        candidates = self._continue(pieces, requests, bans, strict)
         scores = self._scores(pieces, requests, candidates)
         best: dict[int, tuple[tuple[int, int, float], list[int]]] = {}
         for (k, _, _), cand, score in zip(requests, candidates, scores, strict=True):
@@ -295,21 +293,22 @@ class CTranslate2Translator(Translator):
 
     def _continue(self, pieces: list[list[str]],
                   requests: list[tuple[int, list[int], int]],
-                  bans: list[list[tuple[int, ...]]]) -> list[list[int]]:
+                  bans: list[list[tuple[int, ...]]], strict: bool) -> list[list[int]]:
         """Decode each request's continuation; a request whose limit leaves no room is complete."""
         candidates = [list(prefix) for _, prefix, _ in requests]
         todo = [i for i, (_, prefix, limit) in enumerate(requests) if limit > len(prefix)]
         decoded = self._decode([pieces[requests[i][0]] for i in todo],
                                [requests[i][2] for i in todo], 1,
                                [bans[requests[i][0]] for i in todo],
-                               [requests[i][1] for i in todo])
+                               [requests[i][1] for i in todo], strict=strict)
         for i, ids in zip(todo, decoded, strict=True):
             candidates[i] = ids
         return candidates
 
     def _decode(self, sources: list[list[str]], limits: list[int], beam: int,
                 bans: list[list[tuple[int, ...]]],
-                prefixes: list[list[int]] | None = None) -> list[list[int]]:
+                prefixes: list[list[int]] | None = None, *,
+                strict: bool = False) -> list[list[int]]:
         """Best hypothesis per source, each held to its own length limit.
 
         CTranslate2 takes one ``max_decoding_length`` per call, and a sentence
@@ -326,8 +325,8 @@ class CTranslate2Translator(Translator):
         a plain pass that repeats a term's tail fails verification and is
         decoded again guarded, without the map.
         """
-        vmap = self.use_vmap and prefixes is None and not self._strict
-        guarded = [[self._pieces[i]] for i in self._guarded] if self._strict else []
+        vmap = self.use_vmap and prefixes is None and not strict
+        guarded = [[self._pieces[i]] for i in self._guarded] if strict else []
 
         def submit(part: list[int], use_vmap: bool, asynchronous: bool) -> Any:
             repeats = [] if use_vmap else sorted({seq for i in part for seq in bans[i]})
@@ -354,7 +353,7 @@ class CTranslate2Translator(Translator):
             except (RuntimeError, IndexError):
                 if not vmap:
                     raise
-                self.stats["vmap_retried"] += len(part)
+                self._count("vmap_retried", len(part))
                 hypotheses = [r.hypotheses[0] for r in submit(part, False, False)]
             for i, hypothesis in zip(part, hypotheses, strict=True):
                 outputs[i] = self._ids(hypothesis)[:limits[i]]
@@ -363,14 +362,14 @@ class CTranslate2Translator(Translator):
     def _fallback(self, still: list[int], pieces: list[list[str]],
                   constraints: Sequence[Sequence[Constraint]], outputs: list[list[int]],
                   beam: int, max_lengths: Sequence[int],
-                  bans: list[list[tuple[int, ...]]]) -> None:
+                  bans: list[list[tuple[int, ...]]], strict: bool) -> None:
         stepper = CTranslate2Stepper(self._ct2, [pieces[k] for k in still], self._pieces,
                                      self._chunk)
         exact = constrained_beam_search(
             stepper, [constraints[k] for k in still], beam=beam,
             max_lengths=[max_lengths[k] for k in still], eos_id=self._eos,
             banned_ids=[] if self._pad is None else [self._pad],
-            piece_kinds=self._kinds, guarded_ids=self._guarded if self._strict else (),
+            piece_kinds=self._kinds, guarded_ids=self._guarded if strict else (),
             banned_sequences=[bans[k] for k in still])
         for k, decoded in zip(still, exact, strict=True):
             outputs[k] = list(decoded.token_ids)

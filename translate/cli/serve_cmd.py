@@ -63,6 +63,9 @@ def serve(
     beam: Annotated[int, typer.Option("--beam", min=1, max=64)] = 4,
     threads: Annotated[int, typer.Option("--threads", help="CPU threads per worker "
                                          "(0: library default).")] = 0,
+    parallel_batches: Annotated[int, typer.Option(
+        "--parallel-batches", help="Batches decoded at once over one model (0: 2 on "
+        "CTranslate2, 1 on transformers).")] = 0,
     workers: Annotated[int, typer.Option("--workers", min=1, help="Server processes (each "
                                          "loads its own model).")] = 1,
     verify_model: Annotated[bool, typer.Option(
@@ -79,6 +82,7 @@ def serve(
         char_limit=char_limit, batch_limit=batch_limit, body_limit=body_limit,
         req_limit=req_limit, cors_origins=tuple(cors or ()), file_ttl=file_ttl,
         batch_window_ms=batch_window, max_batch=max_batch, beam=beam, threads=threads,
+        parallel_batches=parallel_batches,
         verify_model=verify_model)
     # Fail on bad keys or glossaries here, with a one-line error, not in a worker.
     if api_keys is not None:

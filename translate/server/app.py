@@ -342,6 +342,7 @@ async def health(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok", "version": __version__, "model": service.model_id,
                          "glossary_terms": len(server.glossary), "batches": service.batches,
                          "sentences": service.sentences,
+                         "parallel_batches": service.lanes,
                          "busy_seconds": round(service.busy_seconds, 3)})
 
 

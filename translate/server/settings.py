@@ -38,12 +38,16 @@ class ServerSettings:
     max_batch: int = 64
     beam: int = 4
     threads: int = 0
+    #: Batches decoded at once over the one model; 0: two on CTranslate2, one otherwise.
+    parallel_batches: int = 0
     verify_model: bool = True
 
     def __post_init__(self) -> None:
         for name in ("char_limit", "batch_limit", "body_limit", "file_ttl", "max_batch", "beam"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"--{name.replace('_', '-')} must be at least 1")
+        if not 0 <= self.parallel_batches <= 16:
+            raise ConfigError("--parallel-batches must be between 0 (automatic) and 16")
         if self.req_limit < 0:
             raise ConfigError("--req-limit must be 0 (no limit) or more")
         if not 0 <= self.batch_window_ms <= 1000:
