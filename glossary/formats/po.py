@@ -28,6 +28,7 @@ def load_po(path: str | Path) -> polib.POFile:
     # file whose whole content is a path would make it read that other file. No path
     # ends with a newline, so one is always appended.
     text = text if text.endswith("\n") else text + "\n"
+    _check_strings(path, text)
     try:
         po = polib.pofile(text, wrapwidth=0)
     except (OSError, ValueError) as exc:
@@ -40,6 +41,32 @@ def load_po(path: str | Path) -> polib.POFile:
         raise ParseError(path, None, f"header Plural-Forms: nplurals={plural.group(1)} is not "
                          f"a plausible number of plural forms (1 to {MAX_NPLURALS})")
     return po
+
+
+_KEYWORD_LINE = re.compile(r'\s*(?:#~\s*)?(?:msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)'
+                           r'\s+(.*)$')
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"\s*')
+
+
+def _check_strings(path: str | Path, text: str) -> None:
+    """Every quoted string must be closed: polib "repairs" ``msgid "The army`` into
+    ``"The arm"`` (it drops the last character), so an unterminated string would change
+    a term silently."""
+    for number, line in enumerate(text.splitlines(), 1):
+        keyword = _KEYWORD_LINE.match(line)
+        stripped = line.strip()
+        if keyword is not None:
+            rest = keyword.group(1)
+        elif stripped.startswith('"') or stripped.startswith('#~ "'):
+            rest = stripped.removeprefix("#~ ")
+        else:
+            continue
+        if _STRING.fullmatch(rest):
+            continue
+        problem = ("expected a quoted string" if not rest.startswith('"') else
+                   "text after the closing quote" if _STRING.match(rest) else
+                   "unterminated string")
+        raise ParseError(path, number, problem)
 
 
 _NPLURALS = re.compile(r"nplurals\s*=\s*(\d+)")

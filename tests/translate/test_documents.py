@@ -129,10 +129,10 @@ def test_markdown_markup_goes_around_the_terms_target(tmp_path: Path,
     out = (tmp_path / "out" / "a.md").read_text(encoding="utf-8").split("\n")
     assert [p.source for p in result.pairs] == [
         "The Border Guard met prestigious people in <x1/>.",
-        "An escaped * star & the militia of Military Region 3."]
+        "An escaped * star <x1/> the militia of Military Region 3."]   # entities protected
     assert "**Bộ đội Biên phòng**" in out[0]            # the whole block, codes put back
     assert "[người có uy tín](https://x.org/a \"t\")" in out[0] and "`code`" in out[0]
-    assert "*dân quân*" in out[2].lower() and "Quân khu 3" in out[2]
+    assert "*dân quân*" in out[2].lower() and "Quân khu 3" in out[2] and "&amp;" in out[2]
 
 
 def test_front_matter_crlf_and_hard_breaks_survive(tmp_path: Path,

@@ -30,6 +30,7 @@ from translate.cli.common import (
     TargetLang,
     check_languages,
     handle_errors,
+    refuse_overwrite,
     report_error,
     report_meta,
     stdout,
@@ -179,7 +180,7 @@ def check(
         "--write-baseline", help="Accept every issue found now: write them to this "
         "baseline file (exit 0).")] = None,
     jobs: Annotated[int, typer.Option(
-        "--jobs", "-j", min=0, help="Processes for a large input (2,000+ segments); 0: "
+        "--jobs", "-j", min=0, max=256, help="Processes for a large input (2,000+ segments); 0: "
         "one per CPU.")] = 0,
     engine: Annotated[str, typer.Option(
         "--engine", help="Where to check: local, or ray (Ray tasks; the ray extra).")
@@ -190,6 +191,7 @@ def check(
 ) -> None:
     """Check translations against a glossary (terms, codes, numbers, consistency, Unicode)."""
     check_languages(source_lang, target_lang)
+    refuse_overwrite([output, write_baseline_to], [*paths, *glossary, baseline])
     runner = None
     if check_engine(engine) == "ray":
         from translate.engines.ray_engine import ray_check_runner

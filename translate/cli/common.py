@@ -27,6 +27,10 @@ EXIT_INTERRUPTED = 130   # 128 + SIGINT, as shells report Ctrl-C
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+#: --threads above this is refused: CTranslate2 aborts the process when it cannot start them.
+THREADS_MAX = 256
+
+
 def stdout() -> Console:
     # Logs and pipes get a wide table instead of rich's 80-column default.
     # emoji=False: rich would render "file:100:" as "file💯" and break jump-to-line.
@@ -112,6 +116,33 @@ def _traceback() -> None:
         import traceback
 
         traceback.print_exc()
+
+
+def refuse_overwrite(outputs: Sequence[Path | None], inputs: Sequence[Path | None]) -> None:
+    """Before any work: an output that is one of the inputs is an error, nothing written.
+
+    Compared by absolute path, by resolved path (``x/../in.txt``, symlinks) and, for files
+    that exist, by ``os.path.samefile`` (hard links, case-insensitive file systems); two
+    outputs on one file are refused too.
+    """
+    def same(a: Path, b: Path) -> bool:
+        if os.path.abspath(a) == os.path.abspath(b) or a.resolve() == b.resolve():
+            return True
+        try:
+            return os.path.samefile(a, b)
+        except OSError:
+            return False
+
+    chosen = [o for o in outputs if o is not None and str(o) != "-"]
+    for n, output in enumerate(chosen):
+        for source in (i for i in inputs if i is not None and str(i) != "-"):
+            if same(output, source):
+                raise ConfigError(f"{output}: output would overwrite the input {source}; "
+                                  "choose another output path")
+        for other in chosen[n + 1:]:
+            if same(output, other):
+                raise ConfigError(f"{output}: two outputs would be written to one file "
+                                  f"({other})")
 
 
 def write_output(text: str, output: Path | None) -> None:

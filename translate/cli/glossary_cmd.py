@@ -10,7 +10,13 @@ from rich.table import Table
 
 from glossary.errors import GlossaryError, ToolkitError
 from glossary.formats import FORMATS, get_format, load_glossary, save_glossary
-from translate.cli.common import EXIT_FAILED, handle_errors, stderr, stdout
+from translate.cli.common import (
+    EXIT_FAILED,
+    handle_errors,
+    refuse_overwrite,
+    stderr,
+    stdout,
+)
 
 app = typer.Typer(help="Validate, list and convert glossary files.", no_args_is_help=True)
 
@@ -82,6 +88,7 @@ def convert(
         "--to", help=f"Output format ({', '.join(FORMATS)}); default from the suffix.")] = None,
 ) -> None:
     """Convert a glossary between TSV, CSV, TBX and PO."""
+    refuse_overwrite([target], [source])
     glossary = load_glossary(source, from_format)
     get_format(target, to_format)
     save_glossary(glossary, target, to_format)

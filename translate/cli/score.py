@@ -18,6 +18,7 @@ from translate.cli.common import (
     TargetLang,
     check_languages,
     handle_errors,
+    refuse_overwrite,
     stderr,
     write_output,
 )
@@ -98,7 +99,8 @@ def score(
     tone_style: Annotated[ToneStyle | None, typer.Option(
         "--tone-style", help="Rewrite hoà/hòa placement to one style in all files first.")
     ] = None,
-    width: Annotated[int, typer.Option("--width", "-w", help="Decimals printed.")] = 1,
+    width: Annotated[int, typer.Option("--width", "-w", min=0, max=10,
+                                       help="Decimals printed.")] = 1,
     min_bleu: Annotated[float | None, typer.Option("--min-bleu")] = None,
     min_chrf: Annotated[float | None, typer.Option("--min-chrf")] = None,
     max_ter: Annotated[float | None, typer.Option("--max-ter")] = None,
@@ -118,19 +120,20 @@ def score(
     paired_bs: Annotated[bool, typer.Option(
         "--paired-bs", help="Paired bootstrap resampling of each --hyp against the first.")
     ] = False,
-    paired_bs_n: Annotated[int, typer.Option("--paired-bs-n", min=10)] = 1000,
+    paired_bs_n: Annotated[int, typer.Option("--paired-bs-n", min=10, max=100_000)] = 1000,
     paired_ar: Annotated[bool, typer.Option(
         "--paired-ar", help="Paired approximate randomization of each --hyp against the "
         "first.")] = False,
-    paired_ar_n: Annotated[int, typer.Option("--paired-ar-n", min=10)] = 10000,
+    paired_ar_n: Annotated[int, typer.Option("--paired-ar-n", min=10, max=1_000_000)] = 10000,
     confidence: Annotated[bool, typer.Option(
         "--confidence", help="Bootstrap 95% confidence intervals of every score.")] = False,
-    confidence_n: Annotated[int, typer.Option("--confidence-n", min=10)] = 1000,
+    confidence_n: Annotated[int, typer.Option("--confidence-n", min=10, max=100_000)] = 1000,
     source_lang: SourceLang = "en",
     target_lang: TargetLang = "vi",
 ) -> None:
     """Score translations against references, like sacrebleu, plus term metrics."""
     check_languages(source_lang, target_lang)
+    refuse_overwrite([output, json_path, junit], [*hyp, *ref, src, *(glossary or [])])
     if paired_bs and paired_ar:
         raise ConfigError("choose one paired test: --paired-bs or --paired-ar")
     test = "bs" if paired_bs else "ar" if paired_ar else None

@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from glossary.formats import load_glossaries
-from translate.cli.common import handle_errors, stderr
+from translate.cli.common import THREADS_MAX, handle_errors, stderr
 from translate.deps import SERVE_HINT, require
 from translate.server.guard import ApiKeys, new_key
 from translate.server.settings import ServerSettings, default_data_dir
@@ -61,7 +61,8 @@ def serve(
     max_batch: Annotated[int, typer.Option("--max-batch", help="Sentences per decoder call.")
                          ] = 64,
     beam: Annotated[int, typer.Option("--beam", min=1, max=64)] = 4,
-    threads: Annotated[int, typer.Option("--threads", help="CPU threads per worker "
+    threads: Annotated[int, typer.Option("--threads", min=0, max=THREADS_MAX,
+                                         help="CPU threads per worker "
                                          "(0: library default).")] = 0,
     parallel_batches: Annotated[int, typer.Option(
         "--parallel-batches", help="Batches decoded at once over one model (0: 2 on "

@@ -33,11 +33,13 @@ from translate.cli.common import (
     EXIT_FAILED,
     EXIT_INTERRUPTED,
     EXIT_OK,
+    THREADS_MAX,
     RayAddress,
     SourceLang,
     TargetLang,
     check_languages,
     handle_errors,
+    refuse_overwrite,
     report_meta,
     stderr,
     write_output,
@@ -92,12 +94,16 @@ def translate(
     cache: Annotated[Path | None, typer.Option("--cache", help="SQLite cache file "
                                                "(default: ~/.cache/termtrans).")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache")] = False,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Replace an existing X.vi.ext beside an input (without -o/--out).")
+    ] = False,
     overwrite: Annotated[bool, typer.Option(
         "--overwrite", help="PO: re-translate entries that already have a translation.")
     ] = False,
     verify_model: Annotated[bool, typer.Option(
         "--verify/--no-verify", help="Check model files against models.lock.")] = True,
-    threads: Annotated[int, typer.Option("--threads", help="CPU threads (0: library default).")
+    threads: Annotated[int, typer.Option("--threads", min=0, max=THREADS_MAX,
+                                         help="CPU threads (0: library default).")
                        ] = 0,
     vocabulary_map: Annotated[bool, typer.Option(
         "--vocabulary-map/--no-vocabulary-map", help="CTranslate2: decode over the candidate "
@@ -138,10 +144,12 @@ def translate(
         if from_stdin:
             plan = _stdin_plan(Path(tmp))
         else:
+            refuse_overwrite([report, report_html],
+                             [*inputs, *(glossary or []), *(tm or []), cache])
             protected = [*(glossary or []), *(tm or []), *([cache] if cache else []),
                          *([report] if report else []), *([report_html] if report_html else [])]
             plan = plan_jobs(inputs, out_dir=out_dir, out_file=output, include=include or (),
-                             exclude=exclude or (), protected=protected)
+                             exclude=exclude or (), protected=protected, force=force)
         terms = load_glossaries(glossary) if glossary else Glossary(())
         memory = load_memories(tm) if tm else {}
         code = _run(plan, terms, glossary, memory, model=model, backend=backend, beam=beam,

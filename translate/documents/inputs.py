@@ -84,8 +84,14 @@ def expand(inputs: Sequence[Path], include: Sequence[str] = (),
 
 def plan_jobs(inputs: Sequence[Path], *, out_dir: Path | None = None,
               out_file: Path | None = None, include: Sequence[str] = (),
-              exclude: Sequence[str] = (), protected: Sequence[Path] = ()) -> Plan:
-    """Expand *inputs* and give each file an output path that overwrites nothing it must not."""
+              exclude: Sequence[str] = (), protected: Sequence[Path] = (),
+              force: bool = False) -> Plan:
+    """Expand *inputs* and give each file an output path that overwrites nothing it must not.
+
+    An output chosen with -o or --out may replace a file there (the user named the place);
+    the implicit ``X.vi.ext`` beside an input that already exists is an editor's file as
+    likely as an earlier run's, so that input is refused (the batch goes on) unless *force*.
+    """
     files, skipped, errors = expand(inputs, include, exclude)
     if out_file is not None and len(files) + len(errors) != 1:
         raise ConfigError("-o/--output takes one input file; use --out DIR for several")
@@ -94,7 +100,14 @@ def plan_jobs(inputs: Sequence[Path], *, out_dir: Path | None = None,
         base = Path(os.path.commonpath([p.resolve().parent for p, _ in files]))
         outputs = [out_dir / p.resolve().relative_to(base) for p, _ in files]
     _refuse_overwrites(files, outputs, protected)
-    return Plan([Job(p, o) for (p, _), o in zip(files, outputs, strict=True)], skipped, errors)
+    jobs = []
+    for (path, _), output in zip(files, outputs, strict=True):
+        if out_file is None and out_dir is None and not force and output.exists():
+            errors.append(InputError(path, None, f"{output} already exists; pass --force to "
+                                     "replace it, or choose -o/--out"))
+        else:
+            jobs.append(Job(path, output))
+    return Plan(jobs, skipped, errors)
 
 
 def _output(source: Path, root: Path | None, out_dir: Path | None, out_file: Path | None) -> Path:

@@ -140,12 +140,20 @@ def _inline_block(token: Any) -> Inline | None:
         child = children[k]
         kind = child.type
         if kind == "text":
-            after = _consume(raw, pos, child.content)
-            if after is None:
+            consumed = _consume(raw, pos, child.content)
+            if consumed is None:
                 return None
-            plain.append(child.content)
-            pos = after
-            length += len(child.content)
+            pos, entities = consumed
+            # An entity ("&copy;") travels as a protected placeholder: given to the model as
+            # its character it could be dropped (the demo model drops ©) with nobody told.
+            at = 0
+            for index, entity in entities:
+                text = child.content[at:index] + _atom(atoms, entity)
+                plain.append(text)
+                length += len(text)
+                at = index + 1
+            plain.append(child.content[at:])
+            length += len(child.content) - at
         elif kind == "hardbreak":      # kept as it was ("  \n", "\\\n"): a placeholder
             end = raw.find("\n", pos)
             if end < 0:
@@ -218,11 +226,14 @@ def _inline_block(token: Any) -> Inline | None:
 _ENTITY = re.compile(r"&(?:#\d+|#[xX][0-9a-fA-F]+|\w+);")
 
 
-def _consume(raw: str, pos: int, content: str) -> int | None:
-    """Where *content* (parsed text) ends in *raw* from *pos*: characters match as
+def _consume(raw: str, pos: int, content: str) -> tuple[int, list[tuple[int, str]]] | None:
+    """Where *content* (parsed text) ends in *raw* from *pos*, and which of its characters
+    were written as entities there (index in *content*, the entity): characters match as
     they are, backslash-escaped ("\\*") or as entities ("&amp;"); None if they don't."""
-    for ch in content:
+    entities = []
+    for index, ch in enumerate(content):
         if (m := _ENTITY.match(raw, pos)) and html.unescape(m.group()) == ch:
+            entities.append((index, m.group()))
             pos = m.end()
         elif raw.startswith(ch, pos):
             pos += 1
@@ -230,7 +241,7 @@ def _consume(raw: str, pos: int, content: str) -> int | None:
             pos += 2
         else:
             return None
-    return pos
+    return pos, entities
 
 
 def _escape(text: str) -> str:

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Protocol
 
 from glossary.checks import Issue, Segment
-from glossary.errors import ToolkitError
+from glossary.errors import InputError, ToolkitError
+from glossary.matching import TermMatcher
 from glossary.textio import atomic_write, atomic_write_bytes
 from translate.documents import Document, get_document_format
 from translate.documents.base import Required
@@ -37,10 +38,30 @@ class FileResult:
     pairs: list[Segment] = field(default_factory=list)   # unit source and translation
 
 
-def plan_segments(doc: Document, length: Callable[[str], int], limit: int) -> list[list[str]]:
-    """Per unit, the sentence pieces to translate."""
-    return [[piece for sentence in split_sentences(unit.text)
-             for piece in split_long(sentence, length, limit)] for unit in doc.units]
+def plan_segments(doc: Document, length: Callable[[str], int], limit: int,
+                  matcher: TermMatcher | None = None) -> list[list[str]]:
+    """Per unit, the sentence pieces to translate.
+
+    A sentence longer than the model's input is cut; a glossary term the cut goes through
+    could not be enforced (no piece holds it), so that is an error naming the line, never a
+    run that reports 0 issues.
+    """
+    plan = []
+    for unit in doc.units:
+        sentences = split_sentences(unit.text)
+        pieces = [piece for sentence in sentences
+                  for piece in split_long(sentence, length, limit)]
+        if matcher is not None and len(pieces) > len(sentences):
+            whole = matcher.find(unit.text)
+            kept = sum(len(matcher.find(piece)) for piece in pieces)
+            if kept < len(whole):
+                term = max(whole, key=lambda m: m.end - m.start).text
+                raise InputError(doc.path, unit.line, f"a sentence longer than the model's "
+                                 f"input ({limit} tokens) had to be cut through the glossary "
+                                 f"term {term[:40]!r}…, which could not be enforced; shorten "
+                                 "the sentence or the term")
+        plan.append(pieces)
+    return plan
 
 
 class Executor(Protocol):
@@ -83,7 +104,7 @@ def translate_documents(paths: Sequence[Path] | Plan, pipeline: TranslationPipel
         results.append(result)
         try:
             doc = get_document_format(path).read(path, overwrite=overwrite)
-            plan = plan_segments(doc, translator.source_length, limit)
+            plan = plan_segments(doc, translator.source_length, limit, pipeline.matcher)
         except ToolkitError as exc:
             result.error, result.output = str(exc), None
             continue

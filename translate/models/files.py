@@ -50,12 +50,15 @@ def check_model_directory(directory: Path) -> None:
         path = directory / name
         if path.is_file():
             try:
-                json.loads(path.read_text(encoding="utf-8"))
+                data = json.loads(path.read_text(encoding="utf-8"))
             except UnicodeDecodeError:
                 raise ModelError(f"{path}: damaged model file: not UTF-8 text") from None
             except json.JSONDecodeError as exc:
                 raise ModelError(f"{path}:{exc.lineno}: damaged model file: invalid JSON "
                                  f"({exc.msg})") from None
+            if not isinstance(data, dict):
+                raise ModelError(f"{path}: damaged model file: expected a JSON object, not "
+                                 f"{type(data).__name__}")
     sentencepiece = require("sentencepiece", "checking a model")
 
     for name in ("source.spm", "target.spm"):
@@ -166,8 +169,17 @@ class ModelsLock:
             data = json.loads(read_text(path))
         except json.JSONDecodeError as exc:
             raise ParseError(path, exc.lineno, f"invalid JSON: {exc.msg}") from None
+        if not isinstance(data, dict) or not isinstance(data.get("models") or {}, dict):
+            raise ParseError(path, None, "expected a JSON object with a 'models' object "
+                             "(model name → entry)")
         entries = {}
         for name, raw in (data.get("models") or {}).items():
+            if not isinstance(raw, dict):
+                raise ParseError(path, None, f"model '{name}': entry must be a JSON object, "
+                                 f"not {type(raw).__name__}")
+            if not isinstance(raw.get("files") or {}, dict):
+                raise ParseError(path, None, f"model '{name}': 'files' must map file names "
+                                 "to sha256 digests")
             if raw.get("source") not in ("hub", "path"):
                 raise ParseError(path, None, f"model '{name}': source must be 'hub' or 'path'")
             entries[name] = LockEntry(name, raw["source"], raw.get("hub_id"), raw.get("revision"),

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from glossary.errors import AlignmentError, ConfigError
+from glossary.errors import AlignmentError, ConfigError, InputError
 from glossary.model import Glossary
 from glossary.normalize import ToneStyle, convert_tone_style, count_tone_styles, is_nfc, nfc
 from glossary.textio import read_aligned
@@ -215,6 +215,8 @@ def score_files(hyps: str | Path | Sequence[str | Path], refs: Sequence[str | Pa
         raise ConfigError(f"a paired test compares systems: give --hyp twice or more (the "
                           f"first is the baseline); {TESTS.get(test, test)} needs two")
     data = _read_inputs(systems_in, refs, src)
+    if not data.references[0]:
+        raise InputError(Path(refs[0]), None, "no lines to score: the file is empty")
     if glossary is not None and data.sources is None:
         raise ConfigError("term metrics need the source file too (--src), or PO files")
     warnings = list(data.warnings)

@@ -1,0 +1,306 @@
+"""The hardening campaign's failures (issue #16), one row each, re-run through the real CLI.
+
+Every row is a hostile or unusual input that once lost data, leaked a file, hung, printed
+a traceback or answered with the wrong exit code. Each now runs as a user would run it, in
+its own directory: the exit code, the one error line that names the problem, no traceback,
+and every file that must survive byte for byte. ``pytest -v tests/test_campaign.py`` is the
+list of cases with their outcome.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SEED_GLOSSARY, run_cli
+
+ARTICLE = "The Border Guard met prestigious people.\nResolution No. 06-NQ/TU was issued.\n"
+PAIR_SOURCE = "Prestigious people met.\n"
+PAIR_TARGET = "Người có uy tín đã gặp.\n"
+
+
+def _tbx(body: str, declaration: str = "UTF-8") -> bytes:
+    return (f'<?xml version="1.0" encoding="{declaration}"?>\n<martif type="TBX" xml:lang="en">'
+            f"<text><body>{body}</body></text></martif>\n").encode()
+
+
+TBX_ENTRY = ('<termEntry><langSet xml:lang="en"><tig><term>national defence</term></tig>'
+             '</langSet><langSet xml:lang="vi"><tig><term>quốc phòng</term></tig></langSet>'
+             "</termEntry>")
+
+
+def _po(header: str, entries: str = "") -> bytes:
+    return (f'msgid ""\nmsgstr ""\n{header}\n\n{entries}').encode()
+
+
+PO_HEADER = '"Content-Type: text/plain; charset=UTF-8\\n"'
+
+
+@dataclass(frozen=True)
+class Case:
+    """One campaign row: files to create, the command, and what must hold afterwards."""
+
+    args: tuple[str, ...]
+    files: dict[str, bytes] = field(default_factory=dict)
+    code: int = 2
+    #: Words the error line (exit 2) or the printed findings or result (exit 1, 0) hold.
+    says: str = ""
+    #: Files that must not exist afterwards (no half-written output).
+    absent: tuple[str, ...] = ()
+    #: Extra setup in the case's directory (FIFOs, foreign databases, directories).
+    setup: Callable[[Path], None] | None = None
+    #: (file, text) pairs: after the run *file* must contain *text*.
+    check: tuple[tuple[str, str], ...] = ()
+    env: dict[str, str] = field(default_factory=dict)
+
+
+def _fifo(tmp: Path) -> None:
+    os.mkfifo(tmp / "pipe.txt")
+
+
+def _foreign_db(tmp: Path) -> None:
+    with sqlite3.connect(tmp / "app.db") as conn:
+        conn.execute("CREATE TABLE users (name TEXT)")
+        conn.execute("INSERT INTO users VALUES ('ada')")
+
+
+def _directory(name: str) -> Callable[[Path], None]:
+    return lambda tmp: (tmp / name).mkdir()
+
+
+def _existing_output(tmp: Path) -> None:
+    (tmp / "a.vi.txt").write_text("an editor's work\n", encoding="utf-8")
+
+
+def _long_term(tmp: Path) -> None:
+    term = " ".join(["border"] * 400)
+    (tmp / "long.tsv").write_text(f"{term}\t{'biên giới ' * 400}\n", encoding="utf-8")
+    (tmp / "long.txt").write_text(f"The {term} met.\n", encoding="utf-8")
+
+
+def _lock(content: object) -> dict[str, bytes]:
+    return {"lock.json": json.dumps(content).encode()}
+
+
+def _model(tmp: Path, config: bytes | None = None, weights: bytes | None = None) -> None:
+    source = Path(__file__).resolve().parent.parent / "models" / "tiny-random"
+    target = tmp / "model"
+    target.mkdir()
+    for item in source.iterdir():
+        (target / item.name).write_bytes(item.read_bytes())
+    if config is not None:
+        (target / "config.json").write_bytes(config)
+    if weights is not None:
+        (target / "model.safetensors").write_bytes(weights)
+
+
+T = ("-g", "g.tsv", "--no-cache")          # translate with the seed glossary, default model
+G = {"g.tsv": SEED_GLOSSARY.read_bytes(), "a.txt": ARTICLE.encode()}
+PAIR = {"g.tsv": SEED_GLOSSARY.read_bytes(), "src.en": PAIR_SOURCE.encode(),
+        "tgt.vi": PAIR_TARGET.encode()}
+CHECK = ("check", "src.en", "tgt.vi", "-g", "g.tsv")
+SCORE = ("score", "-i", "tgt.vi", "--ref", "tgt.vi")
+
+CASES: dict[str, Case] = {
+    # -- data loss: an output onto an input -------------------------------------------------
+    "translate -o onto the input": Case(("translate", "a.txt", "-o", "a.txt", *T), G,
+                                        says="overwrite"),
+    "translate --out . beside the input": Case(("translate", "a.txt", "--out", ".", *T), G,
+                                               says="overwrite"),
+    "translate -o ./x/../a.txt": Case(("translate", "a.txt", "-o", "./x/../a.txt", *T), G,
+                                      says="overwrite"),
+    "translate -o onto the glossary": Case(("translate", "a.txt", "-o", "g.tsv", *T), G,
+                                           says="overwrite"),
+    "translate --report-json onto the input": Case(
+        ("translate", "a.txt", "-o", "out.txt", "--report-json", "a.txt", *T), G,
+        says="overwrite", absent=("out.txt",)),
+    "translate --report onto the glossary": Case(
+        ("translate", "a.txt", "-o", "out.txt", "--report", "g.tsv", *T), G,
+        says="overwrite", absent=("out.txt",)),
+    "check -o onto the source": Case((*CHECK, "-o", "src.en"), PAIR, says="overwrite"),
+    "score --json onto the hypothesis": Case((*SCORE, "--json", "tgt.vi"), PAIR,
+                                             says="overwrite"),
+    "score --junit onto the reference": Case((*SCORE, "--junit", "tgt.vi"), PAIR,
+                                             says="overwrite"),
+    "glossary convert onto its source": Case(("glossary", "convert", "g.tsv", "g.tsv"), G,
+                                             says="overwrite"),
+    "implicit a.vi.txt already there": Case(("translate", "a.txt", *T), G,
+                                            setup=_existing_output, says="--force",
+                                            check=(("a.vi.txt", "an editor's work"),)),
+    # -- security: parsers that cannot be steered -------------------------------------------
+    "PO glossary whose content is a path": Case(
+        ("glossary", "show", "evil.po"),
+        {"evil.po": str(Path(__file__).resolve().parent / "fixtures" / "po").encode()},
+        says="evil.po:1"),
+    "PO glossary naming /etc/passwd": Case(("glossary", "validate", "p.po"),
+                                           {"p.po": b"/etc/passwd"}, code=1, says="p.po:1"),
+    "PO document whose content is a path": Case(
+        ("translate", "evil.po", "-o", "out.po", *T),
+        {"evil.po": b"/etc/passwd", "g.tsv": SEED_GLOSSARY.read_bytes()},
+        says="evil.po:1", absent=("out.po",)),
+    "PO nplurals=100000000": Case(
+        ("glossary", "validate", "big.po"),
+        {"big.po": _po(PO_HEADER + '\n"Plural-Forms: nplurals=100000000; plural=0;\\n"')},
+        code=1, says="nplurals"),
+    "PO document nplurals=1000000": Case(
+        ("translate", "big.po", "-o", "out.po", *T),
+        {"big.po": _po(PO_HEADER + '\n"Plural-Forms: nplurals=1000000; plural=0;\\n"',
+                       'msgid "Border"\nmsgstr ""\n'),
+         "g.tsv": SEED_GLOSSARY.read_bytes()},
+        says="nplurals", absent=("out.po",)),
+    "TBX nested 1,000 deep": Case(("glossary", "validate", "deep.tbx"),
+                                  {"deep.tbx": _tbx("<p>" * 1000 + "</p>" * 1000)},
+                                  code=1, says="deep"),
+    "TBX declaring ISO-8859-1": Case(("glossary", "show", "l1.tbx"),
+                                     {"l1.tbx": _tbx(TBX_ENTRY, "ISO-8859-1")}, code=0,
+                                     says="quốc phòng"),
+    "TBX entity bomb": Case(("glossary", "validate", "bomb.tbx"), {
+        "bomb.tbx": b'<?xml version="1.0"?>\n<!DOCTYPE m [<!ENTITY a "aaaaaaaaaa">'
+                    b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>\n<martif>&b;</martif>\n'},
+        code=1, says="bomb.tbx"),
+    "FIFO input (the batch goes on)": Case(
+        ("translate", "pipe.txt", "a.txt", "--out", "out", *T), G, setup=_fifo,
+        says="not a regular file", check=(("out/a.txt", "06-NQ/TU"),)),
+    "/dev/zero input": Case(("translate", "/dev/zero", "-o", "out.txt", *T), G,
+                            says="not a regular file", absent=("out.txt",)),
+    "--cache at another program's database": Case(
+        ("translate", "a.txt", "-o", "out.txt", "-g", "g.tsv", "--cache", "app.db"), G,
+        setup=_foreign_db, says="another program", absent=("app.db.corrupt-1", "out.txt")),
+    "--cache at a directory": Case(
+        ("translate", "a.txt", "-o", "out.txt", "-g", "g.tsv", "--cache", "cachedir"), G,
+        setup=_directory("cachedir"), says="is a directory",
+        absent=("cachedir.corrupt-1", "out.txt")),
+    "NUL in a glossary term": Case(("glossary", "validate", "n.tsv"),
+                                   {"n.tsv": b"border\x00guard\tbi\xc3\xaan\n"}, code=1,
+                                   says="n.tsv:1"),
+    "escape in a glossary term": Case(("glossary", "validate", "e.tsv"),
+                                      {"e.tsv": b"border\x1b[31m\tbi\xc3\xaan\n"},
+                                      code=1, says="e.tsv:1"),
+    "U+202E in a glossary term": Case(("glossary", "validate", "b.tsv"),
+                                      {"b.tsv": "border\u202e\tbiên\n".encode()},
+                                      code=1, says="b.tsv:1"),
+    # -- silent corruption ------------------------------------------------------------------
+    "Markdown front matter": Case(
+        ("translate", "a.md", "-o", "out.md", *T),
+        {"a.md": b"---\ntitle: Border Guard\ntags: [defence]\n---\n\nThe Border Guard met.\n",
+         "g.tsv": SEED_GLOSSARY.read_bytes()}, code=0,
+        check=(("out.md", "---\ntitle: Border Guard\ntags: [defence]\n---\n"),)),
+    "Markdown reference-link label": Case(
+        ("translate", "a.md", "-o", "out.md", *T),
+        {"a.md": b"Read [the report][border].\n\n[border]: https://example.org/b\n",
+         "g.tsv": SEED_GLOSSARY.read_bytes()}, code=0,
+        check=(("out.md", "][border]"), ("out.md", "[border]: https://example.org/b"))),
+    "Markdown hard line break": Case(
+        ("translate", "a.md", "-o", "out.md", *T),
+        {"a.md": b"The Border Guard met.\\\nThe meeting ended.\n",
+         "g.tsv": SEED_GLOSSARY.read_bytes()}, code=0, check=(("out.md", "\\\n"),)),
+    "Markdown entity &copy;": Case(
+        ("translate", "a.md", "-o", "out.md", *T),
+        {"a.md": b"The Border Guard &copy; 2024 met.\n", "g.tsv": SEED_GLOSSARY.read_bytes()},
+        code=0, check=(("out.md", "&copy;"),)),
+    "CRLF text file": Case(("translate", "a.txt", "-o", "out.txt", *T),
+                           {"a.txt": ARTICLE.replace("\n", "\r\n").encode(),
+                            "g.tsv": SEED_GLOSSARY.read_bytes()},
+                           code=0, check=(("out.txt", "\r\n"),)),
+    "PO glossary unterminated string": Case(
+        ("glossary", "validate", "u.po"),
+        {"u.po": _po(PO_HEADER, 'msgid "The army\nmsgstr "Quân đội"\n')},
+        code=1, says="u.po:5: unterminated string"),
+    "term longer than the model's input": Case(
+        ("translate", "long.txt", "-o", "out.txt", "-g", "long.tsv", "--no-cache"),
+        setup=_long_term, says="long.txt:1: a sentence longer than the model's input",
+        absent=("out.txt",)),
+    # -- tracebacks: write errors, empty inputs, absurd values, damaged files ---------------
+    "check -o into a directory": Case((*CHECK, "-o", "d"), PAIR, setup=_directory("d"),
+                                      says="Is a directory"),
+    "score --json into a directory": Case((*SCORE, "--json", "d"), PAIR,
+                                          setup=_directory("d"), says="Is a directory"),
+    "score --junit into a directory": Case((*SCORE, "--junit", "d"), PAIR,
+                                           setup=_directory("d"), says="Is a directory"),
+    "glossary convert into a directory": Case(("glossary", "convert", "g.tsv", "d"), G,
+                                              setup=_directory("d"), says="d"),
+    "translate --report into a directory": Case(
+        ("translate", "a.txt", "-o", "out.txt", "--report", "d", *T), G,
+        setup=_directory("d"), says="d"),
+    "translate --report-json into a directory": Case(
+        ("translate", "a.txt", "-o", "out.txt", "--report-json", "d", *T), G,
+        setup=_directory("d"), says="d"),
+    "cache under a regular file": Case(
+        ("translate", "a.txt", "-o", "out.txt", "-g", "g.tsv", "--cache", "g.tsv/c.sqlite"),
+        G, says="cache", absent=("out.txt",)),
+    "cache home under a regular file": Case(
+        ("translate", "a.txt", "-o", "out.txt", "-g", "g.tsv"), G, says="cache",
+        env={"XDG_CACHE_HOME": "g.tsv/home", "TERMTRANS_HOME": ""}, absent=("out.txt",)),
+    "score with empty files": Case(("score", "-i", "e.vi", "--ref", "e.vi"), {"e.vi": b""},
+                                   says="empty"),
+    "score --width -1": Case((*SCORE, "--width", "-1"), PAIR, says="--width"),
+    "score --paired-bs-n 1000000000": Case(
+        ("score", "-i", "tgt.vi", "-i", "tgt.vi", "--ref", "tgt.vi", "--paired-bs",
+         "--paired-bs-n", "1000000000"), PAIR, says="--paired-bs-n"),
+    "score --paired-bs-n 0": Case(("score", "-i", "tgt.vi", "-i", "tgt.vi", "--ref",
+                                   "tgt.vi", "--paired-bs", "--paired-bs-n", "0"), PAIR,
+                                  says="--paired-bs-n"),
+    "score --confidence-n -5": Case((*SCORE, "--confidence", "--confidence-n", "-5"), PAIR,
+                                    says="--confidence-n"),
+    "models.lock is a JSON list": Case(("models", "list"), _lock([1, 2]), says="lock.json",
+                                       env={"TERMTRANS_MODELS_LOCK": "lock.json"}),
+    "models.lock with a string entry": Case(
+        ("models", "list"), _lock({"version": 1, "models": {"x": "y"}}), says="lock.json",
+        env={"TERMTRANS_MODELS_LOCK": "lock.json"}),
+    "config.json is []": Case(
+        ("translate", "a.txt", "-o", "out.txt", "--model", "model", "--backend",
+         "ctranslate2", *T), G, setup=lambda tmp: _model(tmp, config=b"[]"),
+        says="config.json", absent=("out.txt",)),
+    "malformed safetensors header": Case(
+        ("translate", "a.txt", "-o", "out.txt", "--model", "model", "--backend",
+         "transformers", *T), G,
+        setup=lambda tmp: _model(tmp, weights=b"\xff\xff\xff\xff\x00\x00\x00\x00{bad"),
+        says="model.safetensors", absent=("out.txt",)),
+    "--threads 100000": Case(("translate", "a.txt", "-o", "out.txt", "--threads", "100000",
+                              *T), G, says="--threads", absent=("out.txt",)),
+    "--threads -1": Case(("translate", "a.txt", "-o", "out.txt", "--threads", "-1", *T), G,
+                         says="--threads", absent=("out.txt",)),
+    "--beam 0": Case(("translate", "a.txt", "-o", "out.txt", "--beam", "0", *T), G,
+                     says="--beam", absent=("out.txt",)),
+    "check --jobs 100000": Case((*CHECK, "--jobs", "100000"), PAIR, says="--jobs"),
+    # -- messages ---------------------------------------------------------------------------
+    "line 100 is not an emoji": Case(
+        ("glossary", "validate", "g100.tsv"),
+        {"g100.tsv": "".join(f"term {n}\tthuật ngữ {n}\n" for n in range(99)).encode()
+         + b"broken line without a tab\n"}, code=1, says="g100.tsv:100:"),
+}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_campaign_case(name: str, tmp_path: Path) -> None:
+    case = CASES[name]
+    for file, content in case.files.items():
+        (tmp_path / file).write_bytes(content)
+    if case.setup is not None:
+        case.setup(tmp_path)
+    before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    env = {k: (str(tmp_path / v) if "/" in v or v.endswith(".json") else v)
+           for k, v in case.env.items()}
+    result = run_cli(*case.args, cwd=tmp_path, env=env)
+    assert result.returncode == case.code, (result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr + result.stdout
+    errors = [line for line in result.stderr.splitlines() if line.startswith("termtrans: error")]
+    if case.code == 2 and errors:              # the toolkit's own one-line error
+        assert len(errors) == 1 and case.says in errors[0], result.stderr
+    elif case.code == 2:                       # a usage error: the option and its range
+        assert case.says in result.stderr and "Invalid value" in result.stderr, result.stderr
+    else:                                      # findings (1) or a result (0) on stdout
+        assert case.says in result.stdout, result.stdout
+    for path, content in before.items():      # nothing that was there is changed
+        if path.name not in {f for f, _ in case.check}:
+            assert path.read_bytes() == content, path
+    for file in case.absent:
+        assert not (tmp_path / file).exists(), file
+    for file, text in case.check:      # bytes: CRLF must be there as written
+        assert text.encode() in (tmp_path / file).read_bytes(), file
