@@ -101,7 +101,7 @@ def test_corrupt_cache_is_moved_aside_and_rebuilt(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "was unusable; moved to" in result.stderr
     assert (tmp_path / "c.sqlite.corrupt-1").read_bytes().startswith(b"this is not")
-    again = run_cli("translate", source, "--cache", cache, "-g", SEED_GLOSSARY, *TINY)
+    again = run_cli("translate", source, "--cache", cache, "-g", SEED_GLOSSARY, *TINY, "--force")
     assert "translated 0 segment(s), 1 from cache" in again.stderr
 
 
