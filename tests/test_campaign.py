@@ -167,6 +167,10 @@ CASES: dict[str, Case] = {
     "FIFO input (the batch goes on)": Case(
         ("translate", "pipe.txt", "a.txt", "--out", "out", *T), G, setup=_fifo,
         says="not a regular file", check=(("out/a.txt", "06-NQ/TU"),)),
+    "input over --max-file-size (the batch goes on)": Case(
+        ("translate", "big.txt", "a.txt", "--out", "out", "--max-file-size", "1", *T),
+        {**G, "big.txt": b"The army met.\n" * 100_000}, says="over the 1 MiB limit",
+        absent=("out/big.txt",), check=(("out/a.txt", "06-NQ/TU"),)),
     "/dev/zero input": Case(("translate", "/dev/zero", "-o", "out.txt", *T), G,
                             says="not a regular file", absent=("out.txt",)),
     "--cache at another program's database": Case(
@@ -248,6 +252,8 @@ CASES: dict[str, Case] = {
                                   says="--paired-bs-n"),
     "score --confidence-n -5": Case((*SCORE, "--confidence", "--confidence-n", "-5"), PAIR,
                                     says="--confidence-n"),
+    "score --min-term-success 150": Case((*SCORE, "--min-term-success", "150"), PAIR,
+                                         says="--min-term-success"),
     "models.lock is a JSON list": Case(("models", "list"), _lock([1, 2]), says="lock.json",
                                        env={"TERMTRANS_MODELS_LOCK": "lock.json"}),
     "models.lock with a string entry": Case(

@@ -101,13 +101,15 @@ def score(
     ] = None,
     width: Annotated[int, typer.Option("--width", "-w", min=0, max=10,
                                        help="Decimals printed.")] = 1,
-    min_bleu: Annotated[float | None, typer.Option("--min-bleu")] = None,
-    min_chrf: Annotated[float | None, typer.Option("--min-chrf")] = None,
-    max_ter: Annotated[float | None, typer.Option("--max-ter")] = None,
+    min_bleu: Annotated[float | None, typer.Option("--min-bleu", min=0, max=100)] = None,
+    min_chrf: Annotated[float | None, typer.Option("--min-chrf", min=0, max=100)] = None,
+    max_ter: Annotated[float | None, typer.Option("--max-ter", min=0)] = None,
     min_term_success: Annotated[float | None, typer.Option(
-        "--min-term-success", help="Minimum term success rate, in percent.")] = None,
+        "--min-term-success", min=0, max=100,
+        help="Minimum term success rate, in percent.")] = None,
     min_code_success: Annotated[float | None, typer.Option(
-        "--min-code-success", help="Minimum code exact-match rate, in percent.")] = None,
+        "--min-code-success", min=0, max=100,
+        help="Minimum code exact-match rate, in percent.")] = None,
     output_format: Annotated[ScoreFormat, typer.Option(
         "--format", "-f", help="text, json or junit (one test case per file and metric).")
     ] = ScoreFormat.text,

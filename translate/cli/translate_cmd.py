@@ -44,7 +44,7 @@ from translate.cli.common import (
     stderr,
     write_output,
 )
-from translate.documents.inputs import Job, Plan, plan_jobs
+from translate.documents.inputs import MAX_INPUT_MIB, Job, Plan, plan_jobs
 from translate.documents.run import Executor, FileResult, translate_documents
 from translate.engines import check_engine
 from translate.engines.ray_engine import MANIFEST_DIR, RayExecutor, WorkerConfig
@@ -94,6 +94,8 @@ def translate(
     cache: Annotated[Path | None, typer.Option("--cache", help="SQLite cache file "
                                                "(default: ~/.cache/termtrans).")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache")] = False,
+    max_file_size: Annotated[int, typer.Option(
+        "--max-file-size", min=1, help="Largest input document, in MiB.")] = MAX_INPUT_MIB,
     force: Annotated[bool, typer.Option(
         "--force", help="Replace an existing X.vi.ext beside an input (without -o/--out).")
     ] = False,
@@ -125,7 +127,7 @@ def translate(
     ] = "local",
     ray_address: RayAddress = None,
     actors: Annotated[int, typer.Option(
-        "--actors", min=0, help="Ray: model actors (0: one per --threads CPUs of the "
+        "--actors", min=0, max=4096, help="Ray: model actors (0: one per --threads CPUs of the "
         "cluster).")] = 0,
     source_lang: SourceLang = "en",
     target_lang: TargetLang = "vi",
@@ -149,7 +151,8 @@ def translate(
             protected = [*(glossary or []), *(tm or []), *([cache] if cache else []),
                          *([report] if report else []), *([report_html] if report_html else [])]
             plan = plan_jobs(inputs, out_dir=out_dir, out_file=output, include=include or (),
-                             exclude=exclude or (), protected=protected, force=force)
+                             exclude=exclude or (), protected=protected, force=force,
+                             max_mib=max_file_size)
         terms = load_glossaries(glossary) if glossary else Glossary(())
         memory = load_memories(tm) if tm else {}
         code = _run(plan, terms, glossary, memory, model=model, backend=backend, beam=beam,

@@ -82,17 +82,32 @@ def expand(inputs: Sequence[Path], include: Sequence[str] = (),
     return files, skipped, errors
 
 
+#: Largest input document, in MiB: documents are read into memory whole, and 100 MiB of
+#: text is days of CPU translation, so a bigger file is far more likely a mistake.
+MAX_INPUT_MIB = 100
+
+
 def plan_jobs(inputs: Sequence[Path], *, out_dir: Path | None = None,
               out_file: Path | None = None, include: Sequence[str] = (),
               exclude: Sequence[str] = (), protected: Sequence[Path] = (),
-              force: bool = False) -> Plan:
+              force: bool = False, max_mib: int = MAX_INPUT_MIB) -> Plan:
     """Expand *inputs* and give each file an output path that overwrites nothing it must not.
 
     An output chosen with -o or --out may replace a file there (the user named the place);
     the implicit ``X.vi.ext`` beside an input that already exists is an editor's file as
     likely as an earlier run's, so that input is refused (the batch goes on) unless *force*.
+    A file over *max_mib* MiB is refused too (documents are read whole; --max-file-size).
     """
     files, skipped, errors = expand(inputs, include, exclude)
+    kept = []
+    for path, root in files:
+        size = path.stat().st_size
+        if size > max_mib * 1024 * 1024:
+            errors.append(InputError(path, None, f"file is {size / 1024 / 1024:.0f} MiB, over "
+                                     f"the {max_mib} MiB limit (--max-file-size raises it)"))
+        else:
+            kept.append((path, root))
+    files = kept
     if out_file is not None and len(files) + len(errors) != 1:
         raise ConfigError("-o/--output takes one input file; use --out DIR for several")
     outputs = [_output(path, root, out_dir, out_file) for path, root in files]
