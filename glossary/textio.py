@@ -93,6 +93,22 @@ def read_aligned(first: str | Path, *others: str | Path,
     return lines
 
 
+def path_identities(path: str | Path) -> set[object]:
+    """The ways one file can be recognised under another spelling: its absolute path, its
+    resolved path (``x/../a``, symlinks) and, when it exists, its device and inode (hard
+    links, case-insensitive file systems). Two paths name one file when these intersect;
+    the toolkit checks every output against its inputs this way before writing anything."""
+    path = Path(path)
+    found: set[object] = {os.path.normcase(os.path.abspath(path)),
+                          os.path.normcase(str(path.resolve()))}
+    try:
+        stat = path.stat()
+    except OSError:
+        return found
+    found.add((stat.st_dev, stat.st_ino))
+    return found
+
+
 def _file_mode(target: Path) -> int:
     """Keep an existing file's permissions; a new file gets the usual 0666 & ~umask
     (mkstemp's private 0600 would surprise anyone sharing the output)."""

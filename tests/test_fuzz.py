@@ -1,5 +1,6 @@
 """Property tests (hypothesis): formats round-trip, readers never raise anything but a
-ToolkitError, identity translation reproduces documents, matcher invariants hold.
+ToolkitError, identity translation reproduces documents, matcher invariants hold, no spelling
+of an input path is accepted as an output.
 
 CI runs each with a bounded budget (TERMTRANS_FUZZ_EXAMPLES, default 150 examples; a
 nightly profile can set thousands). Fixed seed (derandomize): the same examples each run.
@@ -139,3 +140,39 @@ def test_matches_are_ordered_disjoint_and_cover_what_they_claim(glossary: Glossa
         assert a.end <= b.start
     for m in matches:
         assert sentence[m.start:m.end] == m.text and m.text.strip() == m.text
+
+
+detour = st.lists(st.sampled_from([".", "sub/..", "sub/./..", "sub/../sub/.."]), max_size=4)
+
+
+@FUZZ
+@given(detours=detour, link=st.sampled_from(["path", "symlink", "hardlink"]),
+       other=st.booleans())
+def test_an_input_under_any_spelling_is_never_an_output(detours: Sequence[str], link: str,
+                                                         other: bool) -> None:
+    """However the output path spells the input (detours, symlinks, hard links), translate's
+    plan and the other commands' output check refuse it; another file is always allowed."""
+    from glossary.errors import ConfigError
+    from translate.cli.common import refuse_overwrite
+    from translate.documents.inputs import plan_jobs
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        (root / "sub").mkdir()
+        source = root / "a.txt"
+        source.write_text("The army met.\n", encoding="utf-8")
+        name = "b.txt" if other else "a.txt"
+        target = root.joinpath(*detours, name)
+        if link != "path":
+            target = root / "link.txt"
+            if not other:
+                (os.symlink if link == "symlink" else os.link)(source, target)
+        if other:
+            refuse_overwrite([target], [source])
+            assert plan_jobs([source], out_file=target).jobs[0].output == target
+            return
+        with pytest.raises(ConfigError, match="would overwrite"):
+            refuse_overwrite([target], [source])
+        with pytest.raises(ConfigError, match="would overwrite"):
+            plan_jobs([source], out_file=target)
+        assert source.read_text(encoding="utf-8") == "The army met.\n"

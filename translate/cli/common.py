@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 
 from glossary.errors import ConfigError, InputError, ToolkitError
-from glossary.textio import atomic_write
+from glossary.textio import atomic_write, path_identities
 from translate.settings import debugging
 
 EXIT_OK = 0
@@ -121,28 +121,22 @@ def _traceback() -> None:
 def refuse_overwrite(outputs: Sequence[Path | None], inputs: Sequence[Path | None]) -> None:
     """Before any work: an output that is one of the inputs is an error, nothing written.
 
-    Compared by absolute path, by resolved path (``x/../in.txt``, symlinks) and, for files
-    that exist, by ``os.path.samefile`` (hard links, case-insensitive file systems); two
-    outputs on one file are refused too.
+    Paths are compared by :func:`~glossary.textio.path_identities` (``x/../in.txt``,
+    symlinks, hard links); two outputs on one file are refused too.
     """
-    def same(a: Path, b: Path) -> bool:
-        if os.path.abspath(a) == os.path.abspath(b) or a.resolve() == b.resolve():
-            return True
-        try:
-            return os.path.samefile(a, b)
-        except OSError:
-            return False
-
-    chosen = [o for o in outputs if o is not None and str(o) != "-"]
-    for n, output in enumerate(chosen):
-        for source in (i for i in inputs if i is not None and str(i) != "-"):
-            if same(output, source):
-                raise ConfigError(f"{output}: output would overwrite the input {source}; "
-                                  "choose another output path")
-        for other in chosen[n + 1:]:
-            if same(output, other):
-                raise ConfigError(f"{output}: two outputs would be written to one file "
-                                  f"({other})")
+    named = {ident: path for path in inputs if path is not None and str(path) != "-"
+             for ident in path_identities(path)}
+    written: dict[object, Path] = {}
+    for output in (o for o in outputs if o is not None and str(o) != "-"):
+        identities = path_identities(output)
+        source = next((named[i] for i in identities if i in named), None)
+        if source is not None:
+            raise ConfigError(f"{output}: output would overwrite the input {source}; "
+                              "choose another output path")
+        other = next((written[i] for i in identities if i in written), None)
+        if other is not None:
+            raise ConfigError(f"{output}: two outputs would be written to one file ({other})")
+        written.update(dict.fromkeys(identities, output))
 
 
 def write_output(text: str, output: Path | None) -> None:

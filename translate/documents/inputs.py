@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from glossary.errors import ConfigError, InputError
+from glossary.textio import path_identities
 from translate.documents import FORMATS
 
 
@@ -139,17 +140,17 @@ def _key(path: Path) -> str:
 
 def _refuse_overwrites(files: list[tuple[Path, Path | None]], outputs: list[Path],
                        protected: Sequence[Path]) -> None:
-    inputs = {_key(p): p for p, _ in files}
-    guarded = {_key(p): p for p in protected}
+    inputs = {i: p for p, _ in files for i in path_identities(p)}
+    guarded = {i: p for p in protected for i in path_identities(p)}
     seen: dict[str, Path] = {}
     for (source, _), output in zip(files, outputs, strict=True):
         key = _key(output)
-        real = _key(output.resolve()) if output.exists() else key
-        clash = inputs.get(key) or inputs.get(real)
+        identities = path_identities(output)
+        clash = next((inputs[i] for i in identities if i in inputs), None)
         if clash is not None:
             raise ConfigError(f"{output}: output would overwrite the input {clash}; "
                               "choose another -o/--out")
-        clash = guarded.get(key) or guarded.get(real)
+        clash = next((guarded[i] for i in identities if i in guarded), None)
         if clash is not None:
             raise ConfigError(f"{output}: output would overwrite {clash}; "
                               "choose another -o/--out")
