@@ -10,6 +10,7 @@ without BOM) and ``\\n``/``\\r\\n`` line ends, and otherwise raise a
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -102,10 +103,10 @@ def path_identities(path: str | Path) -> set[object]:
     found: set[object] = {os.path.normcase(os.path.abspath(path)),
                           os.path.normcase(str(path.resolve()))}
     try:
-        stat = path.stat()
+        info = path.stat()
     except OSError:
         return found
-    found.add((stat.st_dev, stat.st_ino))
+    found.add((info.st_dev, info.st_ino))
     return found
 
 
@@ -141,6 +142,18 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
 def _atomic(path: str | Path, mode: str, encoding: str | None) -> Iterator[IO[Any]]:
     target = Path(path)
     try:
+        kind = os.stat(target).st_mode          # follows symlinks
+    except OSError:
+        kind = None
+    if kind is not None and not stat.S_ISREG(kind) and not stat.S_ISDIR(kind):
+        # A device or FIFO (-o /dev/stdout, /dev/null): written through, never replaced —
+        # renaming a file over /dev/stdout would put a regular file in its place.
+        with _direct(target, mode, encoding) as handle:
+            yield handle
+        return
+    if target.is_symlink() and kind is not None:
+        target = target.resolve()               # replace the file, keep the link
+    try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     except OSError as exc:     # named after the file asked for, not its temporary twin
@@ -159,6 +172,16 @@ def _atomic(path: str | Path, mode: str, encoding: str | None) -> Iterator[IO[An
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+@contextmanager
+def _direct(target: Path, mode: str, encoding: str | None) -> Iterator[IO[Any]]:
+    try:
+        with open(target, mode, encoding=encoding,
+                  newline=None if "b" in mode else "") as handle:
+            yield handle
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(target)) from None
 
 
 def pick_by_suffix(path: str | Path, registry: Mapping[str, T]) -> tuple[T | None, str, str]:

@@ -310,3 +310,34 @@ def test_campaign_case(name: str, tmp_path: Path) -> None:
         assert not (tmp_path / file).exists(), file
     for file, text in case.check:      # bytes: CRLF must be there as written
         assert text.encode() in (tmp_path / file).read_bytes(), file
+
+
+def test_outputs_through_links_to_devices_are_written_through_not_replaced(
+        tmp_path: Path) -> None:
+    """`-o /dev/stdout` once renamed a temporary file over the device link; a full disk was a
+    traceback. Links in the test's own directory stand in for /dev, so a regression breaks
+    nothing outside it."""
+    for file, content in PAIR.items():
+        (tmp_path / file).write_bytes(content)
+    (tmp_path / "null").symlink_to("/dev/null")
+    (tmp_path / "full").symlink_to("/dev/full")
+    ok = run_cli(*CHECK, "-o", "null", cwd=tmp_path)
+    assert ok.returncode == 0, ok.stderr
+    assert (tmp_path / "null").is_symlink() and Path("/dev/null").is_char_device()
+    full = run_cli(*CHECK, "--format", "json", "-o", "full", cwd=tmp_path)
+    assert full.returncode == 2 and "Traceback" not in full.stderr
+    assert full.stderr.strip().splitlines()[-1] == \
+        "termtrans: error: full: No space left on device"
+    assert (tmp_path / "full").is_symlink()
+
+
+def test_an_output_that_is_a_symlink_keeps_the_link(tmp_path: Path) -> None:
+    for file, content in PAIR.items():
+        (tmp_path / file).write_bytes(content)
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "latest.json").symlink_to("reports/run.json")
+    (tmp_path / "reports" / "run.json").write_text("old\n", encoding="utf-8")
+    result = run_cli(*CHECK, "--format", "json", "-o", "latest.json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "latest.json").is_symlink()
+    assert json.loads((tmp_path / "reports" / "run.json").read_text(encoding="utf-8"))
