@@ -38,13 +38,21 @@ def decode_utf8(data: bytes, path: str | Path) -> str:
     return text[1:] if text.startswith(BOM) else text
 
 
-def read_text(path: str | Path) -> str:
-    """Read a whole UTF-8 file; ``\\r\\n`` becomes ``\\n``."""
+def read_bytes(path: str | Path) -> bytes:
+    """A regular file's bytes: a FIFO would block forever and ``/dev/zero`` never ends, so
+    anything else is a :class:`ParseError` before a byte is read."""
     try:
-        data = Path(path).read_bytes()
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise ParseError(path, None, "not a regular file (a FIFO, device or directory "
+                             "is not read)")
+        return Path(path).read_bytes()
     except OSError as exc:
         raise ParseError(path, None, f"cannot read file: {exc.strerror or exc}") from None
-    return decode_utf8(data, path).replace("\r\n", "\n")
+
+
+def read_text(path: str | Path) -> str:
+    """Read a whole UTF-8 file; ``\\r\\n`` becomes ``\\n``."""
+    return decode_utf8(read_bytes(path), path).replace("\r\n", "\n")
 
 
 def newline_of(path: str | Path) -> str:

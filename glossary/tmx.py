@@ -20,6 +20,7 @@ from xml.sax.saxutils import escape, quoteattr
 from glossary.errors import ParseError
 from glossary.formats.tbx import parse_xml_safely
 from glossary.normalize import nfc
+from glossary.textio import read_bytes
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _CODES = frozenset({"bpt", "ept", "ph", "it", "ut"})
@@ -56,9 +57,7 @@ def _seg_text(element: ET.Element | None) -> str:
 def read_tmx(path: Path, source_lang: str = "en", target_lang: str = "vi") -> list[MemoryUnit]:
     """The units of *path* that have both languages (first variant of each)."""
     try:
-        data = _utf8(path.read_bytes())
-    except OSError as exc:
-        raise ParseError(path, None, f"cannot read file: {exc.strerror or exc}") from None
+        data = _utf8(read_bytes(path))
     except UnicodeDecodeError as exc:
         raise ParseError(path, None, f"not valid UTF-16: {exc.reason}") from None
     light = parse_xml_safely(data, path)

@@ -23,6 +23,7 @@ from xml.etree import ElementTree as ET
 from glossary.checks.base import Segment
 from glossary.errors import ParseError
 from glossary.formats.tbx import parse_xml_safely
+from glossary.textio import read_bytes
 
 NS_12 = "urn:oasis:names:tc:xliff:document:1.2"
 NS_20 = "urn:oasis:names:tc:xliff:document:2.0"
@@ -80,10 +81,7 @@ def _lines(data: bytes, path: Path) -> tuple[list[int], list[int]]:
 
 def read_xliff(path: Path) -> XliffFile:
     """Parse *path*; refuse other language pairs, naming the file and line."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ParseError(path, None, f"cannot read file: {exc.strerror or exc}") from None
+    data = read_bytes(path)
     file_lines, lines = _lines(data, path)
     namespaces = [ns for _, ns in ET.iterparse(io.BytesIO(data), events=("start-ns",))]
     root = ET.fromstring(data)

@@ -171,6 +171,13 @@ CASES: dict[str, Case] = {
         ("translate", "big.txt", "a.txt", "--out", "out", "--max-file-size", "1", *T),
         {**G, "big.txt": b"The army met.\n" * 100_000}, says="over the 1 MiB limit",
         absent=("out/big.txt",), check=(("out/a.txt", "06-NQ/TU"),)),
+    "check with a FIFO source": Case(("check", "pipe.txt", "tgt.vi", "-g", "g.tsv"), PAIR,
+                                     setup=_fifo, says="pipe.txt: not a regular file"),
+    "score /dev/zero": Case(("score", "-i", "/dev/zero", "--ref", "tgt.vi"), PAIR,
+                            says="/dev/zero: not a regular file"),
+    "glossary from a FIFO": Case(("glossary", "validate", "pipe.tsv"), code=1,
+                                 setup=lambda tmp: os.mkfifo(tmp / "pipe.tsv"),
+                                 says="pipe.tsv: not a regular file"),
     "/dev/zero input": Case(("translate", "/dev/zero", "-o", "out.txt", *T), G,
                             says="not a regular file", absent=("out.txt",)),
     "--cache at another program's database": Case(

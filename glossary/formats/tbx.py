@@ -22,7 +22,7 @@ from xml.parsers import expat
 from glossary.errors import ParseError
 from glossary.formats.base import RawGlossary
 from glossary.model import Entry, Glossary
-from glossary.textio import decode_utf8
+from glossary.textio import decode_utf8, read_bytes
 
 _FORBIDDEN_STATUS = {"deprecatedterm-admn-sts", "supersededterm-admn-sts", "deprecated",
                      "superseded"}
@@ -125,10 +125,7 @@ class TbxFormat:
     extensions = (".tbx", ".xml")
 
     def read(self, path: Path) -> RawGlossary:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise ParseError(path, None, f"cannot read file: {exc.strerror or exc}") from None
+        data = read_bytes(path)
         root = parse_xml_safely(data, path)
         if root.tag not in ("martif", "tbx"):
             raise ParseError(path, root.line, f"not a TBX file: root element is <{root.tag}>, "

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from glossary.errors import InputError
+from glossary.textio import read_bytes
 from translate.deps import require
 from translate.documents.base import Document, Required, Unit
 from translate.documents.inline import Code, Inline
@@ -72,7 +73,7 @@ class DocxFormat:
     extensions = (".docx",)
 
     def read(self, path: Path, overwrite: bool = False) -> Document:
-        data = path.read_bytes()
+        data = read_bytes(path)
         doc = _open(path, data)
         paragraphs = [p for p in (_paragraph(el) for el in _paragraph_elements(doc)) if p]
         units = [Unit(p.inline.text, n) for n, p in enumerate(paragraphs, 1)]
