@@ -348,3 +348,27 @@ def test_an_output_that_is_a_symlink_keeps_the_link(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "latest.json").is_symlink()
     assert json.loads((tmp_path / "reports" / "run.json").read_text(encoding="utf-8"))
+
+
+def test_a_document_translates_the_same_whatever_the_shared_cache_saw(tmp_path: Path) -> None:
+    """CTranslate2 int8 output depends slightly on a sentence's batch neighbours; a cache
+    that served sentences one by one made a document's translation depend on which other
+    documents had filled it. Batches are now reused only whole."""
+    article = sorted((Path(__file__).resolve().parent.parent / "seeds" / "articles")
+                     .glob("*.txt"))[0].read_text(encoding="utf-8").splitlines()
+    (tmp_path / "x.txt").write_text("\n".join(article[:12]) + "\n", encoding="utf-8")
+    (tmp_path / "y.txt").write_text("\n".join(article[2:8] + article[20:26]) + "\n",
+                                    encoding="utf-8")
+    common = ("-g", str(SEED_GLOSSARY))
+    fresh = run_cli("translate", "x.txt", "-o", "fresh.txt", "--cache", "a.sqlite", *common,
+                    cwd=tmp_path)
+    other = run_cli("translate", "y.txt", "-o", "y.vi.txt", "--cache", "b.sqlite", *common,
+                    cwd=tmp_path)
+    after = run_cli("translate", "x.txt", "-o", "after.txt", "--cache", "b.sqlite", *common,
+                    cwd=tmp_path)
+    assert fresh.returncode == other.returncode == after.returncode == 0, after.stderr
+    assert (tmp_path / "after.txt").read_bytes() == (tmp_path / "fresh.txt").read_bytes()
+    again = run_cli("translate", "x.txt", "-o", "again.txt", "--cache", "b.sqlite", *common,
+                    cwd=tmp_path)
+    assert "translated 0 segment(s)" in again.stderr      # now every batch is cached whole
+    assert (tmp_path / "again.txt").read_bytes() == (tmp_path / "fresh.txt").read_bytes()

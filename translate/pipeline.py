@@ -13,6 +13,8 @@ Three layers enforce terms, each usable alone:
 
 from __future__ import annotations
 
+import hashlib
+import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -74,6 +76,8 @@ class Options:
     constraints: bool = True
     #: Sentences per backend call (and per cache write); None: the backend's preference.
     batch_size: int | None = None
+    #: Reuse cached translations only as whole batches (see TranslationPipeline.translate).
+    cache_by_batch: bool = True
 
 
 def plan_targets(source: str, matcher: TermMatcher) -> list[tuple[str, str]]:
@@ -158,64 +162,110 @@ class TranslationPipeline:
 
     def translate(self, sources: Sequence[str],
                   progress: Callable[[int], None] | None = None) -> list[Hypothesis]:
-        """Translate *sources* (each one sentence); order is kept, work is length-sorted."""
+        """Translate *sources* (each one sentence); order is kept, work is length-sorted.
+
+        Batches are cut from the length-sorted distinct segments whatever the cache holds,
+        and (with ``Options.cache_by_batch``) a batch is reused from the cache only whole,
+        under a key that names its content: on a backend whose output depends slightly on a
+        sentence's batch neighbours (CTranslate2 int8 does), a document's translation is
+        then the same whatever the shared cache saw before, and a resumed run equals an
+        uninterrupted one.
+        """
         plans = [plan_targets(s, self.matcher) if self.options.constraints else []
                  for s in sources]
-        keys = [segment_key(self.signature, s) for s in sources]
-        cached = self.cache.get_many(set(keys)) if self.cache is not None else {}
         results: dict[int, tuple[str, int, bool]] = {}
-        todo: list[int] = []
         first: dict[str, int] = {}      # a repeated segment is translated once
         repeats: list[int] = []
         remembered: set[int] = set()
-        for i, key in enumerate(keys):
-            hit = self.memory.get(memory_key(sources[i])) if self.memory else None
+        work: list[int] = []
+        for i, source in enumerate(sources):
+            hit = self.memory.get(memory_key(source)) if self.memory else None
             if hit is not None:
                 results[i] = (hit, 0, True)
                 remembered.add(i)
-            elif key in cached:
-                results[i] = cached[key]
-            elif not sources[i].strip():
+            elif not source.strip():
                 results[i] = ("", 0, True)
-            elif key in first:
+            elif source in first:
                 repeats.append(i)
             else:
-                first[key] = i
-                todo.append(i)
-        done_before = len(sources) - len(todo) - len(repeats)
+                first[source] = i
+                work.append(i)
+        batches = self._cut(work, sources)
+        keys = {i: key for batch in batches
+                for i, key in zip(batch, self._keys([sources[j] for j in batch]), strict=True)}
+        cached = self.cache.get_many(set(keys.values())) if self.cache is not None else {}
+        whole = [all(keys[i] in cached for i in batch) for batch in batches]
+        todo = [batch for batch, hit in zip(batches, whole, strict=True) if not hit]
+        reused = [i for batch, hit in zip(batches, whole, strict=True) if hit for i in batch]
+        for i in reused:
+            results[i] = cached[keys[i]]
         self.from_memory += len(remembered)
-        self.from_cache += done_before - len(remembered)
+        self.from_cache += len(reused)
+        blank = len(sources) - len(remembered) - len(work) - len(repeats)
+        done_before = len(remembered) + len(reused) + blank
         if progress is not None and done_before:
             progress(done_before)
-        # Batches are cut from the length-sorted unique segments, and each batch is cached as
-        # a whole, so a run that resumes after an interruption cuts exactly the batches the
-        # uninterrupted run would have: its output is identical even on a backend whose
-        # output depends slightly on a sentence's batch neighbours (CTranslate2 int8 does).
-        for batch in self._cut(todo, sources):
-            rows = []
-            for i, (text, tokens, met) in zip(batch, self._decode_verified(
-                    [sources[i] for i in batch], [plans[i] for i in batch]), strict=True):
-                results[i] = (text, tokens, met)
-                rows.append((keys[i], text, tokens, met, sources[i]))
-            if self.cache is not None:
-                self.cache.put_many(rows, self.signature)
-            self.translated += len(batch)
+        for batch in todo:
+            self._decode_batch(batch, sources, plans, keys, results)
             if progress is not None:
                 progress(len(batch))
         for i in repeats:
-            results[i] = results[first[keys[i]]]
+            results[i] = results[first[sources[i]]]
         self.translated += len(repeats)
         if progress is not None and repeats:
             progress(len(repeats))
+        from_cache = set(reused)
         return [Hypothesis(s, results[i][0], tuple(plans[i]), self.verify(s, results[i][0]),
-                           results[i][1], keys[i] in cached, i in remembered)
+                           results[i][1], first.get(s, i) in from_cache, i in remembered)
                 for i, s in enumerate(sources)]
 
+    def _keys(self, batch: list[str]) -> list[str]:
+        """Cache keys of a batch's segments: under the batch's content, or each on its own
+        (``cache_by_batch`` off: the server, whose batches are whoever asked at once)."""
+        context = self.signature
+        if self.options.cache_by_batch:
+            digest = hashlib.sha256("\x00".join(batch).encode()).hexdigest()[:24]
+            context = f"{context}|batch:{digest}"
+        return [segment_key(context, source) for source in batch]
+
+    def _decode_batch(self, batch: list[int], sources: Sequence[str],
+                      plans: list[list[tuple[str, str]]], keys: dict[int, str],
+                      results: dict[int, tuple[str, int, bool]]) -> None:
+        rows = []
+        for i, (text, tokens, met) in zip(batch, self._decode_verified(
+                [sources[i] for i in batch], [plans[i] for i in batch]), strict=True):
+            results[i] = (text, tokens, met)
+            rows.append((keys[i], text, tokens, met, sources[i]))
+        if self.cache is not None:
+            self.cache.put_many(rows, self.signature)
+        self.translated += len(batch)
+
     def _cut(self, todo: list[int], sources: Sequence[str]) -> list[list[int]]:
-        """Decoder batches of the indices *todo*: length-sorted, then cut in order."""
+        """Decoder batches of the indices *todo*: length-sorted, then cut where the content
+        says, between a quarter of the batch size and the batch size.
+
+        Cached translations are reused only as whole batches, so where the cuts fall decides
+        what an edit costs: a cut after every *size* segments would move every later
+        boundary when one sentence is added, and the re-run would decode everything after
+        it again. A cut after a segment whose checksum is 0 modulo a quarter of the size
+        (once the batch is a quarter full) depends only on that segment, so an edit
+        re-decodes only the batches around the changed sentences (batches average about
+        half the size; one in twenty reaches it and is cut there).
+        """
         order = sorted(todo, key=lambda i: len(sources[i]))
         size = max(1, self.options.batch_size or self.translator.preferred_batch_size)
-        return [order[start:start + size] for start in range(0, len(order), size)]
+        quarter = max(1, size // 4)
+        batches: list[list[int]] = []
+        current: list[int] = []
+        for i in order:
+            current.append(i)
+            boundary = quarter > 1 and zlib.crc32(sources[i].encode()) % quarter == 0
+            if len(current) >= size or (len(current) >= quarter and boundary):
+                batches.append(current)
+                current = []
+        if current:
+            batches.append(current)
+        return batches
 
     def cut_batches(self, sources: Sequence[str]) -> list[list[str]]:
         """The decoder batches :meth:`translate` cuts from distinct, non-blank *sources*

@@ -71,7 +71,7 @@ def test_cluster_output_is_the_local_output(cluster: str, local_output: Path,
     assert again.returncode == 0 and "0 batch(es) decoded on the cluster" in again.stderr
 
 
-def _wait_for(condition, timeout: float = 120) -> None:  # type: ignore[no-untyped-def]
+def _wait_for(condition, timeout: float = 300) -> None:  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < deadline, "timed out"

@@ -160,7 +160,8 @@ class TranslationService:
         if found is None:
             found = TranslationPipeline(
                 self.translator, glossary, model_id=self.model_id,
-                options=Options(self.settings.beam, True, self.settings.max_batch),
+                options=Options(self.settings.beam, True, self.settings.max_batch,
+                                cache_by_batch=False),
                 cache=lane.cache)
             lane.pipelines[key] = found
             while len(lane.pipelines) > PIPELINES_KEPT:
