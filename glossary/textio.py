@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, TypeVar
@@ -116,6 +116,24 @@ def path_identities(path: str | Path) -> set[object]:
         return found
     found.add((info.st_dev, info.st_ino))
     return found
+
+
+class PathIndex:
+    """Known files by every identity (:func:`path_identities`): which of them, if any, a
+    path names under whatever spelling."""
+
+    def __init__(self, paths: Iterable[str | Path] = ()) -> None:
+        self._found: dict[object, Path] = {}
+        for path in paths:
+            self.add(path)
+
+    def add(self, path: str | Path, label: Path | None = None) -> None:
+        """Know *path*; :meth:`find` answers *label* for it (default: the path itself)."""
+        for identity in path_identities(path):
+            self._found.setdefault(identity, label or Path(path))
+
+    def find(self, path: str | Path) -> Path | None:
+        return next((self._found[i] for i in path_identities(path) if i in self._found), None)
 
 
 def _file_mode(target: Path) -> int:

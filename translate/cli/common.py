@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 
 from glossary.errors import ConfigError, InputError, ToolkitError
-from glossary.textio import atomic_write, path_identities
+from glossary.textio import PathIndex, atomic_write
 from translate.settings import debugging
 
 EXIT_OK = 0
@@ -124,19 +124,17 @@ def refuse_overwrite(outputs: Sequence[Path | None], inputs: Sequence[Path | Non
     Paths are compared by :func:`~glossary.textio.path_identities` (``x/../in.txt``,
     symlinks, hard links); two outputs on one file are refused too.
     """
-    named = {ident: path for path in inputs if path is not None and str(path) != "-"
-             for ident in path_identities(path)}
-    written: dict[object, Path] = {}
+    named = PathIndex(p for p in inputs if p is not None and str(p) != "-")
+    written = PathIndex()
     for output in (o for o in outputs if o is not None and str(o) != "-"):
-        identities = path_identities(output)
-        source = next((named[i] for i in identities if i in named), None)
+        source = named.find(output)
         if source is not None:
             raise ConfigError(f"{output}: output would overwrite the input {source}; "
                               "choose another output path")
-        other = next((written[i] for i in identities if i in written), None)
+        other = written.find(output)
         if other is not None:
             raise ConfigError(f"{output}: two outputs would be written to one file ({other})")
-        written.update(dict.fromkeys(identities, output))
+        written.add(output)
 
 
 def write_output(text: str, output: Path | None) -> None:

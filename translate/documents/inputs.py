@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from glossary.errors import ConfigError, InputError
-from glossary.textio import path_identities
+from glossary.textio import PathIndex
 from translate.documents import FORMATS
 
 
@@ -140,20 +140,19 @@ def _key(path: Path) -> str:
 
 def _refuse_overwrites(files: list[tuple[Path, Path | None]], outputs: list[Path],
                        protected: Sequence[Path]) -> None:
-    inputs = {i: p for p, _ in files for i in path_identities(p)}
-    guarded = {i: p for p in protected for i in path_identities(p)}
-    seen: dict[str, Path] = {}
+    inputs = PathIndex(p for p, _ in files)
+    guarded = PathIndex(protected)
+    seen = PathIndex()
     for (source, _), output in zip(files, outputs, strict=True):
-        key = _key(output)
-        identities = path_identities(output)
-        clash = next((inputs[i] for i in identities if i in inputs), None)
+        clash = inputs.find(output)
         if clash is not None:
             raise ConfigError(f"{output}: output would overwrite the input {clash}; "
                               "choose another -o/--out")
-        clash = next((guarded[i] for i in identities if i in guarded), None)
+        clash = guarded.find(output)
         if clash is not None:
             raise ConfigError(f"{output}: output would overwrite {clash}; "
                               "choose another -o/--out")
-        if key in seen:
-            raise ConfigError(f"{source} and {seen[key]} would both be written to {output}")
-        seen[key] = source
+        earlier = seen.find(output)
+        if earlier is not None:
+            raise ConfigError(f"{source} and {earlier} would both be written to {output}")
+        seen.add(output, source)
