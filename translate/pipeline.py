@@ -254,7 +254,8 @@ class TranslationPipeline:
         """
         order = sorted(todo, key=lambda i: len(sources[i]))
         size = max(1, self.options.batch_size or self.translator.preferred_batch_size)
-        quarter = max(1, size // 4)
+        # Per-segment caching (the server) has no boundaries to keep: full batches.
+        quarter = max(1, size // 4) if self.options.cache_by_batch else 1
         batches: list[list[int]] = []
         current: list[int] = []
         for i in order:
