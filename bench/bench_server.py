@@ -141,6 +141,8 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--requests", type=int, default=20, help="per client")
     parser.add_argument("--threads", type=int, default=0)
+    parser.add_argument("--parallel-batches", type=int, default=0,
+                        help="the server's --parallel-batches (0: its default)")
     parser.add_argument("--no-ceiling", action="store_true",
                         help="skip the decoder-alone comparison")
     args = parser.parse_args()
@@ -153,7 +155,8 @@ def main() -> int:
         command = [sys.executable, "-m", "translate", "serve", "--port", str(port),
                    "-g", str(ROOT / "seeds" / "glossary.tsv"), "--no-cache",
                    "--data-dir", tmp, "--backend", args.backend,
-                   "--threads", str(args.threads)]
+                   "--threads", str(args.threads),
+                   "--parallel-batches", str(args.parallel_batches)]
         if args.model:
             command += ["--model", args.model]
         started = time.perf_counter()
