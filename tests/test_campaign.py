@@ -124,6 +124,8 @@ CASES: dict[str, Case] = {
         ("translate", "a.txt", "-o", "out.txt", "--report", "g.tsv", *T), G,
         says="overwrite", absent=("out.txt",)),
     "check -o onto the source": Case((*CHECK, "-o", "src.en"), PAIR, says="overwrite"),
+    "check -o onto its --baseline": Case((*CHECK, "--baseline", "b.json", "-o", "b.json"),
+                                         {**PAIR, "b.json": b"{}"}, says="overwrite"),
     "score --json onto the hypothesis": Case((*SCORE, "--json", "tgt.vi"), PAIR,
                                              says="overwrite"),
     "score --junit onto the reference": Case((*SCORE, "--junit", "tgt.vi"), PAIR,

@@ -43,6 +43,11 @@ def test_baseline_accepts_reviewed_issues_and_reports_new_ones(tmp_path: Path) -
                   "--format", "json", "--fail-on", "warning")
     assert new.returncode == 1
     assert [(i["kind"], i["found"]) for i in _issues(new.stdout)] == [("number_mismatch", "77")]
+    # the baseline is updated in place (read and written in one run): the new issue accepted
+    update = run_cli("check", source, damaged, "-g", SEED_GLOSSARY, "--baseline", baseline,
+                     "--write-baseline", baseline)
+    assert update.returncode == 0, update.stderr
+    assert len(json.loads(baseline.read_text())["issues"]) == len(accepted) + 1
 
 
 def test_malformed_or_foreign_baseline_is_a_clear_error(tmp_path: Path) -> None:

@@ -191,7 +191,9 @@ def check(
 ) -> None:
     """Check translations against a glossary (terms, codes, numbers, consistency, Unicode)."""
     check_languages(source_lang, target_lang)
-    refuse_overwrite([output, write_baseline_to], [*paths, *glossary, baseline])
+    # --write-baseline may replace the --baseline it read (a baseline is updated in place).
+    refuse_overwrite([output, write_baseline_to], [*paths, *glossary])
+    refuse_overwrite([output], [baseline])
     runner = None
     if check_engine(engine) == "ray":
         from translate.engines.ray_engine import ray_check_runner
