@@ -48,7 +48,6 @@ class _Lane:
     """One decoding thread and what must stay on it: a cache connection, pipelines."""
 
     def __init__(self, index: int, local: threading.local) -> None:
-        self.index = index
         # The thread knows its lane, so pipeline() finds this lane's cache connection.
         self.executor = ThreadPoolExecutor(1, thread_name_prefix=f"termtrans-model-{index}",
                                            initializer=setattr, initargs=(local, "lane", self))
