@@ -14,11 +14,17 @@ every ``schedule.eval_every`` steps, keep the best, stop after
 ``schedule.patience`` evaluations without gain; (4) average the last
 evaluated checkpoints and keep the average if it scores better on dev;
 (5) export the selected weights atomically in the layout MarianTokenizer loads.
+
+``--init-from MODEL_DIR`` continues training from a shipped model (same
+vocabulary and architecture as the recipe; a fresh optimiser with the recipe's
+warm-up): its tokenizer is reused, its dev score is measured first, and only a
+checkpoint that beats it is kept and exported.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import math
 import os
@@ -38,6 +44,7 @@ from translate.train.data import (
     MixStats,
     Pair,
     annotate,
+    annotate_aligned,
     filter_pairs,
     mine_dictionary,
     nfc_pair,
@@ -59,12 +66,50 @@ def write_atomic(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def claim_run_dir(recipe: Recipe, run: Path) -> None:
-    """Record the recipe in *run*, or refuse a run directory made by another recipe."""
+TOKENIZER_FILES = ("source.spm", "target.spm", "vocab.json")
+
+
+def check_init(recipe: Recipe, init: Path) -> str:
+    """Refuse an ``--init-from`` model whose vocabulary or architecture is not the
+    recipe's (one line naming both); return a fingerprint of its weights."""
+    missing = [n for n in ("config.json", "model.safetensors", *TOKENIZER_FILES)
+               if not (init / n).is_file()]
+    if missing:
+        raise RecipeError(f"--init-from {init}: not a MarianMT model directory "
+                          f"(missing {', '.join(missing)})")
+    config = json.loads((init / "config.json").read_text(encoding="utf-8"))
+    spec = recipe.model
+    theirs = {"vocab": config.get("vocab_size", 0) - 1, "d_model": config.get("d_model"),
+              "encoder_layers": config.get("encoder_layers"),
+              "decoder_layers": config.get("decoder_layers"),
+              "heads": config.get("encoder_attention_heads"),
+              "ffn": config.get("encoder_ffn_dim")}
+    ours = {"vocab": recipe.vocab.size, "d_model": spec.d_model,
+            "encoder_layers": spec.encoder_layers, "decoder_layers": spec.decoder_layers,
+            "heads": spec.heads, "ffn": spec.ffn}
+    differ = [k for k in ours if ours[k] != theirs[k]]
+    if differ:
+        raise RecipeError(
+            f"--init-from {init}: its {', '.join(f'{k} {theirs[k]}' for k in differ)} "
+            f"differ from recipe {recipe.path}'s {', '.join(f'{k} {ours[k]}' for k in differ)}")
+    digest = hashlib.sha256()
+    with (init / "model.safetensors").open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()[:16]
+
+
+def claim_run_dir(recipe: Recipe, run: Path, init: str = "") -> None:
+    """Record the recipe (and the weights it starts from) in *run*, or refuse a run
+    directory made by another recipe or from other initial weights."""
     run.mkdir(parents=True, exist_ok=True)
     stamp = run / "recipe.json"
     if stamp.is_file():
         saved = json.loads(stamp.read_text(encoding="utf-8"))
+        if saved.get("init", "") != init:
+            raise RecipeError(
+                f"{recipe.path}: run directory {run} was started from other weights "
+                f"({saved.get('init') or 'random'}, now {init or 'random'}): use a new --run-dir")
         if saved.get("fingerprint") != recipe.fingerprint():
             ours = recipe.identity()
             differ = sorted(k for k in ours if saved.get("identity", {}).get(k) != ours[k])
@@ -74,7 +119,7 @@ def claim_run_dir(recipe: Recipe, run: Path) -> None:
                 "resuming would mix two trainings: use a new --run-dir")
         return
     write_atomic(stamp, json.dumps({"name": recipe.name, "fingerprint": recipe.fingerprint(),
-                                    "identity": recipe.identity()}, indent=1,
+                                    "init": init, "identity": recipe.identity()}, indent=1,
                                    ensure_ascii=False))
 
 
@@ -108,33 +153,56 @@ def build_mix(recipe: Recipe, data_dir: Path) -> tuple[list[Pair], list[Pair], M
     return unique, mix, stats
 
 
-def prepare(recipe: Recipe, data_dir: Path, run: Path) -> None:
-    """Write the training text and the tokenizer into *run* (once per run directory)."""
-    if (run / "prepared.json").is_file():
-        return
-    unique, mix, stats = build_mix(recipe, data_dir)
+def annotated_copies(recipe: Recipe, unique: list[Pair], run: Path) -> tuple[list[Pair], int]:
+    """Term-annotated copies: glossary terms plus aligned phrases (``terms.align``), or
+    glossary terms plus a dictionary mined from short pairs (v1/v2 recipes)."""
     glossary = load_glossary(recipe.terms.glossary)
-    gloss_pairs = [Pair(s, t.target) for t in glossary for s in t.sources]
-    seed = recipe.optimisation.seed
-    dictionary = mine_dictionary(unique) + list(glossary)
-    annotated, count = annotate(unique, dictionary, recipe.terms.annotate_share, seed)
-    train = mix + annotated + gloss_pairs * recipe.terms.glossary_repeat
-    random.Random(seed).shuffle(train)
-    write_atomic(run / "train.en", "\n".join(p.en for p in train) + "\n")
-    write_atomic(run / "train.vi", "\n".join(p.vi for p in train) + "\n")
-    tok = run / "tokenizer"
+    seed, share = recipe.optimisation.seed, recipe.terms.annotate_share
+    if not recipe.terms.align:
+        return annotate(unique, mine_dictionary(unique) + list(glossary), share, seed)
+    from translate.train.align import align
+
+    links, computed = align([(p.en, p.vi) for p in unique], run / "alignment.txt")
+    log(run, event="aligned", pairs=len(unique),
+        cache="computed" if computed else "reused")
+    return annotate_aligned(unique, links, glossary, share, seed)
+
+
+def make_tokenizer(recipe: Recipe, unique: list[Pair], gloss_pairs: list[Pair], tok: Path,
+                   init: Path | None) -> None:
+    """The joint sentencepiece model and Marian vocabulary: the ``--init-from`` model's own,
+    or trained on the unrepeated mix."""
     tok.mkdir(exist_ok=True)
+    if init is not None:
+        for name in TOKENIZER_FILES:
+            shutil.copyfile(init / name, tok / name)
+        return
     corpus = [p.en for p in unique] + [p.vi for p in unique] + [p.vi for p in gloss_pairs] * 5
     model_file = train_joint_spm(corpus, tok / "spm", recipe.vocab.size, symbols=MARKERS,
                                  model_type=recipe.vocab.model_type)
     for name in ("source.spm", "target.spm"):
         shutil.copyfile(model_file, tok / name)
     write_marian_vocab(tok / "source.spm", tok / "vocab.json")
+
+
+def prepare(recipe: Recipe, data_dir: Path, run: Path, init: Path | None = None) -> None:
+    """Write the training text and the tokenizer into *run* (once per run directory)."""
+    if (run / "prepared.json").is_file():
+        return
+    unique, mix, stats = build_mix(recipe, data_dir)
+    glossary = load_glossary(recipe.terms.glossary)
+    gloss_pairs = [Pair(s, t.target) for t in glossary for s in t.sources]
+    annotated, count = annotated_copies(recipe, unique, run)
+    train = mix + annotated + gloss_pairs * recipe.terms.glossary_repeat
+    random.Random(recipe.optimisation.seed).shuffle(train)
+    write_atomic(run / "train.en", "\n".join(p.en for p in train) + "\n")
+    write_atomic(run / "train.vi", "\n".join(p.vi for p in train) + "\n")
+    make_tokenizer(recipe, unique, gloss_pairs, run / "tokenizer", init)
     info = {"read": stats.read, "kept": stats.kept, "dropped_long": stats.dropped_long,
             "dropped_ratio": stats.dropped_ratio, "dropped_copies": stats.dropped_copies,
             "dropped_duplicates": stats.dropped_duplicates, "pairs": len(unique),
             "annotated": count, "glossary_pairs": len(gloss_pairs),
-            "dictionary": len(dictionary), "train_lines": len(train)}
+            "train_lines": len(train)}
     write_atomic(run / "prepared.json", json.dumps(info, indent=1))
     log(run, event="prepared", **info)
 
@@ -197,19 +265,20 @@ def save_torch(path: Path, state: Any) -> None:
 class Trainer:
     """One training run: the model, optimiser and run state, in named steps."""
 
-    def __init__(self, recipe: Recipe, data_dir: Path, run: Path, threads: int) -> None:
+    def __init__(self, recipe: Recipe, data_dir: Path, run: Path, threads: int,
+                 init: Path | None = None) -> None:
         import torch
         from transformers import MarianTokenizer
 
         torch.set_num_threads(threads)
-        self.recipe, self.run = recipe, run
+        self.recipe, self.run, self.init = recipe, run, init
         tok = run / "tokenizer"
         self.tokenizer = MarianTokenizer(str(tok / "source.spm"), str(tok / "target.spm"),
                                          str(tok / "vocab.json"))
         self.src_ids, self.tgt_ids = self._token_ids()
         self.lengths = [(len(s), len(t)) for s, t in zip(self.src_ids, self.tgt_ids,
                                                          strict=True)]
-        self.model = self._new_model()
+        self.model = self._new_model(init)
         opt = recipe.optimisation
         self.optim = torch.optim.AdamW(self.model.parameters(), lr=opt.lr, betas=(0.9, 0.98),
                                        eps=1e-9, weight_decay=0.0)
@@ -239,13 +308,18 @@ class Trainer:
         save_torch(ids_file, (src, tgt))
         return src, tgt
 
-    def _new_model(self) -> Any:
+    def _new_model(self, weights: Path | None = None) -> Any:
+        """A model of the recipe's architecture: random, or *weights*' (same shape, checked)."""
         import torch
         from transformers import GenerationConfig, MarianConfig, MarianMTModel
 
         spec = self.recipe.model
         tok = self.tokenizer
         pad, eos = tok.pad_token_id, tok.eos_token_id
+        if weights is not None:
+            model = MarianMTModel.from_pretrained(str(weights), dropout=spec.dropout)
+            model.train()
+            return model
         config = MarianConfig(
             vocab_size=len(tok.get_vocab()), d_model=spec.d_model,
             encoder_layers=spec.encoder_layers, decoder_layers=spec.decoder_layers,
@@ -271,6 +345,10 @@ class Trainer:
 
         checkpoint = self.run / "checkpoint.pt"
         if not checkpoint.is_file():
+            if self.init is not None:
+                scores = evaluate(self.model, self.tokenizer, self.dev_src, self.dev_ref)
+                self.state["best"] = scores["chrf"]
+                log(self.run, event="baseline", init=str(self.init), **scores)
             return
         saved = torch.load(checkpoint, weights_only=False)
         self.model.load_state_dict(saved["model"])
@@ -321,9 +399,12 @@ class Trainer:
         for old in evaluated[:-keep]:
             (self.run / "ckpt" / f"step-{old}.pt").unlink(missing_ok=True)
         self.state["evaluated"] = evaluated[-keep:]
-        if scores["chrf"] > self.state["best"]:
-            self.state["best"], self.state["bad_evals"] = scores["chrf"], 0
+        gain = scores["chrf"] - self.state["best"]
+        if gain > 0:
             self._save_best(self.model, {"step": step, **scores})
+            self.state["best"] = scores["chrf"]
+        if gain > 0 and gain >= self.recipe.schedule.min_gain:
+            self.state["bad_evals"] = 0
         else:
             self.state["bad_evals"] += 1
 
@@ -381,7 +462,7 @@ class Trainer:
 
     def finish(self) -> None:
         self.checkpoint()
-        if not (self.run / "best").is_dir():
+        if not (self.run / "best").is_dir() and self.init is None:
             self._save_best(self.model, {"step": self.state["step"]})
         converged = self.state["bad_evals"] >= self.recipe.schedule.patience
         self.average()
@@ -389,19 +470,22 @@ class Trainer:
             **{k: v for k, v in self.state.items() if k != "evaluated"})
 
 
-def export(recipe: Recipe, run: Path, out: Path) -> None:
-    """Copy the selected weights and the tokenizer into *out*, atomically.
+def export(recipe: Recipe, run: Path, out: Path) -> bool:
+    """Copy the selected weights and the tokenizer into *out*, atomically; False when no
+    checkpoint was selected (nothing beat the ``--init-from`` model).
 
     The model is assembled in a sibling temporary directory and swapped in with
     renames, so an interrupted export never leaves a half-written model behind.
     """
+    if not (run / "best").is_dir():
+        return False
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
         for name in ("config.json", "generation_config.json", "model.safetensors"):
             shutil.copyfile(run / "best" / name, tmp / name)
-        for name in ("source.spm", "target.spm", "vocab.json"):
+        for name in TOKENIZER_FILES:
             shutil.copyfile(run / "tokenizer" / name, tmp / name)
         scores = json.loads((run / "best" / "scores.json").read_text(encoding="utf-8"))
         (tmp / "termtrans.json").write_text(json.dumps({
@@ -419,6 +503,7 @@ def export(recipe: Recipe, run: Path, out: Path) -> None:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     log(run, event="exported", to=str(out))
+    return True
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -433,24 +518,31 @@ def main(argv: list[str] | None = None) -> int:
     add("--max-steps", type=int, default=None, help="override schedule.max_steps")
     add("--max-minutes", type=float, default=1e9, help="stop (and checkpoint) after this")
     add("--threads", type=int, default=2)
+    add("--init-from", default=None, metavar="MODEL_DIR",
+        help="continue from this model's weights and tokenizer (same vocabulary and "
+             "architecture as the recipe); only checkpoints that beat it are kept")
     args = parser.parse_args(argv)
     try:
         recipe = load_recipe(args.recipe)
         data_dir = Path(args.data_dir)
         recipe.check_files(data_dir)
         run = Path(args.run_dir)
-        claim_run_dir(recipe, run)
-        prepare(recipe, data_dir, run)
+        init = Path(args.init_from) if args.init_from else None
+        claim_run_dir(recipe, run, check_init(recipe, init) if init else "")
+        prepare(recipe, data_dir, run, init)
         from transformers.utils import logging as hf_logging
 
         hf_logging.set_verbosity_error()
         hf_logging.disable_progress_bar()
-        trainer = Trainer(recipe, data_dir, run, args.threads)
+        trainer = Trainer(recipe, data_dir, run, args.threads, init)
         trainer.resume()
         trainer.train(args.max_steps or recipe.schedule.max_steps, args.max_minutes)
         trainer.finish()
-        if args.export:
-            export(recipe, run, Path(args.export))
+        if args.export and not export(recipe, run, Path(args.export)):
+            print(f"{parser.prog}: nothing exported: no evaluation beat the --init-from "
+                  f"model's dev chrF++ ({trainer.state['best']}); {args.export} is unchanged",
+                  file=sys.stderr)
+            return 1
     except ToolkitError as exc:
         print(f"{parser.prog}: error: {exc}", file=sys.stderr)
         return exc.exit_code

@@ -99,6 +99,39 @@ def annotate(pairs: list[Pair], terms: list[Term], share: float, seed: int,
     return out, len(out)
 
 
+def annotate_aligned(pairs: list[Pair], links: list[set[tuple[int, int]]], glossary: Glossary,
+                     share: float, seed: int, max_per_sentence: int = 2) -> tuple[list[Pair], int]:
+    """Copies of a *share* of pairs with glossary terms (first) and word-aligned phrases
+    annotated inline, so that every corpus and register teaches the copy behaviour."""
+    from translate.train.align import Phrase, aligned_phrases, pick_phrases
+
+    rng = random.Random(seed)
+    matcher = TermMatcher(glossary, references=False)
+    out: list[Pair] = []
+    for pair, pair_links in zip(pairs, links, strict=True):
+        if len(pair.en.split()) < 4 or rng.random() >= share:
+            continue
+        chosen: list[tuple[int, int, str]] = []
+        target = TargetText(pair.vi)
+        for match in matcher.find(pair.en):
+            if target.find(match.term.target, claim=True) is not None:
+                chosen.append((match.start, match.end, match.term.target))
+        free = [p for p in aligned_phrases(pair.en, pair.vi, pair_links)
+                if all(p.src_end <= a or p.src_start >= b for a, b, _ in chosen)]
+        wanted = max_per_sentence - min(len(chosen), max_per_sentence)
+        picked: list[Phrase] = pick_phrases(free, rng, rng.randint(1, max(wanted, 1)))
+        chosen += [(p.src_start, p.src_end, pair.vi[p.tgt_start:p.tgt_end])
+                   for p in picked[:wanted]]
+        if not chosen:
+            continue
+        text = pair.en
+        for start, end, vi in sorted(chosen, reverse=True):
+            text = (text[:start] + f"{MARK_START} {text[start:end]} {MARK_SEP} {vi} {MARK_END}"
+                    + text[end:])
+        out.append(Pair(text, pair.vi))
+    return out, len(out)
+
+
 @dataclass(frozen=True)
 class MixStats:
     """What the mix was made of, for the run log and the model card."""

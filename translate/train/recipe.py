@@ -62,7 +62,9 @@ class Terms:
 
     glossary: str = "seeds/glossary.tsv"
     glossary_repeat: int = 5
-    annotate_share: float = 0.3
+    annotate_share: float = 0.3     # 0–1: share of unique pairs copied with annotations
+    #: Annotate word-aligned phrases (eflomal) instead of a dictionary mined from short pairs.
+    align: bool = False
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,8 @@ class Schedule:
     eval_every: int = 500
     save_every: int = 100
     patience: int = 4
+    #: An evaluation gaining less than this over the best counts towards *patience*.
+    min_gain: float = 0.0
     average_last: int = 4       # checkpoints averaged at the end (0: no averaging)
 
 
@@ -234,15 +238,19 @@ def load_recipe(name_or_path: str) -> Recipe:
     corpora = raw.get("corpus")
     if not isinstance(corpora, list) or not corpora:
         raise RecipeError(f"{path}: corpus: at least one [[corpus]] table is required")
+    sections: dict[str, Any] = {key: _build(cls, raw.get(key, {}), key, path)
+                                for key, cls in SECTIONS.items()}
+    terms: Terms = sections["terms"]
     built = tuple(_build(Corpus, c, f"corpus[{i}]", path) for i, c in enumerate(corpora))
     names = [c.name for c in built]
     if len(set(names)) != len(names):
         raise RecipeError(f"{path}: corpus: names must be unique, got {names}")
+    if not 0.0 <= terms.annotate_share <= 1.0:
+        raise RecipeError(f"{path}: terms.annotate_share: must be between 0 and 1, "
+                          f"got {terms.annotate_share}")
     for i, corpus in enumerate(built):
         if corpus.repeat < 1:
             raise RecipeError(f"{path}: corpus[{i}].repeat: must be at least 1")
-    sections: dict[str, Any] = {key: _build(cls, raw.get(key, {}), key, path)
-                                for key, cls in SECTIONS.items()}
     name = raw.get("name", path.stem)
     if not isinstance(name, str):
         raise RecipeError(f"{path}: name: expected str")
