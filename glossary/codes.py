@@ -114,6 +114,26 @@ def _find_codes(text: str) -> tuple[Code, ...]:
     return tuple(sorted(found.values(), key=lambda c: c.start))
 
 
+#: Code-shaped tokens that need not start with a digit: letter/digit groups joined by
+#: "/", "-", "." or "," with at least one "/" and an upper-case group of two or more
+#: letters ("No-KL/TWL/TWL", "Ren-Q/TU"). "và/hoặc" and "km/h" are not code-shaped.
+_FRAGMENT_RE = re.compile(rf"(?<![\w/-])[{_LETTERS}0-9]+(?:[-/.,][{_LETTERS}0-9]+)+(?![\w/-])")
+_UPPER_GROUP = re.compile(r"[A-ZĐ]{2,}")
+
+
+def find_code_fragments(text: str) -> list[Code]:
+    """Code-shaped tokens of *text* ("06-NQ/TU", "No-KL/TWL/TWL/Ph"), whether or not they
+    start with a digit: what a model invents when it stutters through a code."""
+    if "/" not in text:
+        return []
+    out = []
+    for m in _FRAGMENT_RE.finditer(text):
+        token = m.group().rstrip(".,")
+        if "/" in token and _UPPER_GROUP.search(token):
+            out.append(Code(m.start(), m.start() + len(token), token))
+    return out
+
+
 def contains_code(text: str, code: str) -> bool:
     """Whether *code* occurs byte-exact in *text* as a whole token."""
     return re.search(rf"(?<!\w){re.escape(code)}(?!\w)", text) is not None

@@ -3,13 +3,15 @@
 Importing this package registers the built-in checks: ``missing_term``,
 ``forbidden_variant``, ``code_mismatch``, ``number_mismatch``,
 ``placeholder_mismatch``, ``duplicated_term``, ``inconsistent``, ``normalisation``,
-``tone_style``, ``untranslated`` and ``misaligned``.
+``tone_style``, ``untranslated``, ``misaligned``, ``date_mismatch``, ``repetition`` and
+``no_words``.
 """
 
 from glossary.checks import (
     alignment,
     codes,
     consistency,
+    fluency,
     normalisation,
     placeholders,
     terms,
@@ -20,6 +22,6 @@ from glossary.checks.runner import Report, check_segments
 
 __all__ = [
     "REGISTRY", "Check", "Issue", "Report", "Segment", "SegmentAnalysis", "Severity", "TermHit",
-    "alignment", "analyse", "check_segments", "codes", "consistency", "normalisation",
+    "alignment", "analyse", "check_segments", "codes", "consistency", "fluency", "normalisation",
     "placeholders", "resolve_checks", "terms",
 ]

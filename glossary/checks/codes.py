@@ -6,11 +6,13 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 
+from glossary.amounts import amount_problem, months_missing, source_amounts
 from glossary.checks.analysis import SegmentAnalysis
 from glossary.checks.base import Issue, Severity, segment_check
 from glossary.codes import (
     added_numbers,
     contains_code,
+    find_code_fragments,
     find_codes,
     source_numbers,
     target_numbers,
@@ -39,13 +41,22 @@ def _added_codes(analysis: SegmentAnalysis, altered: list[str]) -> Iterator[Issu
     altered code already reported as the *found* of a missing one is not reported again."""
     seg = analysis.segment
     available = [c.text for c in find_codes(analysis.source)] + altered
-    for code in find_codes(analysis.target):
+    codes = find_codes(analysis.target)
+    for code in codes:
         if code.text in available:
             available.remove(code.text)
             continue
         yield Issue("code_mismatch", Severity.ERROR, seg.file, seg.line,
                     f"code '{code.text}' in the translation is not in the source",
                     found=code.text, span=(code.start, code.end))
+    for fragment in find_code_fragments(analysis.target):
+        if (fragment.text in analysis.source or fragment.text in altered
+                or any(c.start < fragment.end and fragment.start < c.end for c in codes)):
+            continue
+        yield Issue("code_mismatch", Severity.ERROR, seg.file, seg.line,
+                    f"code-like '{fragment.text}' in the translation is not in the source "
+                    "(an invented code fragment)",
+                    found=fragment.text, span=(fragment.start, fragment.end))
 
 
 def _missing_codes(analysis: SegmentAnalysis) -> Iterator[Issue]:
@@ -82,6 +93,26 @@ def number_mismatch(analysis: SegmentAnalysis) -> Iterator[Issue]:
         yield Issue("number_mismatch", Severity.WARNING, seg.file, seg.line,
                     f"number '{extra.text}' in the translation is not in the source",
                     found=extra.text, span=(extra.start, extra.end))
+    if missing:
+        return      # an amount whose number is gone is already reported
+    for amount in source_amounts(analysis.source):
+        lost = amount_problem(amount, analysis.target)
+        if lost is not None:
+            yield Issue("number_mismatch", Severity.ERROR, seg.file, seg.line,
+                        f"amount '{amount.text}' lost {lost} in the translation",
+                        source_term=amount.text, expected=amount.text,
+                        source_span=(amount.start, amount.end))
+
+
+@segment_check("date_mismatch", "a date's month from the source is missing in the translation")
+def date_mismatch(analysis: SegmentAnalysis) -> Iterator[Issue]:
+    seg = analysis.segment
+    for date in months_missing(analysis.source, analysis.target):
+        yield Issue("date_mismatch", Severity.ERROR, seg.file, seg.line,
+                    f"the month of '{date.text}' is not in the translation "
+                    "(tháng …, or d/m/yyyy)",
+                    source_term=date.text, expected=date.text,
+                    source_span=(date.start, date.end))
 
 
 def _missing_numbers(analysis: SegmentAnalysis) -> Iterator[Issue]:

@@ -22,8 +22,9 @@ def kinds(source: str, target: str, flags: tuple[str, ...] = ()) -> list[tuple[s
     ("Decision N/1 was signed.", "Quyết định N/1/201/N đã ký.", [("number_mismatch", "201")]),
     ("| 120 |", "| 120 12 |", [("number_mismatch", "12")]),
     ("On 14 November 2024 they met.", "Ngày 14vv24 2024 họ gặp nhau.",
-     [("number_mismatch", "24")]),
-    ("It rose 9.6%.", "Nó tăng 9.6 9%.6.", [("number_mismatch", "9"), ("number_mismatch", "6")]),
+     [("date_mismatch", "14 November 2024"), ("number_mismatch", "24")]),
+    ("It rose 9.6%.", "Nó tăng 9.6 9%.6.",
+     [("number_mismatch", "9.6%"), ("number_mismatch", "9"), ("number_mismatch", "6")]),
     ("Prestigious people met.", "Người có uy tín có uy tín đã họp.",
      [("duplicated_term", "có uy tín")]),
 ])
