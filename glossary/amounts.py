@@ -45,6 +45,25 @@ class Amount:
     readings: frozenset[str]
     scale: int
     unit: str
+    number: str = ""
+
+
+_SCALE_WORD_VI = {1_000: "nghìn", 1_000_000: "triệu", 1_000_000_000: "tỷ",
+                  1_000_000_000_000: "nghìn tỷ"}
+_UNIT_WORD_VI = {"VND": "đồng", "$": "USD", "%": "%"}
+
+
+def vietnamese_amount(amount: Amount, number: str) -> str:
+    """How the translation writes *amount* with its *number* kept byte-exact:
+    "9.6 billion VND" → "9.6 tỷ đồng", "$2,000" → "2,000 USD", "20 percent" → "20%"."""
+    text = number
+    if amount.scale != 1:
+        text += f" {_SCALE_WORD_VI[amount.scale]}"
+    if amount.unit == "%":
+        return text + "%"
+    if amount.unit:
+        text += f" {_UNIT_WORD_VI[amount.unit]}"
+    return text
 
 
 def _scaled(readings: frozenset[str], scale: int) -> frozenset[str]:
@@ -68,7 +87,7 @@ def source_amounts(text: str) -> list[Amount]:
         if scale == 1 and not unit:
             continue
         found.append(Amount(m.start(), m.end(), m.group(), number_readings(m.group("num")),
-                            scale, unit))
+                            scale, unit, m.group("num")))
     return found
 
 
@@ -146,6 +165,8 @@ class Date:
     month: int
     day: str
     year: str
+    month_start: int = 0
+    month_end: int = 0
 
 
 def source_dates(text: str) -> list[Date]:
@@ -160,7 +181,7 @@ def source_dates(text: str) -> list[Date]:
         month = next(k for k, full in enumerate(_MONTHS, 1) if full.startswith(name[:3]))
         text = m.group().rstrip(", ")
         out.append(Date(m.start(), m.start() + len(text), text, month, day,
-                        m.group("year") or ""))
+                        m.group("year") or "", m.start("month"), m.end("month")))
     return out
 
 

@@ -56,9 +56,10 @@ def test_wheel_installs_in_fresh_environments_outside_the_checkout(tmp_path: Pat
     fast = _venv(tmp_path / "translate", f"{wheel}[translate]")
     article = sorted((ROOT / "seeds" / "articles").glob("*.txt"))[0]
     done = subprocess.run([str(fast / "termtrans"), "translate", str(article), "-g",
-                           str(SEED_GLOSSARY), "--out", "out"], capture_output=True, text=True,
-                          cwd=elsewhere, env=env, timeout=600)
+                           str(SEED_GLOSSARY), "--out", "out", "--fail-on", "never"],
+                          capture_output=True, text=True, cwd=elsewhere, env=env, timeout=600)
     assert done.returncode == 0, done.stderr
+    assert "quality estimate:" in done.stderr and "not for this model" not in done.stderr
     assert "|backend:ctranslate2-int8+vmap|" in done.stderr and "converting" not in done.stderr
     assert (elsewhere / "out" / article.name).read_text(encoding="utf-8").strip()
     no_torch = subprocess.run([str(fast / "python"), "-c", "import importlib.util as u; "
@@ -107,7 +108,8 @@ def test_translating_with_the_default_model_needs_no_pytorch(tmp_path: Path) -> 
     env = dict(os.environ, PYTHONPATH=str(site), XDG_CACHE_HOME=str(tmp_path / "cache"),
                PYTHONIOENCODING="utf-8")
     done = subprocess.run([sys.executable, "-m", "translate", "translate", str(article),
-                           "-g", str(SEED_GLOSSARY), "--out", str(tmp_path / "out")],
+                           "-g", str(SEED_GLOSSARY), "--out", str(tmp_path / "out"),
+                           "--fail-on", "never"],
                           capture_output=True, text=True, env=env, timeout=300)
     assert done.returncode == 0, done.stderr
     assert "converting" not in done.stderr and "|backend:ctranslate2-int8+vmap|" in done.stderr

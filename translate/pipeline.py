@@ -9,6 +9,10 @@ Three layers enforce terms, each usable alone:
    target's token sequence into the output (see ``translate.decoding``).
 3. *Verification*: every output is checked with the same checks as
    ``termtrans check``; failures are returned with the output, never hidden.
+
+Every output then gets a reference-free quality estimate
+(:mod:`translate.quality`): verification says the terms, codes and numbers are
+right, the estimate says how good the rest is.
 """
 
 from __future__ import annotations
@@ -16,9 +20,10 @@ from __future__ import annotations
 import hashlib
 import zlib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+from glossary.amounts import source_amounts, source_dates, vietnamese_amount
 from glossary.checks import REGISTRY, Issue, Segment, analyse
 from glossary.codes import find_codes, find_numbers
 from glossary.matching import TermMatcher, concept_mentions
@@ -27,11 +32,15 @@ from glossary.placeholders import find_placeholders
 from glossary.tmx import memory_key
 from translate.backends.base import Translator
 from translate.cache import TranslationCache, segment_key
+from translate.quality.estimate import Quality, QualityEstimator
 from translate.signature import Signature
 from translate.version import __version__
 
-VERIFY_CHECKS = ("missing_term", "forbidden_variant", "code_mismatch", "number_mismatch",
-                 "placeholder_mismatch", "duplicated_term")
+#: What the decoder guarantees (terms, codes, numbers, placeholders, months are constraints)…
+GUARANTEED_CHECKS = ("missing_term", "forbidden_variant", "code_mismatch", "number_mismatch",
+                     "placeholder_mismatch", "duplicated_term", "date_mismatch")
+#: …and what only verification can see: the shape of the model's own words.
+VERIFY_CHECKS = (*GUARANTEED_CHECKS, "repetition", "no_words")
 #: A segment that fails verification is decoded again, guarded (digits and format/markup
 #: characters only inside constraints: nothing can be invented) and with this much wider a
 #: beam; the candidate with fewer issues is kept and what remains is reported.
@@ -50,24 +59,34 @@ class Hypothesis:
     cached: bool = False
     #: Reused verbatim from a translation memory (``--tm``), then verified like the rest.
     from_memory: bool = False
+    #: The reference-free quality estimate (None: not estimated, ``Options.quality`` off).
+    quality: Quality | None = None
 
     @property
     def ok(self) -> bool:
         return not self.issues
+
+    @property
+    def guarantee_kept(self) -> bool:
+        """No issue of a kind the decoder guarantees (:data:`GUARANTEED_CHECKS`): a stutter
+        of a weak model is reported, but it is not a broken term, code or number."""
+        return not any(i.kind in GUARANTEED_CHECKS for i in self.issues)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready; :meth:`from_dict` rebuilds it (a cluster's results, its manifests)."""
         return {"source": self.source, "text": self.text,
                 "required": [list(pair) for pair in self.required],
                 "issues": [i.to_dict() for i in self.issues], "tokens": self.tokens,
-                "from_memory": self.from_memory}
+                "from_memory": self.from_memory,
+                "quality": self.quality.to_dict() if self.quality else None}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Hypothesis:
         return cls(str(data["source"]), str(data["text"]),
                    tuple((str(a), str(b)) for a, b in data["required"]),
                    tuple(Issue.from_dict(i) for i in data["issues"]), int(data["tokens"]),
-                   from_memory=bool(data["from_memory"]))
+                   from_memory=bool(data["from_memory"]),
+                   quality=Quality.from_dict(data["quality"]) if data.get("quality") else None)
 
 
 @dataclass(frozen=True)
@@ -78,10 +97,14 @@ class Options:
     batch_size: int | None = None
     #: Reuse cached translations only as whole batches (see TranslationPipeline.translate).
     cache_by_batch: bool = True
+    #: Estimate every translation's quality (one forced-decoding pass per batch).
+    quality: bool = True
 
 
 def plan_targets(source: str, matcher: TermMatcher) -> list[tuple[str, str]]:
-    """(source span, required target) pairs: glossary terms, then protected spans."""
+    """(source span, required target) pairs: glossary terms, amounts with their scale and
+    unit ("9.6 billion VND" requires "9.6 tỷ đồng"), the months of dates ("February 5, 2020"
+    requires "tháng 2": a lost month is a wrong date), then protected spans."""
     matches = concept_mentions(source, matcher.find(source))
     spans = [(m.start, m.end) for m in matches]
     required = [(m.text, m.term.target) for m in matches]
@@ -89,14 +112,20 @@ def plan_targets(source: str, matcher: TermMatcher) -> list[tuple[str, str]]:
     def free(start: int, end: int) -> bool:
         return not any(s < end and start < e for s, e in spans)
 
-    protected = [(p.start, p.end, p.text) for p in find_placeholders(source)]
+    # amounts and months first: their number is then part of them, not required alone
+    worded = [(a.start, a.end, a.text, vietnamese_amount(a, a.number))
+              for a in source_amounts(source)]
+    worded += [(d.month_start, d.month_end, source[d.month_start:d.month_end],
+                f"tháng {d.month}") for d in source_dates(source)]
+    protected = [(p.start, p.end, p.text, p.text) for p in find_placeholders(source)]
     codes = find_codes(source)
-    protected += [(c.start, c.end, c.text) for c in codes]
-    protected += [(n.start, n.end, n.text) for n in find_numbers(source, codes)]
-    for start, end, text in sorted(protected):
-        if free(start, end):
-            spans.append((start, end))
-            required.append((text, text))
+    protected += [(c.start, c.end, c.text, c.text) for c in codes]
+    protected += [(n.start, n.end, n.text, n.text) for n in find_numbers(source, codes)]
+    for group in (sorted(worded), sorted(protected)):
+        for start, end, text, target in group:
+            if free(start, end):
+                spans.append((start, end))
+                required.append((text, target))
     return required
 
 
@@ -116,6 +145,7 @@ class TranslationPipeline:
         self.memory = memory or {}
         self.from_memory = 0
         self.checks = [REGISTRY[name] for name in VERIFY_CHECKS]
+        self._estimator: QualityEstimator | None = None
         self.translated = 0
         self.from_cache = 0
         self.retried = 0
@@ -129,6 +159,30 @@ class TranslationPipeline:
             constraints="on" if self.options.constraints else "off",
             glossary=self.glossary.short_hash, version=__version__))
 
+    @property
+    def estimator(self) -> QualityEstimator:
+        """The quality estimator for this pipeline's model (made on first use)."""
+        if self._estimator is None:
+            self._estimator = QualityEstimator(self.translator, self.model_id)
+        return self._estimator
+
+    def assess(self, hypotheses: Sequence[Hypothesis]) -> list[Hypothesis]:
+        """*hypotheses* with their quality estimated (those without one yet), in one
+        forced-decoding pass over the distinct pairs: the model's own outputs by the
+        calibration's own head, translation-memory matches by its external head."""
+        if not self.options.quality:
+            return list(hypotheses)
+        found: dict[tuple[str, str], Quality] = {}
+        for own in (True, False):       # the model's output, or a translation memory's
+            forced = {(h.source, h.text): [t for _, t in h.required] for h in hypotheses
+                      if h.quality is None and h.source.strip() and h.from_memory != own}
+            todo = [pair for pair in forced if pair not in found]
+            found.update(zip(todo, self.estimator.estimate(
+                [s for s, _ in todo], [t for _, t in todo], own=own,
+                protected=[forced[pair] for pair in todo]), strict=True))
+        return [replace(h, quality=found[(h.source, h.text)]) if (h.source, h.text) in found
+                else h for h in hypotheses]
+
     def verify(self, source: str, text: str) -> tuple[Issue, ...]:
         analysis = analyse(Segment("", 0, source, text), self.matcher)
         issues: list[Issue] = []
@@ -139,7 +193,8 @@ class TranslationPipeline:
 
     def _decode_verified(self, sources: list[str], plans: list[list[tuple[str, str]]]
                          ) -> list[tuple[str, int, bool]]:
-        """Decode a batch; segments that fail verification are retried, guarded."""
+        """Decode a batch; segments that fail verification are retried, guarded, and the
+        retry is kept when it breaks fewer guarantees (then: has fewer other issues)."""
         outputs = self.translator.translate(sources, plans, beam=self.options.beam)
         found = [(_match_case(s, o.text, plan), o.tokens, o.constraints_met)
                  for s, o, plan in zip(sources, outputs, plans, strict=True)]
@@ -153,11 +208,11 @@ class TranslationPipeline:
                                           strict=True)
         for k, out in zip(failed, again, strict=True):
             text = _match_case(sources[k], out.text, plans[k])
-            before = len(self.verify(sources[k], found[k][0]))
-            after = len(self.verify(sources[k], text))
+            before = _severity_key(self.verify(sources[k], found[k][0]))
+            after = _severity_key(self.verify(sources[k], text))
             if after < before:
                 found[k] = (text, out.tokens, out.constraints_met)
-                self.repaired += after == 0
+                self.repaired += after == (0, 0)
         return found
 
     def translate(self, sources: Sequence[str],
@@ -215,9 +270,10 @@ class TranslationPipeline:
         if progress is not None and repeats:
             progress(len(repeats))
         from_cache = set(reused)
-        return [Hypothesis(s, results[i][0], tuple(plans[i]), self.verify(s, results[i][0]),
-                           results[i][1], first.get(s, i) in from_cache, i in remembered)
-                for i, s in enumerate(sources)]
+        return self.assess([Hypothesis(s, results[i][0], tuple(plans[i]),
+                                       self.verify(s, results[i][0]), results[i][1],
+                                       first.get(s, i) in from_cache, i in remembered)
+                            for i, s in enumerate(sources)])
 
     def _keys(self, batch: list[str]) -> list[str]:
         """Cache keys of a batch's segments: under the batch's content, or each on its own
@@ -282,6 +338,13 @@ class TranslationPipeline:
         required = plan_targets(source, self.matcher) if self.options.constraints else []
         return Hypothesis(source, text, tuple(required), self.verify(source, text), tokens,
                           from_memory=from_memory)
+
+
+def _severity_key(issues: Sequence[Issue]) -> tuple[int, int]:
+    """Broken guarantees first, then the rest: a retry that fixes a number but stutters
+    is better than one that stutters less and invents a number."""
+    broken = sum(i.kind in GUARANTEED_CHECKS for i in issues)
+    return broken, len(issues) - broken
 
 
 def _match_case(source: str, text: str, required: Sequence[tuple[str, str]] = ()) -> str:

@@ -77,7 +77,8 @@ def check_segments(segments: Iterable[Segment], glossary: Glossary, *,
                    files: Sequence[str] = (),
                    skipped: dict[str, int] | None = None,
                    severities: dict[str, Severity] | None = None,
-                   jobs: int = 1, runner: ChunkRunner | None = None) -> Report:
+                   jobs: int = 1, runner: ChunkRunner | None = None,
+                   extra: Sequence[Issue] = ()) -> Report:
     """Analyse every segment once, then run each segment and set check over them.
 
     *severities* overrides the severity of issue kinds (``number_mismatch`` →
@@ -87,6 +88,8 @@ def check_segments(segments: Iterable[Segment], glossary: Glossary, *,
     same report), when the input is large enough to gain and every check is
     a registered one. *runner* analyses and segment-checks elsewhere (a cluster:
     ``termtrans check --engine ray``); set checks always run here, over every analysis.
+    *extra* issues were found outside the registered checks (the quality estimate of
+    ``check --quality``): waivers and severity overrides apply to them too.
     """
     checks = list(checks) if checks is not None else resolve_checks()
     segments = list(segments)
@@ -105,6 +108,7 @@ def check_segments(segments: Iterable[Segment], glossary: Glossary, *,
     for check in checks:
         if check.set_fn is not None:
             issues.extend(check.set_fn(analyses))
+    issues.extend(extra)
     waived = {(a.segment.file, a.segment.line): set(a.segment.waived)
               for a in analyses if a.segment.waived}
     issues = [replace(i, severity=(severities or {}).get(i.kind, i.severity)) for i in issues

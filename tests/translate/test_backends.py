@@ -71,8 +71,8 @@ def test_every_seed_term_and_code_is_in_the_output(backend: Translator, glossary
                                    options=Options(beam=beam, batch_size=8))
     hyps = pipeline.translate(SOURCES)
     matcher = TermMatcher(glossary)
-    for hyp in hyps:
-        assert hyp.ok, (hyp.source, hyp.text, [i.message for i in hyp.issues])
+    for hyp in hyps:      # a random model stutters: that is reported, not a broken guarantee
+        assert hyp.guarantee_kept, (hyp.source, hyp.text, [i.message for i in hyp.issues])
         analysis = analyse(Segment("t", 1, hyp.source, hyp.text), matcher)
         assert all(h.ok for h in analysis.hits)
         assert not list(REGISTRY["code_mismatch"].segment_fn(analysis))  # type: ignore[misc]
@@ -93,7 +93,7 @@ def test_overlapping_and_repeated_terms(backend: Translator, source: str,
                          Term(("defence posture",), "thế trận phòng thủ"),
                          Term(("prestigious people",), "người có uy tín")))
     (hyp,) = TranslationPipeline(backend, glossary, model_id="tiny").translate([source])
-    assert hyp.ok, hyp.text
+    assert hyp.guarantee_kept, hyp.text
     for target in set(targets):
         assert hyp.text.lower().count(target.lower()) >= targets.count(target)
 
@@ -104,7 +104,7 @@ def test_unspellable_target_goes_through_a_placeholder(backend: Translator) -> N
     assert backend.make_constraint(weird, set()).placeholder is not None
     (hyp,) = TranslationPipeline(backend, glossary, model_id="tiny").translate(
         ["The Steering Committee met."])
-    assert weird in hyp.text and hyp.ok
+    assert weird in hyp.text and hyp.guarantee_kept
 
 
 def test_batches_with_different_constraints(backend: Translator) -> None:

@@ -9,7 +9,9 @@ from pathlib import Path
 
 from tests.conftest import ROOT, SEED_GLOSSARY, run_cli
 
-TINY = ("--model", "tiny-random", "--backend", "transformers", "--no-cache", "--beam", "1")
+#: A random model stutters (reported as issues): these tests are about the formats, not it.
+TINY = ("--model", "tiny-random", "--backend", "transformers", "--fail-on", "never",
+        "--no-cache", "--beam", "1")
 
 
 def write(path: Path, text: str) -> Path:

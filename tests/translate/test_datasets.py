@@ -11,7 +11,9 @@ from glossary.errors import InputError
 from tests.conftest import SEED_GLOSSARY, run_cli
 from translate.documents import get_document_format
 
-TINY = ("--model", "tiny-random", "--backend", "transformers", "--no-cache")
+#: A random model stutters (reported as issues): these tests are about the formats, not it.
+TINY = ("--model", "tiny-random", "--backend", "transformers", "--fail-on", "never",
+        "--no-cache")
 
 
 def test_parquet_rows_keep_their_ids_and_columns(tmp_path: Path) -> None:

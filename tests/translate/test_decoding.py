@@ -60,7 +60,7 @@ def test_plan_protects_codes_numbers_urls(glossary) -> None:
                         "1,436 households and 9.6 billion.", TermMatcher(glossary))
     assert ("https://example.org/a?b=1", "https://example.org/a?b=1") in plan
     assert ("Decree No. 21/2019/NĐ-CP", "Nghị định số 21/2019/NĐ-CP") in plan
-    assert ("1,436", "1,436") in plan and ("9.6", "9.6") in plan
+    assert ("1,436", "1,436") in plan and ("9.6 billion", "9.6 tỷ") in plan   # an amount
 
 
 def test_signature_names_model_backend_beam_glossary(tiny_translator: Translator,

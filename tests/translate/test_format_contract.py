@@ -21,7 +21,7 @@ from glossary.formats import load_glossary
 from glossary.matching import TermMatcher
 from glossary.model import Glossary
 from tests.conftest import ROOT, SEED_GLOSSARY
-from translate.backends.base import Output, Translator
+from translate.backends.base import Output, TokenScores, Translator
 from translate.cache import TranslationCache
 from translate.documents import FORMATS
 from translate.documents.run import translate_documents
@@ -56,6 +56,11 @@ class IdentityTranslator(Translator):
 
     def source_length(self, text: str) -> int:
         return len(text.split())
+
+    def _score_pieces(self, sources: Sequence[str],
+                      targets: Sequence[str]) -> list[TokenScores]:
+        return [TokenScores((*t.split(), "</s>"), (0.0,) * (len(t.split()) + 1))
+                for t in targets]
 
     @property
     def max_source_tokens(self) -> int:

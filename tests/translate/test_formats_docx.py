@@ -25,7 +25,9 @@ from translate.backends.base import Output, Translator
 from translate.documents.run import translate_documents
 from translate.pipeline import TranslationPipeline, plan_targets
 
-TINY = ("--model", "tiny-random", "--backend", "transformers", "--no-cache")
+#: A random model stutters (reported as issues): these tests are about the formats, not it.
+TINY = ("--model", "tiny-random", "--backend", "transformers", "--fail-on", "never",
+        "--no-cache")
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 

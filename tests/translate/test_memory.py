@@ -8,7 +8,8 @@ from glossary.formats import load_glossary
 from glossary.tmx import read_tmx
 from tests.conftest import SEED_GLOSSARY, run_cli
 
-TINY = ("--model", "tiny-random", "--backend", "transformers")
+#: A random model stutters (reported as issues): these tests are about the formats, not it.
+TINY = ("--model", "tiny-random", "--backend", "transformers", "--fail-on", "never")
 TMX = """<?xml version="1.0" encoding="{enc}"?>
 <!DOCTYPE tmx SYSTEM "tmx14.dtd">
 <tmx version="1.4"><header srclang="en" datatype="plaintext" segtype="sentence"
@@ -47,7 +48,8 @@ def test_memory_entries_are_verified_not_trusted(tmp_path: Path) -> None:
     memory.write_text(TMX.format(enc="UTF-8"), encoding="utf-8")
     article = tmp_path / "a.txt"
     article.write_text("Prestigious people met.\n", encoding="utf-8")
-    result = run_cli("translate", article, *TINY, "-g", SEED_GLOSSARY, "--no-cache", "--tm",
+    # without --fail-on never: a forbidden variant from the memory fails the run
+    result = run_cli("translate", article, *TINY[:4], "-g", SEED_GLOSSARY, "--no-cache", "--tm",
                      memory, "-o", tmp_path / "out.txt")
     assert result.returncode == 1
     # the seed glossary lists "người nổi tiếng" as a wrong rendering of "prestigious people"

@@ -46,7 +46,8 @@ SOURCES = ["aa.", "bb.", "aa.", "cc.", "dd.", "ee.", "a longer one.", "bb.", "ff
 
 def run(translator: BatchDependent, cache: Path) -> list[str]:
     pipeline = TranslationPipeline(translator, load_glossary(SEED_GLOSSARY),  # type: ignore[arg-type]
-                                   model_id="m", options=Options(constraints=False, batch_size=2),
+                                   model_id="m", options=Options(constraints=False, batch_size=2,
+                                                                   quality=False),
                                    cache=TranslationCache(cache))
     return [h.text for h in pipeline.translate(SOURCES)]
 
@@ -100,7 +101,8 @@ def _document(count: int) -> list[str]:
 
 def _translate(translator: BatchDependent, cache: Path, sources: list[str]) -> list[str]:
     pipeline = TranslationPipeline(translator, load_glossary(SEED_GLOSSARY),  # type: ignore[arg-type]
-                                   model_id="m", options=Options(constraints=False, batch_size=16),
+                                   model_id="m", options=Options(constraints=False, batch_size=16,
+                                                                   quality=False),
                                    cache=TranslationCache(cache))
     return [h.text for h in pipeline.translate(sources)]
 

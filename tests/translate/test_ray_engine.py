@@ -44,7 +44,8 @@ def cluster() -> Iterator[str]:
 
 
 def _translate(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return run_cli("translate", *args, "-g", SEED_GLOSSARY)
+    # the demo model's stutters are reported; these tests compare outputs, not judge them
+    return run_cli("translate", *args, "-g", SEED_GLOSSARY, "--fail-on", "never")
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +81,7 @@ def _wait_for(condition, timeout: float = 300) -> None:  # type: ignore[no-untyp
 
 def _start(args: list[str | Path]) -> subprocess.Popen[str]:
     command = [sys.executable, "-m", "translate", "translate", *map(str, args), "-g",
-               str(SEED_GLOSSARY)]
+               str(SEED_GLOSSARY), "--fail-on", "never"]
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, env=dict(os.environ, PYTHONIOENCODING="utf-8"))
 

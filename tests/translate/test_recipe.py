@@ -74,7 +74,8 @@ def test_missing_corpus_file_is_named_with_its_key(tmp_path: Path, data: Path) -
 
 
 def test_unknown_recipe_name_lists_the_shipped_ones() -> None:
-    with pytest.raises(RecipeError, match="shipped: en-vi-demo, en-vi-demo-v1, smoke"):
+    with pytest.raises(RecipeError,
+                       match="shipped: en-vi-demo, en-vi-demo-v1, en-vi-demo-v3, smoke"):
         load_recipe("en-vi-dmeo")
 
 

@@ -38,6 +38,19 @@ class Output:
     constraints_met: bool
 
 
+@dataclass(frozen=True)
+class TokenScores:
+    """A target force-decoded by the model: its pieces and their log-probabilities.
+
+    The last piece is the end of sentence. *truncated* says the pair was longer than
+    the model's input and only its beginning was scored.
+    """
+
+    pieces: tuple[str, ...]
+    log_probs: tuple[float, ...]
+    truncated: bool = False
+
+
 def pieces_by_id(vocab: dict[str, int]) -> list[str]:
     """The vocabulary as a list indexed by token id (ids missing from *vocab* are "")."""
     pieces = [""] * (max(vocab.values()) + 1)
@@ -92,6 +105,17 @@ class Translator(ABC):
     def _generate(self, sources: Sequence[str], constraints: Sequence[Sequence[Constraint]],
                   beam: int, max_lengths: Sequence[int],
                   strict: bool = False) -> list[tuple[list[int], bool]]: ...
+
+    @abstractmethod
+    def _score_pieces(self, sources: Sequence[str],
+                      targets: Sequence[str]) -> list[TokenScores]: ...
+
+    def score(self, sources: Sequence[str], targets: Sequence[str]) -> list[TokenScores]:
+        """Force-decode each target given its source: how likely the model finds every
+        piece of it. The quality estimate reads this for any translation — the model's
+        own, a repaired one, or a human's."""
+        self.ensure_loaded()
+        return self._score_pieces(sources, targets)
 
     @abstractmethod
     def source_length(self, text: str) -> int:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from glossary.errors import ModelError
-from translate.backends.base import Translator, pieces_by_id, term_annotation
+from translate.backends.base import TokenScores, Translator, pieces_by_id, term_annotation
 from translate.decoding.beam import Row, constrained_beam_search
 from translate.decoding.constraints import (
     Constraint,
@@ -87,6 +87,28 @@ class TransformersTranslator(Translator):
     def max_source_tokens(self) -> int:
         self.ensure_loaded()
         return int(self.model.config.max_position_embeddings) - 2
+
+    def _score_pieces(self, sources: Sequence[str],
+                      targets: Sequence[str]) -> list[TokenScores]:
+        import torch
+
+        limit = self.max_source_tokens
+        out = []
+        for source, target in zip(sources, targets, strict=True):
+            enc = self.tokenizer([source], truncation=True, max_length=limit + 1,
+                                 return_tensors="pt")
+            labels = self.tokenizer(text_target=[target], truncation=True,
+                                    max_length=limit, return_tensors="pt").input_ids
+            truncated = (self.source_length(source) > limit + 1
+                         or len(self._encode_target(target)) >= limit)
+            with torch.inference_mode():
+                logits = self.model(**enc, labels=labels).logits[0]
+            logprobs = torch.log_softmax(logits.float(), dim=-1)
+            ids = labels[0].tolist()
+            values = [float(logprobs[k, t]) for k, t in enumerate(ids)]
+            pieces = tuple(self.tokenizer.convert_ids_to_tokens(ids))
+            out.append(TokenScores(pieces, tuple(values), truncated))
+        return out
 
     def _generate(self, sources: Sequence[str], constraints: Sequence[Sequence[Constraint]],
                   beam: int, max_lengths: Sequence[int],

@@ -12,7 +12,7 @@ import typer
 from rich.table import Table
 
 from glossary.baseline import apply_baseline, load_baseline, write_baseline
-from glossary.checks import Report, Segment, Severity, check_segments, resolve_checks
+from glossary.checks import Issue, Report, Segment, Severity, check_segments, resolve_checks
 from glossary.checks.parallel import auto_jobs
 from glossary.errors import ConfigError, ToolkitError
 from glossary.formats import load_glossaries
@@ -25,6 +25,7 @@ from translate.cli.common import (
     EXIT_ERROR,
     EXIT_FAILED,
     EXIT_OK,
+    FailOn,
     RayAddress,
     SourceLang,
     TargetLang,
@@ -38,6 +39,7 @@ from translate.cli.common import (
 )
 from translate.documents.markdown import markdown_segments
 from translate.engines import check_engine
+from translate.quality.estimate import Label, Quality
 from translate.version import __version__
 
 
@@ -49,13 +51,6 @@ class CheckFormat(StrEnum):
     junit = "junit"
     github = "github"
     html = "html"
-
-
-class FailOn(StrEnum):
-    error = "error"
-    warning = "warning"
-    info = "info"
-    never = "never"
 
 
 BILINGUAL = (".po", ".xlf", ".xliff")
@@ -81,12 +76,48 @@ def plan_inputs(paths: list[Path]) -> list[tuple[Path, Path | None]]:
     return plan
 
 
+QUALITY_KIND = "low_quality"
+
+
+def estimate_quality(segments: list[Segment], model: str | None) -> list[Quality]:
+    """The quality estimate of every segment's translation, by *model*'s external head."""
+    from translate.quality import load_estimator
+
+    estimator = load_estimator(model)
+    return estimator.estimate([s.source for s in segments], [s.target for s in segments])
+
+
+def quality_issues(segments: list[Segment], estimates: list[Quality] | None,
+                   select: list[str] | None, ignore: list[str] | None) -> list[Issue]:
+    """``low_quality`` issues: a warning for a bad segment, an info for one to review."""
+    if estimates is None or (select and QUALITY_KIND not in select) \
+            or QUALITY_KIND in (ignore or ()):
+        return []
+    out = []
+    for segment, estimate in zip(segments, estimates, strict=True):
+        if estimate.label is Label.GOOD:
+            continue
+        flags = f"; {', '.join(estimate.flags)}" if estimate.flags else ""
+        weak = (f"; weak words: {', '.join(estimate.weak_words[:5])}"
+                if estimate.weak_words else "")
+        out.append(Issue(QUALITY_KIND,
+                         Severity.WARNING if estimate.label is Label.BAD else Severity.INFO,
+                         segment.file, segment.line,
+                         f"estimated quality {estimate.label} (score {estimate.score}{flags})"
+                         f"{weak}"))
+    return out
+
+
 def render(report: Report, output_format: CheckFormat, terms: Glossary, glossary: list[Path],
-           input_errors: list[tuple[str, str]]) -> str:
+           input_errors: list[tuple[str, str]], segments: list[Segment] | None = None,
+           estimates: list[Quality] | None = None) -> str:
     """The report in the chosen format; input errors appear in machine-readable ones too."""
     if output_format is CheckFormat.json:
         data = report.to_dict()
         data["errors"] = [{"file": f, "message": m} for f, m in input_errors]
+        if segments is not None and estimates is not None:
+            data["segments"] = [{"file": s.file, "line": s.line, "quality": q.to_dict()}
+                                for s, q in zip(segments, estimates, strict=True)]
         return json.dumps(data, ensure_ascii=False, indent=2)
     if output_format is CheckFormat.sarif:
         return render_sarif(report, __version__, input_errors)
@@ -186,6 +217,13 @@ def check(
         "--engine", help="Where to check: local, or ray (Ray tasks; the ray extra).")
     ] = "local",
     ray_address: RayAddress = None,
+    quality: Annotated[bool, typer.Option(
+        "--quality", help="Also estimate each translation's quality with the model "
+        "(low_quality issues: warning for bad, info for review; the translate extra).")
+    ] = False,
+    model: Annotated[str | None, typer.Option(
+        "--model", "-m", help="--quality: the model that scores (default: the shipped one).")
+    ] = None,
     source_lang: SourceLang = "en",
     target_lang: TargetLang = "vi",
 ) -> None:
@@ -200,7 +238,8 @@ def check(
 
         runner = ray_check_runner(ray_address)
     checks = resolve_checks(select, ignore)
-    overrides = parse_severities(severity or [], {c.issue_kind for c in checks})
+    overrides = parse_severities(severity or [], {c.issue_kind for c in checks}
+                                 | ({QUALITY_KIND} if quality else set()))
     terms = load_glossaries(glossary, glossary_format)
     accepted = load_baseline(baseline, terms.short_hash) if baseline is not None else None
     plan = plan_inputs(paths)
@@ -229,9 +268,11 @@ def check(
             input_errors.append((str(second or first), str(exc)))
             continue
         segments.extend(part)
+    estimates = estimate_quality(segments, model) if quality else None
     report = check_segments(segments, terms, checks=checks, files=files, skipped=skipped,
                             severities=overrides, jobs=jobs or auto_jobs(len(segments)),
-                            runner=runner)
+                            runner=runner,
+                            extra=quality_issues(segments, estimates, select, ignore))
     if write_baseline_to is not None:
         count = write_baseline(write_baseline_to, report.with_sources(), terms.short_hash)
         stdout().print(f"{count} issue(s) accepted in {write_baseline_to}", markup=False)
@@ -241,10 +282,10 @@ def check(
         report = replace(report, issues=tuple(left),
                          skipped={**report.skipped,
                                   "baseline": len(report.issues) - len(left)})
-    write_output(render(report, output_format, terms, glossary, input_errors), output)
+    write_output(render(report, output_format, terms, glossary, input_errors,
+                        segments if estimates else None, estimates), output)
     if input_errors:
         raise typer.Exit(EXIT_ERROR)
-    worst = report.worst()
-    if fail_on is not FailOn.never and worst is not None and worst >= Severity.parse(fail_on.value):
+    if fail_on.fails(report.worst()):
         raise typer.Exit(EXIT_FAILED)
     raise typer.Exit(EXIT_OK)

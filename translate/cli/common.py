@@ -9,12 +9,14 @@ import functools
 import os
 import sys
 from collections.abc import Callable, Sequence
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
 
+from glossary.checks.base import Severity
 from glossary.errors import ConfigError, InputError, ToolkitError
 from glossary.textio import PathIndex, atomic_write
 from translate.settings import debugging
@@ -163,3 +165,15 @@ def report_meta(glossary: Sequence[Path] | None, signature: str = "") -> dict[st
         meta["signature"] = signature
     return meta
 
+
+class FailOn(StrEnum):
+    """``--fail-on``: the least severe finding that makes a command exit 1."""
+
+    error = "error"
+    warning = "warning"
+    info = "info"
+    never = "never"
+
+    def fails(self, severity: Severity | None) -> bool:
+        return (self is not FailOn.never and severity is not None
+                and severity >= Severity.parse(self.value))

@@ -34,6 +34,7 @@ from translate.cli.common import (
     EXIT_INTERRUPTED,
     EXIT_OK,
     THREADS_MAX,
+    FailOn,
     RayAddress,
     SourceLang,
     TargetLang,
@@ -50,6 +51,7 @@ from translate.engines import check_engine
 from translate.engines.ray_engine import MANIFEST_DIR, RayExecutor, WorkerConfig
 from translate.models import ResolvedModel, resolve_model
 from translate.pipeline import Options, TranslationPipeline
+from translate.quality.estimate import Label
 from translate.settings import cache_path
 
 
@@ -61,7 +63,11 @@ def _summary(results: list[FileResult], pipeline: TranslationPipeline) -> dict[s
         "segments_from_memory": pipeline.from_memory,
         "files": [{"input": str(r.source), "output": str(r.output) if r.output else None,
                    "segments": r.segments, "terms_required": r.terms_required,
-                   "issues": [i.to_dict() for i in r.issues], "error": r.error}
+                   "issues": [i.to_dict() for i in r.issues], "error": r.error,
+                   "quality": r.label_counts() if r.qualities else None,
+                   "segment_quality": [{"line": line, "source": source, "translation": text,
+                                        "quality": quality.to_dict()}
+                                       for line, source, text, quality in r.qualities]}
                   for r in results],
     }
 
@@ -129,10 +135,23 @@ def translate(
     actors: Annotated[int, typer.Option(
         "--actors", min=0, max=4096, help="Ray: model actors (0: one per --threads CPUs of the "
         "cluster).")] = 0,
+    fail_on: Annotated[FailOn, typer.Option(
+        "--fail-on", help="Exit 1 when a verification issue of this severity or worse is "
+        "found (warning: any broken term, code, number or date, or a stutter; never: "
+        "report only).")] = FailOn.warning,
+    quality: Annotated[bool, typer.Option(
+        "--quality/--no-quality", help="Estimate each segment's quality (good, review, bad) "
+        "with the model: one more forced-decoding pass.")] = True,
+    min_quality: Annotated[str | None, typer.Option(
+        "--min-quality", metavar="LABEL", help="Exit 1 and list the segments estimated below "
+        "this label (good or review), like verification issues.")] = None,
     source_lang: SourceLang = "en",
     target_lang: TargetLang = "vi",
 ) -> None:
     """Translate documents EN→VI with glossary terms and codes enforced, verified and cached."""
+    floor = Label.parse(min_quality) if min_quality is not None else None
+    if floor is not None and not quality:
+        raise ConfigError("--min-quality needs the quality estimate (drop --no-quality)")
     check_languages(source_lang, target_lang)
     if output is not None and out_dir is not None:
         raise ConfigError("use either --out DIR or -o FILE, not both")
@@ -160,6 +179,7 @@ def translate(
                     cache=None if no_cache else cache or cache_path(), overwrite=overwrite,
                     verify_model=verify_model, threads=threads, vocabulary_map=vocabulary_map,
                     report=report, report_html=report_html, quiet=quiet or from_stdin,
+                    quality=quality, min_quality=floor, fail_on=fail_on,
                     cluster=None if engine == "local" else
                     Cluster(ray_address, actors, (out_dir or (output or Path()).parent)))
         if from_stdin and plan.jobs[0].output.exists():
@@ -215,7 +235,8 @@ def _run(plan: Plan, terms: Glossary, glossary: list[Path] | None, memory: dict[
          backend: str, beam: int, batch_size: int | None, constraints: bool,
          cache: Path | None, overwrite: bool, verify_model: bool, threads: int,
          vocabulary_map: bool, report: Path | None, report_html: Path | None,
-         quiet: bool, cluster: Cluster | None = None) -> int:
+         quiet: bool, quality: bool = True, min_quality: Label | None = None,
+         fail_on: FailOn = FailOn.warning, cluster: Cluster | None = None) -> int:
     """Translate the planned jobs, print what happened; returns the exit code."""
     err = stderr()
     for note in plan.skipped:
@@ -230,7 +251,8 @@ def _run(plan: Plan, terms: Glossary, glossary: list[Path] | None, memory: dict[
         err.print(f"termtrans: warning: cache {store.path} was unusable; moved to "
                   f"{store.rebuilt_from} and rebuilt", markup=False)
     pipeline = TranslationPipeline(translator, terms, model_id=resolved.model_id,
-                                   options=Options(beam, constraints, batch_size), cache=store,
+                                   options=Options(beam, constraints, batch_size,
+                                                   quality=quality), cache=store,
                                    memory=memory)
     if not quiet and translator.needs_conversion():
         err.print(f"termtrans: converting {resolved.name} for {translator.name} (once; cached "
@@ -258,7 +280,7 @@ def _run(plan: Plan, terms: Glossary, glossary: list[Path] | None, memory: dict[
     finally:
         if store is not None:
             store.close()
-    failed = _print_results(results, pipeline, quiet)
+    failed = _print_results(results, pipeline, quiet, min_quality, fail_on)
     if executor is not None and not quiet:
         err.print(f"ray: {executor.decoded} batch(es) decoded on the cluster, "
                   f"{executor.resumed} resumed from {executor.manifest_dir}", markup=False)
@@ -312,8 +334,10 @@ def _translate_with_progress(plan: Plan, pipeline: TranslationPipeline, overwrit
 
 
 def _print_results(results: list[FileResult], pipeline: TranslationPipeline,
-                   quiet: bool) -> bool:
-    """One line per file and per issue; whether any verification issue was found."""
+                   quiet: bool, min_quality: Label | None = None,
+                   fail_on: FailOn = FailOn.warning) -> bool:
+    """One line per file and per issue (and per segment below *min_quality*); whether
+    any of them fails the run (*fail_on*)."""
     err = stderr()
     failed = False
     for result in results:
@@ -321,13 +345,29 @@ def _print_results(results: list[FileResult], pipeline: TranslationPipeline,
             err.print(f"termtrans: error: {result.error}", markup=False)
             continue
         for issue in result.issues:
-            failed = True
+            failed = failed or fail_on.fails(issue.severity)
             err.print(f"termtrans: term: {issue.file}:{issue.line}: {issue.kind}: "
                       f"{issue.message}", markup=False)
+        for line, _, text, estimate in result.qualities:
+            if min_quality is not None and estimate.label < min_quality:
+                failed = True
+                flags = f"; {', '.join(estimate.flags)}" if estimate.flags else ""
+                err.print(f"termtrans: quality: {result.source}:{line}: {estimate.label} "
+                          f"(score {estimate.score}{flags}): {text[:60]}", markup=False)
         if not quiet:
+            counts = result.label_counts()
+            estimated = (f"; quality: {counts['good']} good, {counts['review']} review, "
+                         f"{counts['bad']} bad" if result.qualities else "")
             err.print(f"{result.source} → {result.output}: {result.segments} segment(s), "
                       f"{result.terms_required} required term(s)/code(s), "
-                      f"{len(result.issues)} verification issue(s)", markup=False)
+                      f"{len(result.issues)} verification issue(s){estimated}", markup=False)
+    if not quiet and any(r.qualities for r in results):
+        estimator = pipeline.estimator
+        note = "" if estimator.calibrated else (
+            f" (calibrated for {estimator.calibration.model}, not for this model: "
+            "python -m translate.quality.calibrate --model MODEL --write)")
+        err.print("quality estimate: good = read it, review = post-edit it, bad = retranslate "
+                  f"it; --report-json lists each segment's score{note}", markup=False)
     if not quiet:
         retried = (f"; {pipeline.retried} retried guarded, {pipeline.repaired} repaired"
                    if pipeline.retried else "")

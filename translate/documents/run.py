@@ -23,6 +23,7 @@ from translate.documents.base import Required
 from translate.documents.inputs import Plan, plan_jobs
 from translate.documents.segment import join_pieces, split_long, split_sentences
 from translate.pipeline import Hypothesis, TranslationPipeline
+from translate.quality.estimate import Label, Quality
 
 MAX_SOURCE_TOKENS = 200
 
@@ -36,6 +37,15 @@ class FileResult:
     issues: list[Issue] = field(default_factory=list)
     error: str | None = None
     pairs: list[Segment] = field(default_factory=list)   # unit source and translation
+    #: Per translated piece (sentence): (line, source, translation, quality estimate).
+    qualities: list[tuple[int, str, str, Quality]] = field(default_factory=list)
+
+    def label_counts(self) -> dict[str, int]:
+        """Segments per quality label (``good``, ``review``, ``bad``)."""
+        counts = {str(label): 0 for label in sorted(Label, reverse=True)}
+        for _, _, _, quality in self.qualities:
+            counts[str(quality.label)] += 1
+        return counts
 
 
 def plan_segments(doc: Document, length: Callable[[str], int], limit: int,
@@ -129,7 +139,7 @@ def translate_documents(paths: Sequence[Path] | Plan, pipeline: TranslationPipel
     hypotheses = (executor or LocalExecutor()).translate_files(todos, pipeline, tick)
     # file by file: each output is written as soon as it is done
     for (result, doc, plan), todo, hyps in zip(docs, todos, hypotheses, strict=True):
-        by_source.update(zip(todo, hyps, strict=True))
+        by_source.update(zip(todo, pipeline.assess(hyps), strict=True))
         _write(result, doc, plan, by_source, result.output or Path())
     return results
 
@@ -147,6 +157,8 @@ def _write(result: FileResult, doc: Document, plan: list[list[str]],
             hyp = by_source[piece]
             result.segments += 1
             result.terms_required += len(hyp.required)
+            if hyp.quality is not None:
+                result.qualities.append((unit.line, piece, hyp.text, hyp.quality))
             result.issues.extend(_locate(i, str(result.source), unit.line) for i in hyp.issues)
     try:
         text = (doc.render_inline(translations, required) if doc.render_inline

@@ -36,6 +36,7 @@ from translate.documents.htmldoc import parse_html
 from translate.documents.run import MAX_SOURCE_TOKENS, translate_documents
 from translate.documents.segment import join_pieces, split_long, split_sentences
 from translate.pipeline import Hypothesis
+from translate.quality.estimate import Quality
 from translate.server import params as P
 from translate.server.detect import detect
 from translate.server.files import FileArea
@@ -148,8 +149,9 @@ class Server:
 
 
 def term_report(hyps: list[Hypothesis], matcher: TermMatcher, label: str
-                ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The glossary terms of a text with whether each was applied, and its issues."""
+                ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, Any] | None]:
+    """The glossary terms of a text with whether each was applied, its issues, and its
+    quality estimate (its worst sentence's)."""
     terms: list[dict[str, Any]] = []
     issues: list[dict[str, Any]] = []
     for n, hyp in enumerate(hyps, 1):
@@ -158,7 +160,8 @@ def term_report(hyps: list[Hypothesis], matcher: TermMatcher, label: str
             terms.append({"source": mention.text, "target": mention.term.target,
                           "found": mention.term.target not in missing})
         issues += [replace(i, file=label, line=n).to_dict() for i in hyp.issues]
-    return terms, issues
+    quality = Quality.combined([h.quality for h in hyps if h.quality is not None])
+    return terms, issues, quality.to_dict() if quality else None
 
 
 def _shaped(values: list[Any], as_list: bool) -> Any:
@@ -180,7 +183,7 @@ async def translate(request: Request) -> JSONResponse:
         raise P.ApiError(400, f"Invalid request: {chars} characters; the limit is "
                          f"{server.settings.char_limit} per request")
     glossary = server.request_glossary(values)
-    translated, terms, issues = [], [], []
+    translated, terms, issues, quality = [], [], [], []
     if fmt == "html":
         documents = [parse_html(t) for t in texts]
         units = [unit.text for doc in documents for unit in doc.units]
@@ -190,19 +193,22 @@ async def translate(request: Request) -> JSONResponse:
             required = [[pair for h in hyps for pair in h.required] for _, hyps in parts]
             assert doc.render_inline is not None
             translated.append(doc.render_inline([text for text, _ in parts], required))
-            t, i = term_report([h for _, hyps in parts for h in hyps], server.matcher(glossary),
-                               f"q[{n}]")
+            t, i, q = term_report([h for _, hyps in parts for h in hyps],
+                                  server.matcher(glossary), f"q[{n}]")
             terms.append(t)
             issues.append(i)
+            quality.append(q)
     else:
         for n, (text, hyps) in enumerate(await server.translate_texts(texts, glossary)):
             translated.append(text)
-            t, i = term_report(hyps, server.matcher(glossary), f"q[{n}]")
+            t, i, q = term_report(hyps, server.matcher(glossary), f"q[{n}]")
             terms.append(t)
             issues.append(i)
+            quality.append(q)
     answer: dict[str, Any] = {"translatedText": _shaped(translated, as_list),
                               "terms": _shaped(terms, as_list),
-                              "issues": _shaped(issues, as_list)}
+                              "issues": _shaped(issues, as_list),
+                              "quality": _shaped(quality, as_list)}
     if source == "auto":
         answer["detectedLanguage"] = _shaped([detect(t)[0] for t in texts], as_list)
     return JSONResponse(answer)
@@ -262,7 +268,8 @@ async def translate_file(request: Request) -> JSONResponse:
     return JSONResponse({
         "translatedFileUrl": str(request.url_for("download_file", name=name)),
         "segments": result.segments,
-        "issues": [replace(i, file=stored.source.name).to_dict() for i in result.issues]})
+        "issues": [replace(i, file=stored.source.name).to_dict() for i in result.issues],
+        "quality": result.label_counts() if result.qualities else None})
 
 
 async def download_file(request: Request) -> Response:

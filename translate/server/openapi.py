@@ -55,6 +55,15 @@ _STORED = {"type": "object", "properties": {k: {"type": t} for k, t in (
     ("entry_count", "integer"))}}
 
 
+_QUALITY = {"type": ["object", "null"], "description": "the reference-free quality estimate "
+            "of the text (its worst sentence's): good = read it, review = post-edit it, "
+            "bad = retranslate it", "properties": {
+                "score": {"type": "integer", "minimum": 0, "maximum": 100},
+                "label": {"type": "string", "enum": ["good", "review", "bad"]},
+                "flags": {"type": "array", "items": {"type": "string"}},
+                "weak_words": {"type": "array", "items": {"type": "string"}}}}
+
+
 def openapi(version: str) -> dict[str, Any]:
     guarded = (400, 403, 413, 429)
     paths = {
@@ -64,6 +73,7 @@ def openapi(version: str) -> dict[str, Any]:
                 "translatedText": _TEXTS, "terms": {"oneOf": [_TERMS, {
                     "type": "array", "items": _TERMS}]}, "issues": {"oneOf": [_ISSUES, {
                         "type": "array", "items": _ISSUES}]},
+                "quality": {"oneOf": [_QUALITY, {"type": "array", "items": _QUALITY}]},
                 "detectedLanguage": {"type": "object"}}}),
             _body({"q": _TEXTS, "source": {"type": "string", "enum": ["en", "auto"]},
                    "target": {"type": "string", "enum": ["vi"]},
@@ -72,8 +82,10 @@ def openapi(version: str) -> dict[str, Any]:
         "/translate_file": {"post": _op(
             "Translate a document (.txt, .md, .po, .html, .xlf, .srt); download it from "
             "translatedFileUrl",
-            _json({"type": "object", "properties": {"translatedFileUrl": {"type": "string"},
-                                                    "issues": _ISSUES}}),
+            _json({"type": "object", "properties": {
+                "translatedFileUrl": {"type": "string"}, "issues": _ISSUES,
+                "quality": {"type": ["object", "null"], "description": "segments per "
+                            "quality label (good, review, bad)"}}}),
             _body({"file": {"type": "string", "format": "binary"}, "source": {"type": "string"},
                    "target": {"type": "string"}, **_GLOSSARY_PARAMS}, ["file"], True),
             guarded)},
