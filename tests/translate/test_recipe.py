@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +11,7 @@ import pytest
 
 from glossary.errors import AlignmentError
 from tests.conftest import ROOT
-from translate.train.__main__ import build_mix, claim_run_dir, export
+from translate.train.__main__ import build_mix, check_init, claim_run_dir, export
 from translate.train.recipe import RECIPES, RecipeError, load_recipe
 
 CORPUS = """
@@ -45,7 +46,7 @@ def recipe_file(tmp_path: Path, extra: str = "") -> Path:
 
 def test_shipped_recipes_load_and_name_existing_data() -> None:
     names = sorted(p.stem for p in RECIPES.glob("*.toml"))
-    assert {"en-vi-demo", "en-vi-demo-v1", "smoke"} <= set(names)
+    assert {"en-vi-demo", "en-vi-demo-v1", "en-vi-demo-v3", "smoke"} <= set(names)
     for name in names:
         recipe = load_recipe(name)
         assert recipe.corpora and recipe.fingerprint()
@@ -58,6 +59,7 @@ def test_shipped_recipes_load_and_name_existing_data() -> None:
     ("[shedule]\nmax_steps = 3\n", "r.toml: shedule: unknown key"),
     ("[optimisation]\nlr = -1\n", "r.toml: optimisation.lr: must not be negative"),
     ("[model\n", "r.toml: not valid TOML"),
+    ("annotate_share = 1.5\n", "r.toml: terms.annotate_share: must be between 0 and 1"),
 ])
 def test_bad_recipe_names_file_and_key(tmp_path: Path, extra: str, message: str) -> None:
     with pytest.raises(RecipeError) as caught:
@@ -131,3 +133,36 @@ def test_cli_reports_recipe_errors_on_one_line(tmp_path: Path) -> None:
         f"python -m translate.train: error: {bad}: vocab.sise: unknown key "
         "(valid: model_type, size)"]
     assert not (tmp_path / "run").exists()
+
+
+def _model_dir(path: Path, **config: int) -> Path:
+    path.mkdir()
+    write(path / "config.json", json.dumps({"vocab_size": 601, "d_model": 32,
+                                            "encoder_layers": 2, "decoder_layers": 1,
+                                            "encoder_attention_heads": 2,
+                                            "encoder_ffn_dim": 64, **config}))
+    for name in ("model.safetensors", "source.spm", "target.spm", "vocab.json"):
+        write(path / name, name)
+    return path
+
+
+def test_init_from_another_architecture_or_vocabulary_is_refused(tmp_path: Path) -> None:
+    smoke = load_recipe("smoke")
+    assert check_init(smoke, _model_dir(tmp_path / "same"))      # its weights' fingerprint
+    wider = _model_dir(tmp_path / "wide", d_model=64, vocab_size=8001)
+    with pytest.raises(RecipeError) as caught:
+        check_init(smoke, wider)
+    assert str(caught.value) == (f"--init-from {wider}: its vocab 8000, d_model 64 differ from "
+                                 f"recipe {smoke.path}'s vocab 600, d_model 32")
+    (tmp_path / "same" / "vocab.json").unlink()
+    with pytest.raises(RecipeError, match="not a MarianMT model directory .missing vocab.json"):
+        check_init(smoke, tmp_path / "same")
+
+
+def test_a_run_directory_started_from_other_weights_is_refused(tmp_path: Path,
+                                                               data: Path) -> None:
+    recipe = load_recipe(str(recipe_file(tmp_path)))
+    claim_run_dir(recipe, tmp_path / "run", "aaaa")
+    claim_run_dir(recipe, tmp_path / "run", "aaaa")
+    with pytest.raises(RecipeError, match=r"started from other weights \(aaaa, now random\)"):
+        claim_run_dir(recipe, tmp_path / "run")

@@ -48,3 +48,30 @@ def test_smoke_training_resumes_exports_and_loads(tmp_path: Path) -> None:
     (out,) = translator.translate(["The Border Guard met."],
                                   [[("Border Guard", "Bộ đội Biên phòng")]], beam=2)
     assert "Bộ đội Biên phòng" in out.text and out.constraints_met
+
+
+@pytest.mark.skipif(not (DATA / "alt-wikinews" / "train.en").is_file(),
+                    reason="shared training data not present beside the checkout")
+def test_a_stage_continues_from_a_model_and_keeps_only_what_beats_it(tmp_path: Path) -> None:
+    first, model = tmp_path / "first", tmp_path / "model"
+    base = [sys.executable, "-m", "translate.train", "--recipe", "smoke", "--data-dir", str(DATA)]
+    made = subprocess.run([*base, "--run-dir", str(first), "--max-steps", "10", "--export",
+                           str(model)], capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert made.returncode == 0, made.stderr[-2000:]
+    weights = (model / "model.safetensors").read_bytes()
+    stage, out = tmp_path / "stage", tmp_path / "stage-model"
+    args = [*base, "--run-dir", str(stage), "--init-from", str(model), "--max-steps", "10",
+            "--export", str(out)]
+    done = subprocess.run(args, capture_output=True, text=True, timeout=300, cwd=ROOT)
+    events = [json.loads(line) for line in (stage / "log.jsonl").read_text().splitlines()]
+    (baseline,) = [e for e in events if e["event"] == "baseline"]
+    best = max(e["chrf"] for e in events if e["event"] in ("eval", "averaged"))
+    if best > baseline["chrf"]:
+        assert done.returncode == 0 and (out / "model.safetensors").is_file(), done.stderr
+    else:                   # nothing beat the initial model: nothing is exported
+        assert done.returncode == 1 and "nothing exported" in done.stderr and not out.exists()
+    assert (model / "model.safetensors").read_bytes() == weights
+    assert json.loads((stage / "recipe.json").read_text())["init"]
+    other = subprocess.run([*base, "--run-dir", str(stage), "--max-steps", "10"],
+                           capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert other.returncode == 2 and "started from other weights" in other.stderr

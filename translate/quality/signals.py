@@ -27,6 +27,10 @@ from translate.quality.lexicon import coverage
 from translate.quality.lexicon import load as load_lexicon
 
 WEAK_PROB = 0.5
+#: Capitalised English words that are not names: a translation must not copy them.
+_CALENDAR_WORDS = ("january february march april may june july august september october "
+                   "november december monday tuesday wednesday thursday friday saturday sunday")
+_CALENDAR = frozenset(_CALENDAR_WORDS.split())
 _SPACE = "▁"
 _EN_WORD = re.compile(r"[A-Za-z]+")
 
@@ -94,7 +98,8 @@ def rule_signals(source: str, target: str) -> tuple[int, float, float, int, floa
     source_words = set(words(source))
     foreign = [w for w in target_words if not is_syllable(w)]
     foreign_new = sum(w not in source_words for w in foreign) / total
-    english = {w.lower() for w in _EN_WORD.findall(source) if w[:1].islower()}
+    english = {w.lower() for w in _EN_WORD.findall(source)
+               if w[:1].islower() or w.lower() in _CALENDAR}
     english_left = sum(w.lower() in english and not is_syllable(w) for w in target_words) / total
     invented = sum(f.text not in source for f in find_code_fragments(target))
     ratio = len(target.strip()) / max(1, len(source.strip()))
