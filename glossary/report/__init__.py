@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from glossary.checks.runner import Report
 from glossary.model import Glossary
@@ -29,9 +31,11 @@ __all__ = [
 
 def write_html_report(report: Report, glossary: Glossary, path: Path | None = None, *,
                       title: str = "Terminology report",
-                      meta: dict[str, str] | None = None) -> str:
+                      meta: dict[str, str] | None = None,
+                      quality: Mapping[tuple[str, int], Mapping[str, Any]] | None = None) -> str:
     """Render the page; write it atomically to *path* when given. Returns the HTML."""
-    html = render_html(build_report_data(report, glossary, title=title, meta=meta))
+    html = render_html(build_report_data(report, glossary, title=title, meta=meta,
+                                         quality=quality))
     if path is not None:
         with atomic_write(path) as handle:
             handle.write(html)

@@ -11,8 +11,9 @@ lets the page build every run with ``textContent``, never ``innerHTML``.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +22,8 @@ from glossary.checks.runner import Report
 from glossary.model import Glossary, vi_key
 
 # Mark classes, weakest first: where spans overlap the stronger one shows.
-MARKS = ("term", "variant", "issue")
+MARKS = ("weak", "term", "variant", "issue")
+QUALITY_LABELS = ("good", "review", "bad")
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,8 @@ class SegmentRow:
     issues: tuple[IssueRow, ...]
     terms: tuple[int, ...]          # TermRow ids of the glossary entries matched here
     severity: int                   # worst issue severity, 0 when clean
+    #: The quality estimate (score, label, flags), when the report has one.
+    quality: tuple[int, str, tuple[str, ...]] | None = None
 
 
 @dataclass(frozen=True)
@@ -104,6 +108,12 @@ class ReportData:
     segments: tuple[SegmentRow, ...]
     meta: dict[str, str] = field(default_factory=dict)
 
+    @property
+    def quality_counts(self) -> dict[str, int] | None:
+        """Segments per quality label, when the segments carry an estimate."""
+        labels = [s.quality[1] for s in self.segments if s.quality is not None]
+        return {label: labels.count(label) for label in QUALITY_LABELS} if labels else None
+
 
 def cut_runs(text: str, spans: Sequence[Span]) -> tuple[Run, ...]:
     """Split *text* into runs; where spans overlap, the stronger mark (see MARKS) wins."""
@@ -129,8 +139,14 @@ def cut_runs(text: str, spans: Sequence[Span]) -> tuple[Run, ...]:
 
 
 def build_report_data(report: Report, glossary: Glossary, *, title: str = "Terminology report",
-                      meta: dict[str, str] | None = None) -> ReportData:
-    """Regroup a checker report by term, by file and by segment for the HTML page."""
+                      meta: dict[str, str] | None = None,
+                      quality: Mapping[tuple[str, int], Mapping[str, Any]] | None = None
+                      ) -> ReportData:
+    """Regroup a checker report by term, by file and by segment for the HTML page.
+
+    *quality* maps (file, line) to a segment's quality estimate (``score``, ``label``,
+    ``flags``, ``weak_words``): the page then sorts post-edit first and marks weak words.
+    """
     term_ids = {term.target: k for k, term in enumerate(glossary.terms)}
     by_segment: dict[tuple[str, int], list[Issue]] = defaultdict(list)
     for issue in report.issues:
@@ -179,11 +195,16 @@ def build_report_data(report: Report, glossary: Glossary, *, title: str = "Termi
                 tgt_spans.append(Span(*issue.span, "issue", issue.message))
             if issue.source_span:
                 src_spans.append(Span(*issue.source_span, "issue", issue.message))
+        estimate = (quality or {}).get(key)
+        if estimate is not None:
+            tgt_spans += _weak_spans(analysis.target, estimate.get("weak_words", ()))
         rows.append(SegmentRow(
             seg_id, seg.file, seg.line, cut_runs(analysis.source, src_spans),
             cut_runs(analysis.target, tgt_spans),
             tuple(IssueRow(i.kind, str(i.severity), i.message) for i in issues),
-            tuple(dict.fromkeys(matched)), max((int(i.severity) for i in issues), default=0)))
+            tuple(dict.fromkeys(matched)), max((int(i.severity) for i in issues), default=0),
+            None if estimate is None else (int(estimate["score"]), str(estimate["label"]),
+                                           tuple(estimate.get("flags", ())))))
     for key, issues in by_segment.items():   # issues whose segment was not analysed
         if key not in placed:
             rows.append(SegmentRow(len(rows), key[0], key[1], (), (),
@@ -213,6 +234,21 @@ def build_report_data(report: Report, glossary: Glossary, *, title: str = "Termi
                          key=lambda kv: (-kv[1], kv[0])))
     return ReportData(title, summary, kinds, tuple(terms), tuple(files), tuple(rows),
                       dict(meta or {}))
+
+
+def _weak_spans(target: str, weak: Sequence[str]) -> list[Span]:
+    """Each weak word at its next occurrence in *target* (whole words, left to right)."""
+    spans: list[Span] = []
+    at = 0
+    for word in weak:
+        found = re.search(rf"(?<!\w){re.escape(word)}(?!\w)", target[at:])
+        if found is None:
+            continue
+        start = at + found.start()
+        spans.append(Span(start, start + len(word), "weak",
+                          "weak word: the model found it unlikely here"))
+        at = start + len(word)
+    return spans
 
 
 def _variants(found: dict[str, list[int]]) -> tuple[Variant, ...]:

@@ -32,7 +32,9 @@ def page_payload(data: ReportData) -> dict[str, Any]:
         "segments": [{"id": s.id, "f": file_index[s.file], "l": s.line,
                       "s": _runs(s.source), "t": _runs(s.target),
                       "i": [[i.kind, i.severity, i.message] for i in s.issues],
-                      "k": list(s.terms), "v": s.severity}
+                      "k": list(s.terms), "v": s.severity,
+                      **({"q": [s.quality[0], s.quality[1], list(s.quality[2])]}
+                         if s.quality is not None else {})}
                      for s in data.segments],
     }
 

@@ -158,3 +158,25 @@ def test_check_cli_writes_html_and_keeps_exit_code(tmp_path: Path) -> None:
     html = out.read_text(encoding="utf-8")
     assert 'data-stat="issues">14<' in html
     assert "người có uy tín" in html
+
+
+def test_quality_estimates_sort_post_edit_first_and_mark_weak_words() -> None:
+    glossary = Glossary((Term(("prestigious people",), "người có uy tín"),))
+    segments = [Segment("t.vi", 1, "Prestigious people met.", "Người có uy tín đã họp."),
+                Segment("t.vi", 2, "The army met.", "Quân đội quân đội họp họp.")]
+    report = check_segments(segments, glossary)
+    quality = {("t.vi", 1): {"score": 80, "label": "good", "flags": [], "weak_words": []},
+               ("t.vi", 2): {"score": 3, "label": "bad", "flags": ["loop"],
+                             "weak_words": ["họp", "họp"]}}
+    data = build_report_data(report, glossary, quality=quality)
+    assert data.quality_counts == {"good": 1, "review": 0, "bad": 1}
+    second = data.segments[1]
+    assert second.quality == (3, "bad", ("loop",))
+    assert [r.text for r in second.target if r.mark == "weak"] == ["họp", "họp"]
+    payload = page_payload(data)
+    assert [s.get("q") for s in payload["segments"]] == [[80, "good", []], [3, "bad", ["loop"]]]
+    html = render_html(data)
+    assert '<option value="quality">post-edit first</option>' in html
+    assert 'data-stat="quality"' in html
+    plain = render_html(build_report_data(report, glossary))
+    assert "<option value=\"quality\">" not in plain and 'data-stat="quality"' not in plain

@@ -129,7 +129,11 @@ def render(report: Report, output_format: CheckFormat, terms: Glossary, glossary
         return render_github(report) + "".join(
             f"::error file={f}::{m}\n" for f, m in input_errors)
     if output_format is CheckFormat.html:
-        return render_html(build_report_data(report, terms, meta=report_meta(glossary)))
+        quality = ({(s.file, s.line): q.to_dict()
+                    for s, q in zip(segments, estimates, strict=True)}
+                   if segments is not None and estimates is not None else None)
+        return render_html(build_report_data(report, terms, meta=report_meta(glossary),
+                                             quality=quality))
     return render_text(report)
 
 

@@ -51,7 +51,7 @@ from translate.engines import check_engine
 from translate.engines.ray_engine import MANIFEST_DIR, RayExecutor, WorkerConfig
 from translate.models import ResolvedModel, resolve_model
 from translate.pipeline import Options, TranslationPipeline
-from translate.quality.estimate import Label
+from translate.quality.estimate import Label, Quality
 from translate.settings import cache_path
 
 
@@ -293,10 +293,22 @@ def _run(plan: Plan, terms: Glossary, glossary: list[Path] | None, memory: dict[
         meta = report_meta(glossary, pipeline.signature)
         if resolved.notice:
             meta["warning"] = resolved.notice
-        write_html_report(checked, terms, report_html, title="Translation report", meta=meta)
+        write_html_report(checked, terms, report_html, title="Translation report", meta=meta,
+                          quality=_unit_quality(results))
     if any(r.error for r in results):
         return EXIT_ERROR
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _unit_quality(results: list[FileResult]) -> dict[tuple[str, int], dict[str, object]]:
+    """(output file, line) → the quality estimate of that line's translation (its worst
+    sentence's), as the HTML report reads it."""
+    pieces: dict[tuple[str, int], list[Quality]] = {}
+    for result in results:
+        for line, _, _, estimate in result.qualities:
+            pieces.setdefault((str(result.output), line), []).append(estimate)
+    return {key: combined.to_dict() for key, parts in pieces.items()
+            if (combined := Quality.combined(parts)) is not None}
 
 
 #: Seconds between progress lines when stderr is a log rather than a terminal

@@ -4,7 +4,9 @@
   var data = JSON.parse(document.getElementById("report-data").textContent);
   var segs = data.segments;
   var $ = function (id) { return document.getElementById(id); };
-  var state = { kind: "*issues", term: "", file: "", text: "", sort: "file", size: 100,
+  var hasQuality = segs.some(function (s) { return s.q; });
+  var firstSort = hasQuality ? "quality" : "file";
+  var state = { kind: "*issues", term: "", file: "", text: "", sort: firstSort, size: 100,
                 page: 0, ids: null, idsLabel: "" };
 
   segs.forEach(function (s) {
@@ -12,7 +14,8 @@
     s.hay = (join(s.s) + "\n" + join(s.t)).toLowerCase();
     s.terms = s.k.map(String);
   });
-  if (!segs.some(function (s) { return s.i.length; })) { state.kind = "*all"; $("f-kind").value = "*all"; }
+  if (!segs.some(function (s) { return s.i.length; }) || hasQuality) { state.kind = "*all"; $("f-kind").value = "*all"; }
+  $("f-sort").value = firstSort;
 
   function join(runs) { return runs.map(function (r) { return r[0]; }).join(""); }
 
@@ -53,7 +56,12 @@
     return s.kinds.indexOf(kind) >= 0;
   }
 
+  function score(s) { return s.q ? s.q[0] : 101; }
+
   function sorted(list) {
+    if (state.sort === "quality") {     // post-edit first: the lowest estimate on top
+      return list.slice().sort(function (a, b) { return score(a) - score(b) || b.v - a.v || a.id - b.id; });
+    }
     if (state.sort === "severity") {
       return list.slice().sort(function (a, b) { return b.v - a.v || b.i.length - a.i.length || a.id - b.id; });
     }
@@ -120,7 +128,14 @@
   function segmentItem(s) {
     var li = el("li", "seg sev-" + s.v);
     li.dataset.id = s.id;
-    li.appendChild(el("div", "where", data.files[s.f] + ":" + s.l));
+    var where = el("div", "where", data.files[s.f] + ":" + s.l);
+    if (s.q) {
+      var badge = el("span", "qual " + s.q[1], s.q[1] + " " + s.q[0]);
+      badge.title = "estimated quality" + (s.q[2].length ? " (" + s.q[2].join(", ") + ")" : "");
+      where.appendChild(document.createTextNode(" "));
+      where.appendChild(badge);
+    }
+    li.appendChild(where);
     var pair = el("div", "pair");
     var src = el("div");
     src.appendChild(el("div", "label", "source"));
@@ -170,8 +185,8 @@
   $("f-reset").addEventListener("click", function () {
     ["f-term", "f-file", "f-text"].forEach(function (id) { $(id).value = ""; });
     $("f-kind").value = "*all";
-    $("f-sort").value = "file";
-    Object.assign(state, { kind: "*all", term: "", file: "", text: "", sort: "file", ids: null, page: 0 });
+    $("f-sort").value = firstSort;
+    Object.assign(state, { kind: "*all", term: "", file: "", text: "", sort: firstSort, ids: null, page: 0 });
     render();
   });
 
