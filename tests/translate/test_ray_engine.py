@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, SEED_GLOSSARY, run_cli
+from translate.pipeline import GUARANTEED_CHECKS
 
 ARTICLES = sorted((ROOT / "seeds" / "articles").glob("*.txt"))
 pytestmark = pytest.mark.slow
@@ -65,7 +66,9 @@ def test_cluster_output_is_the_local_output(cluster: str, local_output: Path,
     for article in ARTICLES[:3]:
         assert (out / article.name).read_bytes() == (local_output / article.name).read_bytes()
     report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
-    assert all(f["issues"] == [] for f in report["files"])
+    assert not [i for f in report["files"] for i in f["issues"]
+                if i["kind"] in GUARANTEED_CHECKS]
+    assert all(sum(f["quality"].values()) == f["segments"] for f in report["files"])
     assert "batch(es) decoded on the cluster, 0 resumed" in result.stderr
     again = _translate(*ARTICLES[:3], "--out", out, "--engine", "ray", "--ray-address",
                        cluster, "--batch-size", "8")
