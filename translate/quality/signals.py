@@ -32,6 +32,7 @@ _CALENDAR_WORDS = ("january february march april may june july august september 
                    "november december monday tuesday wednesday thursday friday saturday sunday")
 _CALENDAR = frozenset(_CALENDAR_WORDS.split())
 _SPACE = "▁"
+_PUNCT = ".,;:!?\"'()[]“”‘’«»…-–—"
 _EN_WORD = re.compile(r"[A-Za-z]+")
 
 
@@ -84,7 +85,7 @@ def weak_words(scores: TokenScores) -> tuple[list[str], int]:
         count += 1
         if logp < math.log(WEAK_PROB):
             weak.append(word)
-    return weak, count
+    return [w.strip(_PUNCT) or w for w in weak], count
 
 
 def rule_signals(source: str, target: str) -> tuple[int, float, float, int, float]:
