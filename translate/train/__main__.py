@@ -482,6 +482,9 @@ def export(recipe: Recipe, run: Path, out: Path) -> bool:
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    tmp.chmod(0o777 & ~umask)           # mkdtemp's 0700 would become the model's mode
     try:
         for name in ("config.json", "generation_config.json", "model.safetensors"):
             shutil.copyfile(run / "best" / name, tmp / name)
