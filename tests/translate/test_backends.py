@@ -356,3 +356,18 @@ def test_damaged_model_file_is_named(tiny_model: Path, tmp_path: Path, backend_n
     translator = make_translator(backend_name, str(copy))
     with pytest.raises(ModelError, match=message):
         translator.ensure_loaded()
+
+
+def test_auto_names_the_light_extra_when_ctranslate2_is_missing(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """On the core install the shipped model needs the translate extra, not PyTorch."""
+    import importlib.util
+
+    from translate.backends import pick_backend
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "ctranslate2" else real(name, *a))
+    assert pick_backend(str(ROOT / "models" / "en-vi-demo")) == "ctranslate2"
+    assert pick_backend(str(tmp_path)) == "transformers"      # nothing shipped: converting
+    assert pick_backend("Helsinki-NLP/opus-mt-en-vi") == "transformers"

@@ -37,12 +37,17 @@ BACKENDS: dict[str, Factory] = {
 
 
 def pick_backend(location: str) -> str:
-    """``auto``: the fast path when CTranslate2 is installed and the model is a local
-    directory (it has to be converted), otherwise transformers."""
+    """``auto``: the fast path when the model is a local directory and CTranslate2 is
+    installed, or the model ships its conversion (then a missing CTranslate2 is reported
+    with the light ``translate`` extra, not PyTorch's); otherwise transformers."""
     import importlib.util
     from pathlib import Path
 
-    if importlib.util.find_spec("ctranslate2") is not None and Path(location).is_dir():
+    directory = Path(location)
+    if not directory.is_dir():
+        return "transformers"
+    if importlib.util.find_spec("ctranslate2") is not None \
+            or any(p.is_dir() for p in directory.glob("ctranslate2-*")):
         return "ctranslate2"
     return "transformers"
 
