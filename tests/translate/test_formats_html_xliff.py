@@ -129,3 +129,15 @@ def test_bad_xliff_is_one_line_and_nothing_written(tmp_path: Path, content: str,
     result = run_cli("translate", source, *TINY, "--out", tmp_path / "out")
     assert result.returncode == 2 and message in result.stderr, result.stderr
     assert "Traceback" not in result.stderr and not (tmp_path / "out" / "a.xlf").exists()
+
+
+def test_html_character_references_come_out_byte_for_byte(tmp_path: Path) -> None:
+    page = tmp_path / "e.html"
+    page.write_text("<p>The Border Guard &raquo; met &copy; 2024&nbsp;people &#8220;here&#8221; "
+                    "&amp; there.</p>\n", encoding="utf-8")
+    result = run_cli("translate", page, *TINY, "-g", SEED_GLOSSARY, "-o", tmp_path / "o.html")
+    assert result.returncode == 0, result.stderr
+    out = (tmp_path / "o.html").read_text(encoding="utf-8")
+    for ref in ("&raquo;", "&copy;", "&nbsp;", "&#8220;", "&#8221;"):
+        assert out.count(ref) == 1, (ref, out)
+    assert "»" not in out and "©" not in out        # not decoded into characters

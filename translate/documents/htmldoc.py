@@ -15,6 +15,9 @@ an unclosed ``<b>`` ends with its block, a stray ``</i>`` is kept where it is.
 * Untouched: ``script``, ``style``, ``code``, ``pre`` (and ``kbd``, ``samp``,
   ``var``, ``textarea``, ``svg``, ``math``), and any element with
   ``translate="no"`` or ``class="notranslate"``.
+* Character references (``&raquo;``, ``&copy;``, ``&nbsp;``, ``&#8220;``) travel as
+  protected placeholders, as in Markdown, and come out byte for byte; ``&amp;``,
+  ``&lt;`` and ``&gt;`` are text, escaped again on output.
 * ``<html lang>`` becomes ``vi`` when any text was translated.
 """
 
@@ -49,6 +52,8 @@ VOID = frozenset((
 ))
 ATTRIBUTES = re.compile(r"""(?<![\w-])(alt|title|placeholder)\s*=\s*(?:"([^"]*)"|'([^']*)'"""
                         r"""|([^\s"'=<>`]+))""", re.IGNORECASE)
+#: Character references that only escape text: the translation is escaped again on output.
+_TEXT_REFS = frozenset(("&amp;", "&lt;", "&gt;"))
 LANG = re.compile(r"""(?<![\w-])lang\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+)""", re.IGNORECASE)
 
 
@@ -224,9 +229,10 @@ class _Reader:
         for token in segment:
             raw = self.source[token.start:token.end]
             at = sum(map(len, pieces))
-            if token.kind in ("data", "ref"):
+            if token.kind == "data" or (token.kind == "ref" and raw in _TEXT_REFS):
                 pieces.append(html.unescape(raw))
-            elif token.kind == "atomic":   # untouched inline element: a protected token
+            elif token.kind in ("ref", "atomic"):   # an entity or untouched inline element:
+                # a protected token (an entity written as &raquo; stays &raquo;)
                 atoms.append((f"<x{len(atoms) + 1}/>", raw))
                 pieces.append(atoms[-1][0])
             elif token.kind == "start" and token.tag not in VOID:
