@@ -24,7 +24,8 @@ _OFF_FLAGS = {"no-c-format": "printf", "no-python-format": "printf",
               "no-python-brace-format": "brace"}
 
 _PATTERNS: dict[str, re.Pattern[str]] = {
-    "jinja": re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}"),
+    # Jinja/Liquid/Hugo ({{ x }}, {% tag %}, {{< shortcode >}}, {{% shortcode %}}) and ERB
+    "jinja": re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|<%.*?%>"),
     "ruby": re.compile(r"%\{\w+\}|%<\w+>[-+ #0]*\d*(?:\.\d+)?[sdifgexXo]"),
     "printf": re.compile(r"%(?:\(\w+\)|\d+\$)?[-+ #0']*(?:\d+|\*)?(?:\.(?:\d+|\*))?"
                          r"(?:hh|h|ll|l|L|q|j|z|t|I64|I32)?[sdiuoxXfFeEgGaAcpr%]"),
@@ -129,7 +130,7 @@ def _icu_argument(text: str, head: re.Match[str]) -> list[Placeholder] | None:
 #: Text each syntax cannot match without: most prose has none, and a substring test is
 #: far cheaper than running the pattern (checks look for placeholders in every segment).
 _TRIGGERS: dict[str, tuple[str, ...]] = {
-    "jinja": ("{",), "ruby": ("%",), "printf": ("%",), "brace": ("{",), "tag": ("<",),
+    "jinja": ("{", "<%"), "ruby": ("%",), "printf": ("%",), "brace": ("{",), "tag": ("<",),
     "url": ("://", "www."), "email": ("@",),
 }
 

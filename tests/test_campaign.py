@@ -326,6 +326,19 @@ CASES: dict[str, Case] = {
            ("Vietnamese reduplication", "He is always there.", "Anh ấy luôn luôn ở đó."),
            ("and/or", "Use one and/or the other.", "Dùng cái này và/hoặc cái kia."),
        )},
+    "Hugo shortcodes and template tags in Markdown": Case(
+        ("translate", "s.md", "-o", "out.md", *T, "--fail-on", "never"),
+        {**G, "s.md": b'The Border Guard met. See {{< ref "news/a" >}} for more.\n\n'
+                      b"{{% notice info %}}\nPrestigious people met.\n{{% /notice %}}\n\n"
+                      b"Read {% include note.html %} and <%= title %> here.\n"},
+        code=0, check=(("out.md", '{{< ref "news/a" >}}'), ("out.md", "{{% notice info %}}\n"),
+                       ("out.md", "\n{{% /notice %}}\n"), ("out.md", "{% include note.html %}"),
+                       ("out.md", "<%= title %>"))),
+    "an ERB tag is one placeholder, not printf": Case(
+        ("check", "s.en", "t.vi", "-g", "g.tsv", "-f", "compact"),
+        {"g.tsv": SEED_GLOSSARY.read_bytes(), "s.en": b"Hello <% if x %> there.\n",
+         "t.vi": b"Xin ch\xc3\xa0o % i b\xe1\xba\xa1n.\n"}, code=1,
+        says="placeholder_mismatch: '<% if x %>' from the source is not in the translation"),
     # -- messages ---------------------------------------------------------------------------
     "line 100 is not an emoji": Case(
         ("glossary", "validate", "g100.tsv"),

@@ -64,7 +64,12 @@ class Inline:
                 out += raw
                 continue
             rest = out[at + len(escaped):].replace(escaped, "")
-            out = out[:at] + raw + rest
+            before = out[:at]
+            if raw.startswith("\n"):       # a kept line break: no space before it
+                before = before.rstrip(" ")
+            if raw.endswith("\n"):         # …nor after it
+                rest = rest.lstrip(" ")
+            out = before + raw + rest
         return out
 
 

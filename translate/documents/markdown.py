@@ -140,20 +140,25 @@ def _inline_block(token: Any) -> Inline | None:
         child = children[k]
         kind = child.type
         if kind == "text":
-            consumed = _consume(raw, pos, child.content)
-            if consumed is None:
-                return None
-            pos, entities = consumed
-            # An entity ("&copy;") travels as a protected placeholder: given to the model as
-            # its character it could be dropped (the demo model drops ©) with nobody told.
-            at = 0
-            for index, entity in entities:
-                text = child.content[at:index] + _atom(atoms, entity)
+            content = child.content
+            # Template tags and shortcodes ({{< ref "a" >}}, {% include x %}) are atoms too:
+            # as text they would be escaped on the way out ({{\< ref) or mangled.
+            cut = 0
+            for part, tag in _template_parts(content):
+                if tag:
+                    if not raw.startswith(part, pos):
+                        return None
+                    token_ = _atom(atoms, part)
+                    plain.append(token_)
+                    pos, length = pos + len(part), length + len(token_)
+                    continue
+                moved = _text_run(raw, pos, part, atoms)
+                if moved is None:
+                    return None
+                pos, text = moved
                 plain.append(text)
                 length += len(text)
-                at = index + 1
-            plain.append(child.content[at:])
-            length += len(child.content) - at
+                cut += len(part)
         elif kind == "hardbreak":      # kept as it was ("  \n", "\\\n"): a placeholder
             end = raw.find("\n", pos)
             if end < 0:
@@ -169,11 +174,16 @@ def _inline_block(token: Any) -> Inline | None:
             end = raw.find("\n", pos)
             if end < 0 or raw[pos:end].strip():
                 return None
-            pos = end + 1
+            start, pos = pos, end + 1
             while pos < len(raw) and raw[pos] in " \t":
                 pos += 1
-            plain.append(" ")
-            length += 1
+            if _beside_template(children, k):      # a shortcode on a line of its own stays so
+                token_ = _atom(atoms, raw[start:pos])
+                plain.append(token_)
+                length += len(token_)
+            else:
+                plain.append(" ")
+                length += 1
         elif kind in ("strong_open", "em_open", "link_open"):
             if kind == "link_open" and child.markup == "autolink":
                 end = raw.find(">", pos)
@@ -224,6 +234,47 @@ def _inline_block(token: Any) -> Inline | None:
 
 
 _ENTITY = re.compile(r"&(?:#\d+|#[xX][0-9a-fA-F]+|\w+);")
+_TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|<%.*?%>")
+
+
+def _template_parts(content: str) -> list[tuple[str, bool]]:
+    """*content* cut into (text, is a template tag) parts."""
+    parts: list[tuple[str, bool]] = []
+    at = 0
+    for m in _TEMPLATE.finditer(content):
+        parts += [(content[at:m.start()], False), (m.group(), True)]
+        at = m.end()
+    parts.append((content[at:], False))
+    return [(text, tag) for text, tag in parts if text]
+
+
+def _text_run(raw: str, pos: int, content: str,
+              atoms: list[tuple[str, str]]) -> tuple[int, str] | None:
+    """Consume *content* from *raw* at *pos*: the new position and the plain text, where
+    an entity ("&copy;") is a protected placeholder — given to the model as its character
+    it could be dropped (the demo model drops ©) with nobody told."""
+    consumed = _consume(raw, pos, content)
+    if consumed is None:
+        return None
+    pos, entities = consumed
+    pieces = []
+    at = 0
+    for index, entity in entities:
+        pieces.append(content[at:index] + _atom(atoms, entity))
+        at = index + 1
+    pieces.append(content[at:])
+    return pos, "".join(pieces)
+
+
+def _beside_template(children: list[Any], k: int) -> bool:
+    """Whether the line break *children[k]* ends or starts a line that is a template tag."""
+    before = children[k - 1] if k > 0 else None
+    after = children[k + 1] if k + 1 < len(children) else None
+    return bool((before is not None and before.type == "text"
+                 and _TEMPLATE.search(before.content + "\0") is not None
+                 and _TEMPLATE.fullmatch(before.content.strip()))
+                or (after is not None and after.type == "text"
+                    and _TEMPLATE.fullmatch(after.content.strip())))
 
 
 def _consume(raw: str, pos: int, content: str) -> tuple[int, list[tuple[int, str]]] | None:
