@@ -54,9 +54,14 @@ def syntaxes_for_flags(flags: list[str] | tuple[str, ...]) -> tuple[str, ...]:
 
     Every syntax is protected unless a ``no-*-format`` flag says the entry is
     not a format string: a placeholder copied unchanged is never wrong, one
-    translated or dropped breaks the program.
+    translated or dropped breaks the program. An entry that declares its format
+    (``python-brace-format``) has only that format's conversions: ``{pct}% of``
+    holds no printf ``% o``.
     """
     off = {_OFF_FLAGS[f] for f in flags if f in _OFF_FLAGS}
+    declared = set(format_syntaxes(flags))
+    if declared:    # a brace-format string has no printf conversions, and the reverse
+        off |= {"printf", "brace", "ruby"} - declared
     return tuple(s for s in ALL_SYNTAXES if s not in off)
 
 
@@ -155,8 +160,13 @@ def find_placeholders(text: str,
 
 
 def _is_prose_percent(text: str, m: re.Match[str]) -> bool:
-    """'50% of' or '9.6%.': a percent sign after a number is prose, not a conversion."""
-    return m.start() > 0 and text[m.start() - 1].isdigit() and m.group() != "%%"
+    """'50% of', '9.6%.', '{pct}% of', '5 % off': a percent sign after a number or a
+    placeholder, or one whose 'conversion' runs on into a word, is prose."""
+    if m.group() == "%%":
+        return False
+    before = text[m.start() - 1] if m.start() > 0 else ""
+    runs_on = m.end() < len(text) and text[m.end()].isalpha() and " " in m.group()
+    return before.isdigit() or before == "}" or runs_on
 
 
 @dataclass(frozen=True)
@@ -210,6 +220,7 @@ def stray_directive_char(text: str, syntaxes: tuple[str, ...]) -> int | None:
 
 def format_syntaxes(flags: list[str] | tuple[str, ...]) -> tuple[str, ...]:
     """The format-string syntaxes a PO entry declares by its flags."""
-    declared = {"c-format": "printf", "python-format": "printf",
-                "python-brace-format": "brace"}
+    declared = {"c-format": "printf", "python-format": "printf", "php-format": "printf",
+                "objc-format": "printf", "perl-format": "printf", "sh-format": "printf",
+                "python-brace-format": "brace", "ruby-format": "ruby"}
     return tuple(dict.fromkeys(declared[f] for f in flags if f in declared))

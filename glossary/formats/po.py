@@ -115,11 +115,14 @@ def po_units(po: polib.POFile,
     Untranslated and obsolete entries are skipped. Fuzzy entries are skipped
     (they are not translations in force) unless *include_fuzzy*, or unless this
     tool filled them (they carry :data:`MARKER`): an editor checks the machine
-    output before clearing the flag. Plural entries pair ``msgid`` with
-    ``msgstr[0]`` and ``msgid_plural`` with the last ``msgstr[n]`` (Vietnamese
-    has one form).
+    output before clearing the flag. Plural forms follow the catalogue's
+    ``nplurals``: with one form (Vietnamese) ``msgstr[0]`` serves every count and
+    is paired with ``msgid_plural`` (``%(num)d`` is right in it even when the
+    singular ``msgid`` has none); with more, ``msgstr[0]`` pairs with ``msgid`` and
+    every other form with ``msgid_plural``.
     """
     units: list[PoUnit] = []
+    count = nplurals(po)
     skipped = {"fuzzy": 0, "untranslated": 0, "obsolete": 0}
     for entry in po:
         line = int(getattr(entry, "linenum", 0) or 0)
@@ -134,8 +137,10 @@ def po_units(po: polib.POFile,
                 skipped["untranslated"] += 1
                 continue
             flags, waived = tuple(entry.flags), waivers(entry)
-            units.append(PoUnit(line, entry.msgid, forms[0], flags, waived))
-            units.append(PoUnit(line, entry.msgid_plural, forms[-1], flags, waived))
+            if count > 1:
+                units.append(PoUnit(line, entry.msgid, forms[0], flags, waived))
+            units += [PoUnit(line, entry.msgid_plural, form, flags, waived)
+                      for form in forms[1 if count > 1 else 0:]]
         elif not entry.msgstr:
             skipped["untranslated"] += 1
         elif entry.msgid:

@@ -91,3 +91,39 @@ class _User:
 class _Date:
     def __format__(self, spec: str) -> str:
         return "2026-12-01"
+
+
+PO_HEAD = ('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+           '"Plural-Forms: nplurals=1; plural=0;\\n"\n\n')
+
+
+def test_plural_and_brace_format_entries_are_read_by_their_flags(tmp_path: Path) -> None:
+    """Vietnamese has one plural form: msgstr[0] follows msgid_plural; a brace-format
+    entry has no printf conversions ("{pct}% of" holds no "% o")."""
+    po = tmp_path / "a.po"
+    po.write_text(PO_HEAD + '#, python-format\nmsgid "One article"\n'
+                  'msgid_plural "%(num)d articles"\nmsgstr[0] "%(num)d bài báo"\n\n'
+                  '#, python-brace-format\nmsgid "{pct}% of the vote"\n'
+                  'msgstr "{pct}% số phiếu"\n', encoding="utf-8")
+    checked = run_cli("check", po, "-g", SEED_GLOSSARY, "-f", "compact", "--fail-on", "info")
+    assert checked.returncode == 0 and checked.stdout.strip() == "", checked.stdout
+    template = tmp_path / "b.pot"
+    template.write_text(PO_HEAD + '#, python-brace-format\nmsgid "{pct}% of the vote"\n'
+                        'msgstr ""\n', encoding="utf-8")
+    done = run_cli("translate", template, "-g", SEED_GLOSSARY, "-o", tmp_path / "b.po",
+                   "--fail-on", "never")
+    assert done.returncode == 0, done.stderr
+    (entry,) = [e for e in polib.pofile(str(tmp_path / "b.po")) if e.msgid]
+    assert entry.msgstr.startswith("{pct}%") and "% o" not in entry.msgstr
+
+
+def test_an_entry_left_untranslated_is_reported(tmp_path: Path) -> None:
+    template = tmp_path / "c.pot"
+    template.write_text(PO_HEAD + '#, c-format\nmsgid "Saved %s files to %s in %d seconds"\n'
+                        'msgstr ""\n', encoding="utf-8")
+    done = run_cli("translate", template, "--model", "tiny-random", "--backend", "transformers",
+                   "--no-constraints", "-o", tmp_path / "c.po")
+    assert done.returncode == 1
+    assert f"{template}:6: untranslated: entry left untranslated" in done.stderr, done.stderr
+    (entry,) = [e for e in polib.pofile(str(tmp_path / "c.po")) if e.msgid]
+    assert entry.msgstr == ""

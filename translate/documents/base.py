@@ -35,6 +35,9 @@ class Document:
     #: The rebuilt file: text, or bytes for a binary format (DOCX).
     render: Callable[[list[str]], str | bytes]
     stats: dict[str, int] = field(default_factory=dict)
+    #: Problems found while rendering, as (line, message): a translation the format could
+    #: not take (a PO entry whose placeholders differ is left untranslated).
+    refusals: list[tuple[int, str]] = field(default_factory=list)
     #: Formats with inline codes render with what each unit was required to contain
     #: (codes around a glossary term go around its target).
     render_inline: Callable[[list[str], list[Required]], str | bytes] | None = None

@@ -57,12 +57,17 @@ class PoFormat:
                 slots.append((entry, None))
                 units.append(Unit(entry.msgid, line, flags))
         stats = {"left_untranslated": 0}
+        refusals: list[tuple[int, str]] = []
 
         def render(translations: list[str]) -> str:
             refused: set[int] = set()
+            refusals.clear()
             for (entry, _), unit, text in zip(slots, units, translations, strict=True):
-                if not _safe(unit.text, text, entry.flags):
+                if not _safe(unit.text, text, entry.flags) and id(entry) not in refused:
                     refused.add(id(entry))
+                    refusals.append((unit.line, "entry left untranslated: the machine "
+                                     "translation's placeholders or format directives differ "
+                                     f"from the msgid ({text[:60]!r}); translate it by hand"))
             for (entry, form), unit, text in zip(slots, units, translations, strict=True):
                 value = "" if id(entry) in refused else _keep_edges(unit.text, text)
                 if form is None:
@@ -78,7 +83,7 @@ class PoFormat:
             _update_header(po)
             return str(po) + "\n"
 
-        return Document(path, units, render, stats)
+        return Document(path, units, render, stats, refusals=refusals)
 
 
 def _safe(source: str, text: str, flags: list[str]) -> bool:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
-from glossary.checks import Issue, Segment
+from glossary.checks import Issue, Segment, Severity
 from glossary.errors import InputError, ToolkitError
 from glossary.matching import TermMatcher
 from glossary.textio import atomic_write, atomic_write_bytes
@@ -163,6 +163,8 @@ def _write(result: FileResult, doc: Document, plan: list[list[str]],
     try:
         text = (doc.render_inline(translations, required) if doc.render_inline
                 else doc.render(translations))
+        result.issues.extend(Issue("untranslated", Severity.WARNING, str(result.source), line,
+                                   message) for line, message in doc.refusals)
         if isinstance(text, str) and doc.newline != "\n":
             text = text.replace("\n", doc.newline)
         if isinstance(text, bytes):
