@@ -116,10 +116,10 @@ def po_units(po: polib.POFile,
     (they are not translations in force) unless *include_fuzzy*, or unless this
     tool filled them (they carry :data:`MARKER`): an editor checks the machine
     output before clearing the flag. Plural forms follow the catalogue's
-    ``nplurals``: with one form (Vietnamese) ``msgstr[0]`` serves every count and
-    is paired with ``msgid_plural`` (``%(num)d`` is right in it even when the
-    singular ``msgid`` has none); with more, ``msgstr[0]`` pairs with ``msgid`` and
-    every other form with ``msgid_plural``.
+    ``nplurals``: with one form (Vietnamese) ``msgstr[0]`` serves every count, so it
+    is paired with ``msgid_plural`` and with ``msgid`` for terms only (``%(num)d`` is
+    right in it even when the singular ``msgid`` has none); with more, ``msgstr[0]``
+    pairs with ``msgid`` and every other form with ``msgid_plural``.
     """
     units: list[PoUnit] = []
     count = nplurals(po)
@@ -137,10 +137,12 @@ def po_units(po: polib.POFile,
                 skipped["untranslated"] += 1
                 continue
             flags, waived = tuple(entry.flags), waivers(entry)
-            if count > 1:
-                units.append(PoUnit(line, entry.msgid, forms[0], flags, waived))
+            # one form: msgstr[0] also serves n = 1, so the singular's placeholders need
+            # not be in it ("One article" / "%(num)d bài báo"); its terms still must
+            single = ("placeholder_mismatch",) if count == 1 else ()
+            units.append(PoUnit(line, entry.msgid, forms[0], flags, waived + single))
             units += [PoUnit(line, entry.msgid_plural, form, flags, waived)
-                      for form in forms[1 if count > 1 else 0:]]
+                      for form in forms[0 if count == 1 else 1:]]
         elif not entry.msgstr:
             skipped["untranslated"] += 1
         elif entry.msgid:
