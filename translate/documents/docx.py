@@ -86,9 +86,27 @@ class DocxFormat:
                 _rebuild(para, translation, needed)
             buffer = io.BytesIO()
             doc.save(buffer)
-            return buffer.getvalue()
+            return _fixed_timestamps(buffer.getvalue())
 
         return Document(path, units, render, render_inline=render)
+
+
+#: Every entry of a written package gets this time: the same translation is the same bytes
+#: (zipfile would stamp each entry with the current time).
+_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+def _fixed_timestamps(package: bytes) -> bytes:
+    """*package* re-zipped with fixed entry times, entries and compression kept."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(package)) as source, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=_ZIP_EPOCH)
+            fixed.compress_type = info.compress_type
+            fixed.external_attr = info.external_attr
+            target.writestr(fixed, source.read(info.filename))
+    return out.getvalue()
 
 
 DOCX = DocxFormat()
