@@ -31,9 +31,13 @@ def test_keys_rate_limit_and_glossaries_survive_a_restart(tmp_path: Path) -> Non
         bearer = server.call("POST", "/translate", b'{"q": "The hamlet."}', {
             "Content-Type": "application/json", "Authorization": f"Bearer {key}"})
         assert bearer.status == 200
-        statuses = [server.post("/detect", {"q": "hello", "api_key": key}).status
-                    for _ in range(40)]
+        answers = [server.post("/detect", {"q": "hello", "api_key": key}) for _ in range(40)]
+        statuses = [a.status for a in answers]
         assert 429 in statuses and set(statuses) <= {200, 429}
+        limited = next(a for a in answers if a.status == 429)
+        headers = {k.lower(): v for k, v in limited.headers.items()}
+        assert 1 <= int(headers["retry-after"]) <= 60      # 20 a minute: one every 3 s
+        assert "retry in" in limited.json()["error"]
         started = time.perf_counter()
         assert server.get("/health").status == 200
         assert time.perf_counter() - started < 2

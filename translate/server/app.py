@@ -98,8 +98,10 @@ class Server:
                     raise P.ApiError(403, "Invalid API key")
                 caller = f"key:{known[:12]}"
             if not self.limiter.allow(caller):
+                wait = self.limiter.retry_after(caller)
                 raise P.ApiError(429, f"Slowdown: too many requests (limit "
-                                 f"{self.settings.req_limit} per minute)")
+                                 f"{self.settings.req_limit} per minute; retry in {wait} s)",
+                                 {"Retry-After": str(wait)})
         return values
 
     def request_glossary(self, values: dict[str, Any]) -> Glossary:
@@ -368,7 +370,7 @@ async def page(request: Request) -> HTMLResponse:
 # -- errors and logging -------------------------------------------------------------
 async def api_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, P.ApiError)
-    return JSONResponse({"error": exc.message}, status_code=exc.status)
+    return JSONResponse({"error": exc.message}, status_code=exc.status, headers=exc.headers)
 
 
 async def http_error(request: Request, exc: Exception) -> JSONResponse:

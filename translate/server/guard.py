@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import re
 import secrets
 import threading
@@ -95,3 +96,11 @@ class RateLimiter:
             if len(self._buckets) > 100_000:   # forget idle callers rather than grow forever
                 self._buckets = {k: v for k, v in self._buckets.items() if now - v[1] < 60}
             return True
+
+    def retry_after(self, caller: str) -> int:
+        """Whole seconds until *caller* has a request again (a 429's ``Retry-After``)."""
+        with self._lock:
+            tokens, then = self._buckets.get(caller, (float(self.per_minute), time.monotonic()))
+        elapsed = time.monotonic() - then
+        missing = 1 - min(float(self.per_minute), tokens + elapsed * self.per_minute / 60)
+        return max(1, math.ceil(missing * 60 / max(self.per_minute, 1)))

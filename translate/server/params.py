@@ -25,10 +25,12 @@ TEXT_FORMATS = ("text", "html")
 class ApiError(Exception):
     """An answer of ``{"error": message}`` with *status*."""
 
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, status: int, message: str,
+                 headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
+        self.headers = headers or {}
 
 
 @dataclass(frozen=True)
