@@ -339,6 +339,10 @@ CASES: dict[str, Case] = {
         {"g.tsv": SEED_GLOSSARY.read_bytes(), "s.en": b"Hello <% if x %> there.\n",
          "t.vi": b"Xin ch\xc3\xa0o % i b\xe1\xba\xa1n.\n"}, code=1,
         says="placeholder_mismatch: '<% if x %>' from the source is not in the translation"),
+    "a DeepL CSV with a header and en,de rows": Case(
+        ("glossary", "validate", "d.csv"),
+        {"d.csv": b"source,target,source_lang,target_lang\nborder guard,Grenzschutz,en,de\n"},
+        code=1, says="d.csv:2: row is for en → de"),
     # -- messages ---------------------------------------------------------------------------
     "line 100 is not an emoji": Case(
         ("glossary", "validate", "g100.tsv"),

@@ -99,6 +99,7 @@ class DelimitedFormat:
             columns, source_lang, target_lang = header
             width = len(rows[0][1])
             body = rows[1:]
+            _refuse_rows_of_other_languages(path, rows[0][1], body)
         entries = [self._entry(path, number, row, columns, width, header is not None)
                    for number, row in body]
         return RawGlossary(entries, source_lang, target_lang, tuple(notes))
@@ -206,6 +207,29 @@ def _refuse_other_languages(path: Path, first: tuple[int, list[str]]) -> None:
             all(c in LANG_CODES or c in IGNORED or _LANG_CODE.match(c) for c in cells):
         raise ParseError(path, number, f"header names languages {cells[0]} → {cells[1]}; "
                          "termtrans translates en → vi")
+
+
+_LANG_COLUMNS = {"source_lang": ("en", 0), "src_lang": ("en", 0), "source language": ("en", 0),
+                 "target_lang": ("vi", 1), "tgt_lang": ("vi", 1), "target language": ("vi", 1)}
+
+
+def _refuse_rows_of_other_languages(path: Path, header: list[str],
+                                    body: list[tuple[int, list[str]]]) -> None:
+    """Rows whose language columns (``source_lang``, ``target_lang``) name another pair
+    (a DeepL CSV with a header and ``en,de`` rows) are an error naming the first."""
+    checks = [(index, _LANG_COLUMNS[name][0], _LANG_COLUMNS[name][1])
+              for index, name in enumerate(c.strip().lower() for c in header)
+              if name in _LANG_COLUMNS]
+    for number, row in body:
+        pair = ["en", "vi"]
+        wrong = False
+        for index, wanted, side in checks:
+            value = row[index].strip().lower() if index < len(row) else ""
+            if value and not value.startswith(wanted):
+                pair[side], wrong = value, True
+        if wrong:
+            raise ParseError(path, number, f"row is for {pair[0]} → {pair[1]} (its language "
+                             "columns); termtrans translates en → vi")
 
 
 TSV = DelimitedFormat("tsv", "\t", (".tsv", ".tab", ".txt"))
