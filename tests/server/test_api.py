@@ -91,6 +91,9 @@ def test_inline_glossary_and_switching_the_server_glossary_off(server: Server) -
     conflict = server.post("/translate", {"q": TERM_SOURCE,
                                           "glossary": "prestigious people\tngười nổi tiếng\n"})
     assert conflict.status == 400 and "conflicts" in conflict.json()["error"]
+    error = conflict.json()["error"]     # no server-side path in the answer
+    assert error.startswith("inline glossary:1: ") and "glossary.tsv:" in error
+    assert "/" not in error.replace("n/a", ""), error
 
 
 def test_stored_glossary_round_trip(server: Server) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import re
 import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator
@@ -122,7 +123,7 @@ class Server:
                 parts.append(parse_glossary(inline.encode("utf-8"), fmt, "inline glossary"))
             return merge_glossaries(parts, "request glossary") if parts else Glossary(())
         except ToolkitError as exc:
-            raise P.ApiError(400, str(exc)) from None
+            raise P.ApiError(400, public_message(str(exc))) from None
 
     # -- text translation ------------------------------------------------------------
     def sentences(self, text: str) -> list[list[str]]:
@@ -164,6 +165,16 @@ def term_report(hyps: list[Hypothesis], matcher: TermMatcher, label: str
         issues += [replace(i, file=label, line=n).to_dict() for i in hyp.issues]
     quality = Quality.combined([h.quality for h in hyps if h.quality is not None])
     return terms, issues, quality.to_dict() if quality else None
+
+
+_UPLOAD = re.compile(r"/\S*?termtrans-upload-[^/\s]+/entries\.\w+")
+_ABSOLUTE = re.compile(r"(?<![\w.])/(?:[^/\s:'\"]+/)+([^/\s:'\"]+)")
+
+
+def public_message(message: str) -> str:
+    """*message* without the server's file system: an uploaded glossary's temporary file is
+    "inline glossary", any other absolute path is its file name."""
+    return _ABSOLUTE.sub(r"\1", _UPLOAD.sub("inline glossary", message))
 
 
 def _shaped(values: list[Any], as_list: bool) -> Any:
@@ -265,7 +276,8 @@ async def translate_file(request: Request) -> JSONResponse:
     result = await server.service.run(work)
     if result.error:
         server.files.discard(stored)
-        raise P.ApiError(400, result.error.replace(str(stored.source), stored.source.name))
+        raise P.ApiError(400, public_message(result.error.replace(str(stored.source),
+                                                                  stored.source.name)))
     name = server.files.download_name(stored)
     return JSONResponse({
         "translatedFileUrl": str(request.url_for("download_file", name=name)),
