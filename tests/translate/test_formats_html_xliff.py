@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -141,3 +142,17 @@ def test_html_character_references_come_out_byte_for_byte(tmp_path: Path) -> Non
     for ref in ("&raquo;", "&copy;", "&nbsp;", "&#8220;", "&#8221;"):
         assert out.count(ref) == 1, (ref, out)
     assert "»" not in out and "©" not in out        # not decoded into characters
+
+
+@pytest.mark.parametrize("xliff", [XLIFF_12.format(lang="vi"), XLIFF_20], ids=["1.2", "2.0"])
+def test_xliff_units_estimated_below_good_say_so(tmp_path: Path, xliff: str) -> None:
+    source = tmp_path / "a.xlf"
+    source.write_text(xliff, encoding="utf-8")
+    result = run_cli("translate", source, *TINY, "-g", SEED_GLOSSARY, "-o", tmp_path / "o.xlf")
+    assert result.returncode == 0, result.stderr
+    text = (tmp_path / "o.xlf").read_text(encoding="utf-8")
+    if "1.2" in xliff:      # the random model's output is not good: a note on each unit
+        assert text.count('<note from="termtrans"') == 2, text
+        assert re.search(r'priority="[13]">estimated quality (bad|review) \(score \d+', text)
+    else:
+        assert re.search(r'subState="termtrans:(bad|review)"', text), text

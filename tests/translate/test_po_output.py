@@ -127,3 +127,17 @@ def test_an_entry_left_untranslated_is_reported(tmp_path: Path) -> None:
     assert f"{template}:6: untranslated: entry left untranslated" in done.stderr, done.stderr
     (entry,) = [e for e in polib.pofile(str(tmp_path / "c.po")) if e.msgid]
     assert entry.msgstr == ""
+
+
+def test_entries_estimated_below_good_carry_the_estimate(tmp_path: Path) -> None:
+    template = tmp_path / "d.pot"
+    template.write_text(PO_HEAD + 'msgid "The Border Guard met prestigious people."\n'
+                        'msgstr ""\n', encoding="utf-8")
+    done = run_cli("translate", template, "--model", "tiny-random", "--backend", "transformers",
+                   "--fail-on", "never", "-o", tmp_path / "d.po")
+    assert done.returncode == 0, done.stderr
+    (entry,) = [e for e in polib.pofile(str(tmp_path / "d.po")) if e.msgid]
+    notes = [c for c in entry.tcomment.splitlines() if c.startswith("termtrans: estimated")]
+    assert len(notes) == 1 and re.fullmatch(r"termtrans: estimated quality (bad|review) "
+                                            r"\(score \d+(; [\w, ]+)?\)", notes[0]), notes
+    assert "fuzzy" in entry.flags and MARKER in entry.tcomment

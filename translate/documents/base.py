@@ -11,7 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from translate.quality.estimate import Quality
 
 
 @dataclass
@@ -38,6 +41,9 @@ class Document:
     #: Problems found while rendering, as (line, message): a translation the format could
     #: not take (a PO entry whose placeholders differ is left untranslated).
     refusals: list[tuple[int, str]] = field(default_factory=list)
+    #: Formats that can say how good a translation is (PO comments, XLIFF states) record the
+    #: quality estimate of each unit before rendering (None: not estimated).
+    annotate: Callable[[list[Quality | None]], None] | None = None
     #: Formats with inline codes render with what each unit was required to contain
     #: (codes around a glossary term go around its target).
     render_inline: Callable[[list[str], list[Required]], str | bytes] | None = None

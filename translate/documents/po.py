@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polib
 
@@ -30,6 +31,10 @@ from translate.documents.base import Document, Unit
 from translate.version import __version__
 
 _EDGE = re.compile(r"^(\s*)(.*?)(\s*)$", re.DOTALL)
+
+
+if TYPE_CHECKING:
+    from translate.quality.estimate import Quality
 
 
 class PoFormat:
@@ -83,7 +88,11 @@ class PoFormat:
             _update_header(po)
             return str(po) + "\n"
 
-        return Document(path, units, render, stats, refusals=refusals)
+        def annotate(qualities: list[Quality | None]) -> None:
+            for (entry, _), estimate in zip(slots, qualities, strict=True):
+                _note_quality(entry, estimate)
+
+        return Document(path, units, render, stats, refusals=refusals, annotate=annotate)
 
 
 def _safe(source: str, text: str, flags: list[str]) -> bool:
@@ -100,6 +109,20 @@ def _keep_edges(source: str, text: str) -> str:
     match = _EDGE.match(source)
     assert match is not None      # the pattern matches every string
     return f"{match.group(1)}{text.strip()}{match.group(3)}"
+
+
+QUALITY_NOTE = "termtrans: estimated quality"
+
+
+def _note_quality(entry: polib.POEntry, estimate: Quality | None) -> None:
+    """A translator comment on an entry estimated below good (the entry is fuzzy already):
+    ``# termtrans: estimated quality bad (score 4; loop)``; a better one drops it."""
+    comments = [c for c in (entry.tcomment or "").splitlines()
+                if not c.startswith(QUALITY_NOTE)]
+    if estimate is not None and str(estimate.label) != "good":
+        flags = f"; {', '.join(estimate.flags)}" if estimate.flags else ""
+        comments.append(f"{QUALITY_NOTE} {estimate.label} (score {estimate.score}{flags})")
+    entry.tcomment = "\n".join(comments)
 
 
 def _mark(entry: polib.POEntry) -> None:

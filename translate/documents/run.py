@@ -160,6 +160,10 @@ def _write(result: FileResult, doc: Document, plan: list[list[str]],
             if hyp.quality is not None:
                 result.qualities.append((unit.line, piece, hyp.text, hyp.quality))
             result.issues.extend(_locate(i, str(result.source), unit.line) for i in hyp.issues)
+    if doc.annotate is not None:
+        doc.annotate([Quality.combined([q for p in pieces
+                                        if (q := by_source[p].quality) is not None])
+                      for pieces in plan])
     try:
         text = (doc.render_inline(translations, required) if doc.render_inline
                 else doc.render(translations))

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy
 from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.etree import ElementTree as ET
 from xml.sax.saxutils import escape, quoteattr
 
@@ -70,6 +71,10 @@ def inline_of(element: ET.Element) -> Inline:
     return Inline(stripped, shifted, lambda s: escape(s))
 
 
+if TYPE_CHECKING:
+    from translate.quality.estimate import Quality
+
+
 class XliffFormat:
     name = "xliff"
     extensions = (".xlf", ".xliff")
@@ -87,9 +92,34 @@ class XliffFormat:
                 _fill(doc, unit, markup, path)
             return _serialise(doc)
 
+        def annotate(qualities: list[Quality | None]) -> None:
+            for unit, estimate in zip(todo, qualities, strict=True):
+                _note_quality(doc, unit, estimate)
+
         return Document(path, units, render, {"units": len(doc.units), "skipped":
                                               len(doc.units) - len(todo)},
-                        render_inline=render)
+                        render_inline=render, annotate=annotate)
+
+
+def _note_quality(doc: XliffFile, unit: XliffUnit, estimate: Quality | None) -> None:
+    """The estimate of a unit below good, where XLIFF keeps such things: a 1.2 ``<note
+    from="termtrans">``, a 2.x segment's ``subState="termtrans:review"``."""
+    if estimate is None or str(estimate.label) == "good":
+        return
+    flags = f"; {', '.join(estimate.flags)}" if estimate.flags else ""
+    if doc.version != "1.2":
+        unit.holder.set("subState", f"termtrans:{estimate.label}")
+        return
+    ns = doc.namespace
+    note = ET.Element(f"{{{ns}}}note" if ns else "note",
+                      {"from": "termtrans", "priority": "1" if str(estimate.label) == "bad"
+                       else "3"})
+    note.text = f"estimated quality {estimate.label} (score {estimate.score}{flags})"
+    children = list(unit.holder)
+    alt = next((k for k, c in enumerate(children) if local(c.tag) == "alt-trans"),
+               len(children))
+    note.tail = children[alt - 1].tail if alt else None
+    unit.holder.insert(alt, note)
 
 
 def _fill(doc: XliffFile, unit: XliffUnit, markup: str, path: Path) -> None:

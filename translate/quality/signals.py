@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from glossary.checks.fluency import find_stutters
 from glossary.codes import find_code_fragments
+from glossary.placeholders import find_placeholders
 from glossary.vietnamese import is_syllable, words
 from translate.backends.base import TokenScores
 from translate.quality.lexicon import coverage
@@ -88,8 +89,16 @@ def weak_words(scores: TokenScores) -> tuple[list[str], int]:
     return [w.strip(_PUNCT) or w for w in weak], count
 
 
+def _without_placeholders(text: str) -> str:
+    for placeholder in reversed(find_placeholders(text)):
+        text = text[:placeholder.start] + " " + text[placeholder.end:]
+    return text
+
+
 def rule_signals(source: str, target: str) -> tuple[int, float, float, int, float]:
-    """(loop, foreign_new, english_left, invented_codes, length_ratio) of one pair."""
+    """(loop, foreign_new, english_left, invented_codes, length_ratio) of one pair;
+    placeholders ({pct}, %(title)s, tags) are not words of either side."""
+    source, target = _without_placeholders(source), _without_placeholders(target)
     in_source = max((s.count for s in find_stutters(source)), default=1)
     loops = [s.count for s in find_stutters(target)
              if s.count >= 3 or len(s.phrase.split()) > 1 or not is_syllable(s.phrase)]
