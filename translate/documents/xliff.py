@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import copy
 from pathlib import Path
-from typing import TYPE_CHECKING
 from xml.etree import ElementTree as ET
 from xml.sax.saxutils import escape, quoteattr
 
@@ -25,6 +24,7 @@ from glossary.errors import ParseError
 from glossary.xliff import XliffFile, XliffUnit, local, read_xliff
 from translate.documents.base import Document, Required, Unit
 from translate.documents.inline import Code, Inline
+from translate.quality.estimate import Quality
 
 PAIRED = frozenset({"g", "pc", "mrk"})
 
@@ -71,8 +71,6 @@ def inline_of(element: ET.Element) -> Inline:
     return Inline(stripped, shifted, lambda s: escape(s))
 
 
-if TYPE_CHECKING:
-    from translate.quality.estimate import Quality
 
 
 class XliffFormat:
@@ -93,8 +91,14 @@ class XliffFormat:
             return _serialise(doc)
 
         def annotate(qualities: list[Quality | None]) -> None:
+            # one estimate per trans-unit or segment: its worst mark's (seg-source marks)
+            holders: dict[int, tuple[XliffUnit, list[Quality]]] = {}
             for unit, estimate in zip(todo, qualities, strict=True):
-                _note_quality(doc, unit, estimate)
+                entry = holders.setdefault(id(unit.holder), (unit, []))
+                if estimate is not None:
+                    entry[1].append(estimate)
+            for unit, estimates in holders.values():
+                _note_quality(doc, unit, Quality.combined(estimates))
 
         return Document(path, units, render, {"units": len(doc.units), "skipped":
                                               len(doc.units) - len(todo)},
