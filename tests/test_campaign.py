@@ -343,6 +343,13 @@ CASES: dict[str, Case] = {
         ("glossary", "validate", "d.csv"),
         {"d.csv": b"source,target,source_lang,target_lang\nborder guard,Grenzschutz,en,de\n"},
         code=1, says="d.csv:2: row is for en → de"),
+    "a Markdown pair with an extra paragraph says where": Case(
+        ("check", "q.md", "q.vi.md", "-g", "g.tsv"),
+        {"g.tsv": SEED_GLOSSARY.read_bytes(),
+         "q.md": b"# Title\n\nIn 2020 we met.\n\nIn 2021 we met.\n\nIn 2022 they left.\n",
+         "q.vi.md": "# Tiêu đề\n\nNăm 2020 gặp.\n\nMột đoạn thêm.\n\nNăm 2021 gặp.\n\n"
+                    "Năm 2022 đi.\n".encode()},
+        says="q.vi.md:5: has 5 text unit(s) but q.md has 4; the structures part here"),
     # -- messages ---------------------------------------------------------------------------
     "line 100 is not an emoji": Case(
         ("glossary", "validate", "g100.tsv"),

@@ -428,10 +428,25 @@ def markdown_segments(source: Path, translation: Path) -> list[Segment]:
             raise AlignmentError(translation, b.line, f"text unit {k + 1} does not match the "
                                  f"structure of {source}:{a.line}")
     if len(src) != len(tgt):
-        raise AlignmentError(translation, None, f"has {len(tgt)} text unit(s) but {source} "
-                             f"has {len(src)}; the documents' structures differ")
+        longer, shorter = (tgt, src) if len(tgt) > len(src) else (src, tgt)
+        spare = longer[len(shorter)]
+        where = (f"{translation}:{spare.line} has no counterpart in {source}"
+                 if longer is tgt else f"{source}:{spare.line} has no counterpart in it")
+        raise AlignmentError(translation, _parting_line(src, tgt),
+                             f"has {len(tgt)} text unit(s) but {source} has {len(src)}; the "
+                             f"structures part here or before ({where})")
     return [Segment(str(translation), b.line, a.text, b.text, str(source), a.line)
             for a, b in zip(src, tgt, strict=True) if a.text.strip() or b.text.strip()]
+
+
+def _parting_line(src: list[Unit], tgt: list[Unit]) -> int | None:
+    """The translation line of the first paired unit whose numbers differ from its source's:
+    where an added or dropped paragraph most likely shifted the pairing."""
+    digits = re.compile(r"\d+")
+    for a, b in zip(src, tgt, strict=False):
+        if sorted(digits.findall(a.text)) != sorted(digits.findall(b.text)):
+            return b.line
+    return tgt[min(len(src), len(tgt)) - 1].line if src and tgt else None
 
 
 def _shape(text: str) -> bool:
