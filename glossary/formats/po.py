@@ -36,6 +36,8 @@ def load_po(path: str | Path) -> polib.POFile:
         line = int(found.group(1)) if found else None
         message = str(exc).split("(line")[0].strip().rstrip(":") or "PO syntax error"
         raise ParseError(path, line, f"PO syntax error: {message}") from None
+    # the text's lines: an issue points at the msgstr line, not at the entry's first comment
+    setattr(po, _LINES, text.splitlines())
     plural = _NPLURALS.search(po.metadata.get("Plural-Forms", ""))
     if plural and not 1 <= int(plural.group(1)) <= MAX_NPLURALS:
         raise ParseError(path, None, f"header Plural-Forms: nplurals={plural.group(1)} is not "
@@ -108,6 +110,22 @@ def waivers(entry: polib.POEntry) -> tuple[str, ...]:
 MARKER = "termtrans: machine translation"
 
 
+_LINES = "termtrans_lines"
+
+
+def msgstr_line(po: polib.POFile, entry: polib.POEntry, form: int | None = None) -> int:
+    """The line of *entry*'s ``msgstr`` (``msgstr[form]``) in the file *po* was read from;
+    the entry's first line when the text is not known."""
+    first = int(getattr(entry, "linenum", 0) or 0)
+    lines: list[str] = getattr(po, _LINES, [])
+    keyword = "msgstr" if form is None else f"msgstr[{form}]"
+    for number in range(max(first - 1, 0), len(lines)):
+        stripped = lines[number].lstrip()
+        if stripped.startswith(keyword) and stripped[len(keyword):len(keyword) + 1] in " \t":
+            return number + 1
+    return first
+
+
 def po_units(po: polib.POFile,
              include_fuzzy: bool = False) -> tuple[list[PoUnit], dict[str, int]]:
     """Translated (source, target) pairs, and counts of entries skipped and why.
@@ -125,7 +143,6 @@ def po_units(po: polib.POFile,
     count = nplurals(po)
     skipped = {"fuzzy": 0, "untranslated": 0, "obsolete": 0}
     for entry in po:
-        line = int(getattr(entry, "linenum", 0) or 0)
         if entry.obsolete:
             skipped["obsolete"] += 1
         elif "fuzzy" in entry.flags and not (
@@ -140,14 +157,17 @@ def po_units(po: polib.POFile,
             # one form: msgstr[0] also serves n = 1, so the singular's placeholders need
             # not be in it ("One article" / "%(num)d bài báo"); its terms still must
             single = ("placeholder_mismatch",) if count == 1 else ()
-            units.append(PoUnit(line, entry.msgid, forms[0], flags, waived + single))
-            units += [PoUnit(line, entry.msgid_plural, form, flags, waived)
-                      for form in forms[0 if count == 1 else 1:]]
+            keys = sorted(entry.msgstr_plural)
+            units.append(PoUnit(msgstr_line(po, entry, keys[0]), entry.msgid, forms[0], flags,
+                                waived + single))
+            first = 0 if count == 1 else 1
+            units += [PoUnit(msgstr_line(po, entry, key), entry.msgid_plural, form, flags, waived)
+                      for key, form in zip(keys[first:], forms[first:], strict=True)]
         elif not entry.msgstr:
             skipped["untranslated"] += 1
         elif entry.msgid:
-            units.append(PoUnit(line, entry.msgid, entry.msgstr, tuple(entry.flags),
-                                waivers(entry)))
+            units.append(PoUnit(msgstr_line(po, entry), entry.msgid, entry.msgstr,
+                                tuple(entry.flags), waivers(entry)))
     return units, {k: v for k, v in skipped.items() if v}
 
 

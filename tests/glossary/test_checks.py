@@ -136,7 +136,7 @@ def test_po_segments_skip_fuzzy_and_pair_plurals(tmp_path: Path) -> None:
     assert skipped == {"fuzzy": 1}
     assert [s.source for s in segments] == ["%d ethnic minority area", "%d ethnic minority areas"]
     report = check_segments(segments, GLOSSARY)
-    assert [(i.kind, i.line) for i in report.issues] == [("missing_term", 9)] * 2
+    assert [(i.kind, i.line) for i in report.issues] == [("missing_term", 11)] * 2
 
 
 def test_checks_are_selected_by_name_or_kind() -> None:
