@@ -12,12 +12,46 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from glossary.errors import CacheError
 
 SCHEMA = "3"   # 3: sources and signatures kept, for `termtrans tm export`
+
+
+def _retry_busy(statement: Callable[[], object], tries: int = 200) -> None:
+    """Run *statement*, waiting while another process holds the new database's lock (a
+    journal-mode switch does not wait on SQLite's busy timeout)."""
+    for attempt in range(tries):
+        try:
+            statement()
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == tries - 1:
+                raise
+            time.sleep(0.05)
+
+
+def _create_schema(conn: sqlite3.Connection) -> None:
+    """Create the tables once, whoever else is creating the same new cache right now
+    (parallel CI jobs on first use): one writer at a time, idempotent statements."""
+    _retry_busy(lambda: conn.execute("BEGIN IMMEDIATE"))
+    try:
+        conn.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, "
+                     "value TEXT NOT NULL)")
+        conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (SCHEMA,))
+        conn.execute("CREATE TABLE IF NOT EXISTS segments (key TEXT PRIMARY KEY, "
+                     "text TEXT NOT NULL, tokens INTEGER NOT NULL, met INTEGER NOT NULL, "
+                     "source TEXT NOT NULL, context TEXT NOT NULL)")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    row = conn.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+    if row is None or row[0] != SCHEMA:
+        raise sqlite3.DatabaseError("schema mismatch")
 
 
 def segment_key(context: str, source: str) -> str:
@@ -78,7 +112,7 @@ class TranslationCache:
                       conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             if tables and "meta" not in tables:
                 raise _ForeignDatabase("tables: " + ", ".join(sorted(tables)[:5]))
-            conn.execute("PRAGMA journal_mode=WAL")
+            _retry_busy(lambda: conn.execute("PRAGMA journal_mode=WAL"))
             conn.execute("PRAGMA synchronous=NORMAL")
             if tables and "meta" in tables:
                 row = conn.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
@@ -88,11 +122,7 @@ class TranslationCache:
                 if check is None or check[0] != "ok":
                     raise sqlite3.DatabaseError("integrity check failed")
             else:
-                conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-                conn.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA,))
-                conn.execute("CREATE TABLE segments (key TEXT PRIMARY KEY, text TEXT NOT NULL, "
-                             "tokens INTEGER NOT NULL, met INTEGER NOT NULL, "
-                             "source TEXT NOT NULL, context TEXT NOT NULL)")
+                _create_schema(conn)
         except sqlite3.DatabaseError:
             conn.close()
             raise
