@@ -9,6 +9,7 @@ without BOM) and ``\\n``/``\\r\\n`` line ends, and otherwise raise a
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import tempfile
@@ -219,3 +220,39 @@ def pick_by_suffix(path: str | Path, registry: Mapping[str, T]) -> tuple[T | Non
             return entry, suffix, ""
     known = ", ".join(ext for e in registry.values() for ext in getattr(e, "extensions", ()))
     return None, suffix, known
+
+
+def load_json(text: str | bytes) -> Any:
+    """:func:`json.loads` for input from outside, every failure a :class:`ValueError`
+    with a one-line reason: malformed JSON, nesting too deep for the parser, an integer
+    of thousands of digits, or a lone UTF-16 surrogate (``"\\ud800"``), which no UTF-8
+    file or answer can hold."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{exc.msg} (line {exc.lineno}, column {exc.colno})") from None
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
+    except ValueError as exc:             # int of over 4300 digits, and the like
+        raise ValueError(str(exc).split(";")[0]) from None
+    where = _surrogate_in(data, "")
+    if where is not None:
+        raise ValueError(f"a lone surrogate (an unpaired \\ud800–\\udfff escape) in "
+                         f"{where or 'the value'}: not valid Unicode text")
+    return data
+
+
+def _surrogate_in(value: Any, where: str) -> str | None:
+    """Where in *value* a string holds a lone surrogate, or None."""
+    stack = [(value, where)]
+    while stack:
+        item, path = stack.pop()
+        if isinstance(item, str):
+            if any("\ud800" <= ch <= "\udfff" for ch in item):
+                return path
+        elif isinstance(item, dict):
+            stack += [(v, f"{path}.{k}" if path else str(k)) for k, v in item.items()]
+            stack += [(k, path or "a key") for k in item if isinstance(k, str)]
+        elif isinstance(item, list):
+            stack += [(v, f"{path}[{i}]") for i, v in enumerate(item)]
+    return None

@@ -350,6 +350,17 @@ CASES: dict[str, Case] = {
          "q.vi.md": "# Tiêu đề\n\nNăm 2020 gặp.\n\nMột đoạn thêm.\n\nNăm 2021 gặp.\n\n"
                     "Năm 2022 đi.\n".encode()},
         says="q.vi.md:5: has 5 text unit(s) but q.md has 4; the structures part here"),
+    **{f"JSONL with {name}": Case(("translate", "r.jsonl", "-o", "out.jsonl", *T),
+                                  {**G, "r.jsonl": b'{"id": 1, "text": "The army met."}\n'
+                                                   + record + b"\n"},
+                                  says=f"r.jsonl:2: not JSON: {says}", absent=("out.jsonl",))
+       for name, record, says in (
+           ("a lone surrogate", b'{"id": 2, "text": "Hello \\ud800 there"}',
+            "a lone surrogate (an unpaired"),
+           ("nesting 3,000 deep", b'{"id": 2, "text": "x", "n": ' + b"[" * 3000
+            + b"]" * 3000 + b"}", "nested too deeply"),
+           ("a 5,000-digit integer", b'{"id": ' + b"9" * 5000 + b', "text": "x"}',
+            "Exceeds the limit"))},
     # -- messages ---------------------------------------------------------------------------
     "line 100 is not an emoji": Case(
         ("glossary", "validate", "g100.tsv"),

@@ -147,6 +147,12 @@ def test_bad_requests_get_json_4xx(server: Server) -> None:
     cases = [
         (server.call("POST", "/translate", b"{not json", {"Content-Type": "application/json"}),
          400, "malformed JSON"),
+        (server.call("POST", "/translate", b'{"q": "Hello \\ud800 there"}',
+                     {"Content-Type": "application/json"}), 400, "escape) in q: not valid Unicode"),
+        (server.call("POST", "/translate", b'{"q": ' + b"[" * 3000 + b"]" * 3000 + b"}",
+                     {"Content-Type": "application/json"}), 400, "nested too deeply"),
+        (server.call("POST", "/translate", b'{"q": "a", "n": ' + b"9" * 5000 + b"}",
+                     {"Content-Type": "application/json"}), 400, "Exceeds the limit"),
         (server.post("/translate", {"q": ""}), 400, "missing q"),
         (server.post("/translate", {"q": ["a", 3]}), 400, "list of strings"),
         (server.post("/translate", {"q": "x" * 2001}), 400, "limit is 2000"),

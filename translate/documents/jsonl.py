@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from glossary.errors import InputError
-from glossary.textio import newline_of, read_text, split_lines
+from glossary.textio import load_json, newline_of, read_text, split_lines
 from translate.documents.base import Document, Unit
 
 
@@ -52,9 +52,9 @@ class JsonLinesFormat:
 
 def _record(path: Path, n: int, line: str) -> dict[str, Any]:
     try:
-        record = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise InputError(path, n, f"not JSON: {exc.msg} (column {exc.colno})") from None
+        record = load_json(line)
+    except ValueError as exc:
+        raise InputError(path, n, f"not JSON: {exc}") from None
     if not isinstance(record, dict):
         raise InputError(path, n, 'expected an object like {"id": 1, "text": "…"}')
     if "id" not in record or isinstance(record["id"], dict | list) or record["id"] is None:

@@ -9,13 +9,14 @@ one-line message for the client.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from starlette.datastructures import UploadFile
 from starlette.requests import ClientDisconnect, Request
+
+from glossary.textio import load_json
 
 SOURCE_LANGUAGES = ("en", "auto")
 TARGET_LANGUAGES = ("vi",)
@@ -59,8 +60,8 @@ async def read_params(request: Request, body_limit: int) -> dict[str, Any]:
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind == "application/json" or (not kind and body[:1] in (b"{", b"[")):
         try:
-            data = json.loads(bytes(body))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            data = load_json(bytes(body))
+        except ValueError as exc:         # UnicodeDecodeError included
             raise ApiError(400, f"malformed JSON body: {exc}") from None
         if not isinstance(data, dict):
             raise ApiError(400, "the JSON body must be an object")
