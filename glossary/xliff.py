@@ -83,8 +83,12 @@ def read_xliff(path: Path) -> XliffFile:
     """Parse *path*; refuse other language pairs, naming the file and line."""
     data = read_bytes(path)
     file_lines, lines = _lines(data, path)
-    namespaces = [ns for _, ns in ET.iterparse(io.BytesIO(data), events=("start-ns",))]
-    root = ET.fromstring(data)
+    # UTF-8 whatever the declaration says (the safe parse above read the bytes as UTF-8): a
+    # wrong declared encoding must not turn "quốc phòng" into mojibake, nor an unknown one
+    # into a crash
+    namespaces = [ns for _, ns in ET.iterparse(io.BytesIO(data), events=("start-ns",),
+                                               parser=ET.XMLParser(encoding="utf-8"))]
+    root = ET.fromstring(data, parser=ET.XMLParser(encoding="utf-8"))
     if local(root.tag) != "xliff":
         raise ParseError(path, 1, f"not an XLIFF file: root element is <{local(root.tag)}>")
     version = root.get("version", "")

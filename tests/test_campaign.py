@@ -361,6 +361,30 @@ CASES: dict[str, Case] = {
             + b"]" * 3000 + b"}", "nested too deeply"),
            ("a 5,000-digit integer", b'{"id": ' + b"9" * 5000 + b', "text": "x"}',
             "Exceeds the limit"))},
+    # -- issue 28: no internal error --------------------------------------------------------
+    "SRT timestamp of 999999999999 hours": Case(
+        ("translate", "big.srt", "-o", "out.srt", *T),
+        {**G, "big.srt": b"1\n999999999999:00:00,000 --> 999999999999:00:01,000\nHi.\n"},
+        says="big.srt:2: bad timestamp '999999999999:00:00,000'", absent=("out.srt",)),
+    "HTML marked section of an unknown keyword": Case(
+        ("translate", "m.html", "-o", "out.html", *T, "--fail-on", "never"),
+        {**G, "m.html": b"<p>Hello <![IIIICDATA[ x ]]> the army met.</p>\n"},
+        code=0, check=(("out.html", "<![IIIICDATA[ x ]]>"),)),
+    "XLIFF declaring an unknown encoding": Case(
+        ("translate", "e.xlf", "-o", "out.xlf", *T, "--fail-on", "never"),
+        {**G, "e.xlf": b'<?xml version="1.0" encoding="x-unknown-enc"?>\n<xliff version="1.2">'
+                       b"<file><body><trans-unit id=\"1\"><source>The army met.</source>"
+                       b"</trans-unit></body></file></xliff>\n"},
+        code=0, check=(("out.xlf", "<target"),)),
+    "XLIFF declaring ISO-8859-1 over UTF-8 bytes": Case(
+        ("translate", "w.xlf", "-o", "out.xlf", *T, "--fail-on", "never"),
+        {**G, "w.xlf": '<?xml version="1.0" encoding="ISO-8859-1"?>\n<xliff version="1.2">'
+                       '<file source-language="en" target-language="vi"><body>'
+                       '<trans-unit id="1"><source>The army met.</source>'
+                       "<target>Quân đội họp.</target></trans-unit>"
+                       '<trans-unit id="2"><source>Hi.</source></trans-unit>'
+                       "</body></file></xliff>\n".encode()},
+        code=0, check=(("out.xlf", "Quân đội họp."),)),
     # -- messages ---------------------------------------------------------------------------
     "line 100 is not an emoji": Case(
         ("glossary", "validate", "g100.tsv"),
@@ -451,3 +475,27 @@ def test_a_document_translates_the_same_whatever_the_shared_cache_saw(tmp_path: 
                     cwd=tmp_path)
     assert "translated 0 segment(s)" in again.stderr      # now every batch is cached whole
     assert (tmp_path / "again.txt").read_bytes() == (tmp_path / "fresh.txt").read_bytes()
+
+
+def test_a_closed_stdout_is_one_line_and_o_file_still_works(tmp_path: Path) -> None:
+    """`termtrans check … >&-`: no internal error; with -o the report is written."""
+    import subprocess
+    import sys
+
+    (tmp_path / "s.en").write_text(PAIR_SOURCE, encoding="utf-8")
+    (tmp_path / "t.vi").write_text(PAIR_TARGET, encoding="utf-8")
+    base = [sys.executable, "-m", "translate", "check", "s.en", "t.vi", "-g",
+            str(SEED_GLOSSARY)]
+
+    def closed() -> None:
+        os.close(1)
+
+    bare = subprocess.run(base, cwd=tmp_path, stderr=subprocess.PIPE, text=True,
+                          preexec_fn=closed, timeout=120)
+    assert bare.returncode == 2
+    assert bare.stderr.strip() == ("termtrans: error: standard output is closed; write the "
+                                   "output to a file with -o FILE")
+    to_file = subprocess.run([*base, "-o", "r.txt"], cwd=tmp_path, stderr=subprocess.PIPE,
+                             text=True, preexec_fn=closed, timeout=120)
+    assert to_file.returncode == 0, to_file.stderr
+    assert "0 issue(s)" in (tmp_path / "r.txt").read_text(encoding="utf-8")

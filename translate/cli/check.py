@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import json
+import shutil
+import sys
 from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
 from rich.table import Table
 
 from glossary.baseline import apply_baseline, load_baseline, write_baseline
@@ -153,7 +157,10 @@ def parse_severities(values: list[str], kinds: set[str]) -> dict[str, Severity]:
 
 
 def render_text(report: Report) -> str:
-    console = stdout()
+    # captured, not printed: the text goes to -o FILE or stdout (which may be closed)
+    console = Console(file=io.StringIO(), soft_wrap=True, highlight=False, emoji=False,
+                      width=shutil.get_terminal_size((160, 24)).columns
+                      if sys.stdout is not None and sys.stdout.isatty() else 160)
     with console.capture() as capture:
         if report.issues:
             table = Table(show_lines=False, expand=False)

@@ -33,7 +33,13 @@ F = TypeVar("F", bound=Callable[..., Any])
 THREADS_MAX = 256
 
 
+def _require_stdout() -> None:
+    if sys.stdout is None:          # started with >&-: say so instead of failing on a write
+        raise ConfigError("standard output is closed; write the output to a file with -o FILE")
+
+
 def stdout() -> Console:
+    _require_stdout()
     # Logs and pipes get a wide table instead of rich's 80-column default.
     # emoji=False: rich would render "file:100:" as "file💯" and break jump-to-line.
     return Console(soft_wrap=True, highlight=False, emoji=False,
@@ -142,6 +148,7 @@ def refuse_overwrite(outputs: Sequence[Path | None], inputs: Sequence[Path | Non
 def write_output(text: str, output: Path | None) -> None:
     """Write *text* to a file atomically, or to stdout."""
     if output is None:
+        _require_stdout()
         sys.stdout.write(text)
         if not text.endswith("\n"):
             sys.stdout.write("\n")

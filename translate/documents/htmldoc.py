@@ -110,6 +110,18 @@ class _Tokenizer(HTMLParser):
     def _other(self) -> None:
         self.tokens.append(_Token("other", self._offset()))
 
+    def parse_html_declaration(self, i: int) -> int:
+        # "<![IIIICDATA[ x ]]>": html.parser asserts on a marked section it does not know;
+        # HTML5 reads any "<![" other than CDATA as a bogus comment up to the next ">".
+        raw = self.rawdata
+        if raw.startswith("<![", i) and not raw.startswith("<![CDATA[", i):
+            end = raw.find(">", i + 3)
+            if end < 0:
+                return -1
+            self._other()
+            return end + 1
+        return int(super().parse_html_declaration(i))
+
     def handle_comment(self, data: str) -> None:
         self._other()
 

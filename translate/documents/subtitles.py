@@ -67,7 +67,7 @@ class SubRipFormat:
             for stamp in match.group(1, 2):
                 try:
                     srt.srt_timestamp_to_timedelta(stamp)
-                except (ValueError, srt.TimestampParseError):
+                except (ValueError, OverflowError, srt.TimestampParseError):
                     raise InputError(path, timing_at + 1, f"bad timestamp '{stamp}'") from None
             first = end = timing_at + 1
             while end < len(lines) and lines[end].strip():
