@@ -120,6 +120,27 @@ def _missing_part(path: Path) -> None:
         package.writestr("word/styles.xml", "<styles/>")
 
 
+def _no_body(path: Path) -> None:
+    import zipfile
+
+    main = ("application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml")
+    with zipfile.ZipFile(path, "w") as package:
+        package.writestr("[Content_Types].xml", (
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.'
+            'org/package/2006/content-types"><Default Extension="rels" ContentType="application/'
+            'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
+            'ContentType="application/xml"/><Override PartName="/word/document.xml" '
+            f'ContentType="{main}"/></Types>'))
+        package.writestr("_rels/.rels", (
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+            'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http:'
+            '//schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+            'Target="word/document.xml"/></Relationships>'))
+        package.writestr("word/document.xml", (
+            '<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.'
+            'openxmlformats.org/wordprocessingml/2006/main"></w:document>'))
+
+
 def _encrypted(path: Path) -> None:
     # what Word writes for a password-protected file: an OLE compound file
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
@@ -129,6 +150,7 @@ def _encrypted(path: Path) -> None:
     (_not_a_zip, "not a DOCX file (not a zip package"),
     (_missing_part, "no main document part"),
     (_encrypted, "encrypted (password-protected)"),
+    (_no_body, "word/document.xml has no <w:body>"),
 ])
 def test_bad_docx_is_refused_and_the_batch_goes_on(tmp_path: Path, make, message: str
                                                    ) -> None:  # type: ignore[no-untyped-def]

@@ -75,6 +75,9 @@ class DocxFormat:
     def read(self, path: Path, overwrite: bool = False) -> Document:
         data = read_bytes(path)
         doc = _open(path, data)
+        if doc.element.body is None:
+            raise InputError(path, None, "word/document.xml has no <w:body>: not a Word "
+                             "document that can be translated")
         paragraphs = [p for p in (_paragraph(el) for el in _paragraph_elements(doc)) if p]
         units = [Unit(p.inline.text, n) for n, p in enumerate(paragraphs, 1)]
 
