@@ -71,3 +71,16 @@ def test_bad_glossary_stops_start_up(tmp_path: Path) -> None:
     result = run_cli("serve", "-g", bad, "--model", "tiny-random")
     assert result.returncode == 2 and "conflicts" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_forged_forwarded_address_gets_no_bucket_of_its_own(tmp_path: Path) -> None:
+    """An open server counts --req-limit per address; X-Forwarded-For is trusted only from
+    --forwarded-allow-ips, so forging one address per request does not get around it."""
+    server = start_server(tmp_path, "--data-dir", tmp_path / "data", "--req-limit", "10")
+    try:
+        statuses = [server.call("POST", "/detect", b'{"q": "hello"}', {
+            "Content-Type": "application/json", "X-Forwarded-For": f"10.0.0.{n}"}).status
+            for n in range(25)]
+        assert 429 in statuses and set(statuses) <= {200, 429}
+    finally:
+        server.stop()

@@ -69,6 +69,16 @@ def serve(
         "CTranslate2, 1 on transformers).")] = 0,
     workers: Annotated[int, typer.Option("--workers", min=1, help="Server processes (each "
                                          "loads its own model).")] = 1,
+    forwarded_allow_ips: Annotated[str | None, typer.Option(
+        "--forwarded-allow-ips", help="Trust X-Forwarded-For/-Proto from these proxy "
+        "addresses (comma-separated); by default no client can choose the address its "
+        "--req-limit is counted under.")] = None,
+    limit_concurrency: Annotated[int, typer.Option(
+        "--limit-concurrency", min=1, help="Connections served at once; more get 503.")
+    ] = 200,
+    keep_alive: Annotated[int, typer.Option(
+        "--timeout-keep-alive", min=1, help="Seconds an idle keep-alive connection is kept.")
+    ] = 5,
     verify_model: Annotated[bool, typer.Option(
         "--verify/--no-verify", help="Check model files against models.lock.")] = True,
 ) -> None:
@@ -94,7 +104,9 @@ def serve(
     os.environ[SETTINGS_ENV] = json.dumps(asdict(settings), default=str)
     uvicorn.run("translate.server.app:app_from_environment", factory=True, host=host,
                 port=port, workers=workers, access_log=False, log_level="info",
-                timeout_graceful_shutdown=30)
+                timeout_graceful_shutdown=30, proxy_headers=forwarded_allow_ips is not None,
+                forwarded_allow_ips=forwarded_allow_ips, limit_concurrency=limit_concurrency,
+                timeout_keep_alive=keep_alive)
 
 
 def _announce(settings: ServerSettings, terms: int) -> None:
