@@ -470,6 +470,20 @@ class Trainer:
             **{k: v for k, v in self.state.items() if k != "evaluated"})
 
 
+def _keep_from_previous(old: Path, new: Path) -> None:
+    """Carry over what the weights do not decide: the model card (to be updated by hand),
+    and the vocabulary map when the tokenizer is the same (``--init-from``). A conversion
+    is not carried: it was made from the old weights."""
+    if not old.is_dir():
+        return
+    if (old / "MODEL_CARD.md").is_file():
+        shutil.copyfile(old / "MODEL_CARD.md", new / "MODEL_CARD.md")
+    same = all((old / n).is_file() and (old / n).read_bytes() == (new / n).read_bytes()
+               for n in TOKENIZER_FILES)
+    if same and (old / "vmap.txt").is_file():
+        shutil.copyfile(old / "vmap.txt", new / "vmap.txt")
+
+
 def export(recipe: Recipe, run: Path, out: Path) -> bool:
     """Copy the selected weights and the tokenizer into *out*, atomically; False when no
     checkpoint was selected (nothing beat the ``--init-from`` model).
@@ -490,6 +504,7 @@ def export(recipe: Recipe, run: Path, out: Path) -> bool:
             shutil.copyfile(run / "best" / name, tmp / name)
         for name in TOKENIZER_FILES:
             shutil.copyfile(run / "tokenizer" / name, tmp / name)
+        _keep_from_previous(out, tmp)
         scores = json.loads((run / "best" / "scores.json").read_text(encoding="utf-8"))
         (tmp / "termtrans.json").write_text(json.dumps({
             "term_annotation": {"start": MARKERS[0], "sep": MARKERS[1], "end": MARKERS[2]},
