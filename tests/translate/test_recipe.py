@@ -166,3 +166,26 @@ def test_a_run_directory_started_from_other_weights_is_refused(tmp_path: Path,
     claim_run_dir(recipe, tmp_path / "run", "aaaa")
     with pytest.raises(RecipeError, match=r"started from other weights \(aaaa, now random\)"):
         claim_run_dir(recipe, tmp_path / "run")
+
+
+def test_export_keeps_the_card_and_a_map_of_the_same_tokenizer(tmp_path: Path) -> None:
+    run, out = tmp_path / "run", tmp_path / "model"
+    (run / "best").mkdir(parents=True)
+    (run / "tokenizer").mkdir()
+    for name in ("config.json", "generation_config.json", "model.safetensors"):
+        write(run / "best" / name, "{}")
+    write(run / "best" / "scores.json", '{"step": 1}')
+    for name in ("source.spm", "target.spm", "vocab.json"):
+        write(run / "tokenizer" / name, "tok")
+    out.mkdir()
+    for name in ("source.spm", "target.spm", "vocab.json"):
+        write(out / name, "tok")
+    write(out / "MODEL_CARD.md", "card")
+    write(out / "vmap.txt", "map")
+    (out / "ctranslate2-int8").mkdir()
+    assert export(load_recipe("smoke"), run, out)
+    assert (out / "MODEL_CARD.md").read_text() == "card" and (out / "vmap.txt").is_file()
+    assert not (out / "ctranslate2-int8").exists()          # made from the old weights
+    write(run / "tokenizer" / "vocab.json", "another vocabulary")
+    assert export(load_recipe("smoke"), run, out)
+    assert (out / "MODEL_CARD.md").is_file() and not (out / "vmap.txt").exists()
