@@ -169,3 +169,17 @@ def test_reference_link_labels_are_kept(tmp_path: Path, pipeline: TranslationPip
     assert "][pp]" in out and "[prestigious people]" not in out    # its text translated
     assert out.endswith("[Border Guard]: https://x.org/bg\n[the militia]: https://x.org/m\n"
                         "[pp]: https://x.org/pp\n")
+
+
+def test_a_long_line_is_split_as_pysbd_splits_it_a_window_at_a_time() -> None:
+    from translate.documents.segment import WINDOW, _segmenter, split_sentences
+
+    sentences = ("The army met the people in the province on Monday.",
+                 "Resolution No. 06-NQ/TU was issued by Mr. Nguyen on 5 March.",
+                 "It cost 3.5 billion VND, e.g. for roads.", "Dr. Lan said so.")
+    line = " ".join(sentences[i % 4] for i in range(300))
+    assert len(line) > 4 * WINDOW
+    assert split_sentences(line) == [s.strip() for s in _segmenter().segment(line) if s.strip()]
+    word = "x" * (WINDOW + 10)                 # one "sentence" longer than a window
+    assert "".join(split_sentences(f"{word} and more. Next one.")).replace(" ", "") == \
+        f"{word}andmore.Nextone."
