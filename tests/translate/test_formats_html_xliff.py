@@ -156,3 +156,17 @@ def test_xliff_units_estimated_below_good_say_so(tmp_path: Path, xliff: str) -> 
         assert re.search(r'priority="[13]">estimated quality (bad|review) \(score \d+', text)
     else:
         assert re.search(r'subState="termtrans:(bad|review)"', text), text
+
+
+def test_meta_descriptions_are_translated_and_other_meta_kept(tmp_path: Path) -> None:
+    page = tmp_path / "m.html"
+    page.write_text('<html><head><meta name="description" content="Prestigious people met.">'
+                    '<meta name="viewport" content="width=device-width">'
+                    '<meta property="og:title" content="The Border Guard"></head>'
+                    "<body><p>The army met.</p></body></html>\n", encoding="utf-8")
+    result = run_cli("translate", page, *TINY, "-g", SEED_GLOSSARY, "-o", tmp_path / "o.html")
+    assert result.returncode == 0, result.stderr
+    out = (tmp_path / "o.html").read_text(encoding="utf-8")
+    assert re.search(r'<meta name="description" content="[^"]*người có uy tín', out, re.I), out
+    assert re.search(r'<meta property="og:title" content="[^"]*Bộ đội Biên phòng', out), out
+    assert '<meta name="viewport" content="width=device-width">' in out

@@ -11,7 +11,8 @@ an unclosed ``<b>`` ends with its block, a stray ``</i>`` is kept where it is.
 * Units: the text of each block element (``p``, ``li``, ``h1``…, ``td``…), with
   inline elements (``b``, ``a``, ``span``…) as codes placed back around the
   right words (:mod:`translate.documents.inline`); ``alt``, ``title`` and
-  ``placeholder`` attribute values are units of their own.
+  ``placeholder`` attribute values are units of their own, and so is the ``content``
+  of ``<meta name="description">`` (and ``og:``/``twitter:`` titles and descriptions).
 * Untouched: ``script``, ``style``, ``code``, ``pre`` (and ``kbd``, ``samp``,
   ``var``, ``textarea``, ``svg``, ``math``), and any element with
   ``translate="no"`` or ``class="notranslate"``.
@@ -52,6 +53,11 @@ VOID = frozenset((
 ))
 ATTRIBUTES = re.compile(r"""(?<![\w-])(alt|title|placeholder)\s*=\s*(?:"([^"]*)"|'([^']*)'"""
                         r"""|([^\s"'=<>`]+))""", re.IGNORECASE)
+#: <meta> tags whose ``content`` is text a reader sees (search results, link previews).
+DESCRIPTIONS = frozenset(("description", "og:title", "og:description", "twitter:title",
+                          "twitter:description"))
+CONTENT = re.compile(r"""(?<![\w-])(content)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""",
+                     re.IGNORECASE)
 #: Character references that only escape text: the translation is escaped again on output.
 _TEXT_REFS = frozenset(("&amp;", "&lt;", "&gt;"))
 LANG = re.compile(r"""(?<![\w-])lang\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+)""", re.IGNORECASE)
@@ -216,7 +222,10 @@ class _Reader:
         if _untranslatable(token):
             return
         raw = self.source[token.start:token.end]
-        for match in ATTRIBUTES.finditer(raw):
+        described = token.tag == "meta" and (
+            (token.attrs.get("name") or token.attrs.get("property") or "").lower()
+            in DESCRIPTIONS)
+        for match in (CONTENT if described else ATTRIBUTES).finditer(raw):
             group = next(g for g in (2, 3, 4) if match.group(g) is not None)
             value = html.unescape(match.group(group))
             if not value.strip():
