@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import sqlite3
@@ -29,6 +30,9 @@ def test_translate_seed_article_with_default_model(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert 'data-stat="term_success_rate">100.0%<' in html
+    lines = re.search(r": (\d+) line\(s\), (\d+) segment\(s\)", result.stderr)
+    assert lines and f'data-stat="segments">{lines.group(1)}<' in html   # one count, both
+    assert 'data-stat="quality">' in html
     assert str(tmp_path / "out" / ARTICLES[2].name) in html
     report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     (entry,) = report["files"]

@@ -370,7 +370,9 @@ def _print_results(results: list[FileResult], pipeline: TranslationPipeline,
             counts = result.label_counts()
             estimated = (f"; quality: {counts['good']} good, {counts['review']} review, "
                          f"{counts['bad']} bad" if result.qualities else "")
-            err.print(f"{result.source} → {result.output}: {result.segments} segment(s), "
+            # lines are what the HTML report lists; segments are the sentences decoded
+            err.print(f"{result.source} → {result.output}: {len(result.pairs)} line(s), "
+                      f"{result.segments} segment(s), "
                       f"{result.terms_required} required term(s)/code(s), "
                       f"{len(result.issues)} verification issue(s){estimated}", markup=False)
     if not quiet and any(r.qualities for r in results):
