@@ -202,6 +202,28 @@ def fit_head(examples: list[Example], sigs: list[Signals], sources: list[str],
                 {"data": "flores-dev odd lines", **measured})
 
 
+def ablation(examples: list[Example], sigs: list[Signals],
+             say: Callable[[str], None]) -> None:
+    """Each signal's contribution: the held-out Spearman(score, chrF++) on the model's
+    outputs when the head is fitted without it."""
+    train = [k for k, e in enumerate(examples) if e.line % 2 == 0]
+    held = [k for k, e in enumerate(examples)
+            if e.line % 2 == 1 and e.system not in DAMAGE and e.system != "reference"]
+
+    def rho(drop: int | None) -> float:
+        rows = [[0.0 if i == drop else x for i, x in enumerate(sigs[k].vector())]
+                for k in range(len(examples))]
+        mean, scale, weights, bias = fit([rows[k] for k in train],
+                                         [examples[k].label for k in train])
+        head = Head(tuple(mean), tuple(scale), tuple(weights), bias)
+        return spearman([head.probability(rows[k]) for k in held],
+                        [examples[k].chrf for k in held])
+
+    full = rho(None)
+    say(f"  ablation (held-out Spearman {full:.3f} with every signal): " + ", ".join(
+        f"without {name} {rho(i) - full:+.3f}" for i, name in enumerate(FEATURES)))
+
+
 def own_examples(sources: list[str], refs: list[str], outputs: dict[str, list[str]],
                  seed: int = 3) -> list[Example]:
     """The model's translations (chrF++ targets) and damaged copies of its beam-4 ones."""
@@ -225,6 +247,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-dir", default="../shared/data")
     parser.add_argument("--lines", type=int, default=0, help="first N lines only (a smoke run)")
     parser.add_argument("--write", action="store_true")
+    parser.add_argument("--ablation", action="store_true",
+                        help="also print each signal's contribution (refitted without it)")
     args = parser.parse_args(argv)
     try:
         from translate.backends import make_translator
@@ -249,6 +273,8 @@ def main(argv: list[str] | None = None) -> int:
                     for e, s in zip(examples, scored, strict=True)]
             print(f"{resolved.model_id}, {name} head ({len(examples)} examples):")
             heads[name] = fit_head(examples, sigs, sources, CHOOSE[name], print)
+            if args.ablation:
+                ablation(examples, sigs, print)
         calibration = Calibration(resolved.model_id, heads["own"], heads["external"])
         if args.write:
             CALIBRATIONS.mkdir(exist_ok=True)
