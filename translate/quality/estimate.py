@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from glossary.errors import ConfigError
-from translate.backends.base import TokenScores, Translator
+from translate.backends.base import Translator
 from translate.quality.signals import FEATURES, NORMAL_RATIO, Signals, signals
 
 CALIBRATIONS = Path(__file__).resolve().parent / "calibrations"
@@ -198,9 +198,8 @@ class QualityEstimator:
         out = [Quality(100, Label.GOOD)] * len(sources)
         if not todo:
             return out
-        scores = self.translator.score([sources[k] for k in todo], [targets[k] for k in todo])
-        if own:
-            scores = self._as_decoded(todo, sources, targets, scores)
+        scored = [_as_decoded(targets[k]) if own else targets[k] for k in todo]
+        scores = self.translator.score([sources[k] for k in todo], scored)
         head = self.calibration.own if own else self.calibration.external
         for k, token_scores in zip(todo, scores, strict=True):
             sig = signals(sources[k], targets[k], token_scores,
@@ -209,19 +208,11 @@ class QualityEstimator:
         return out
 
 
-    def _as_decoded(self, todo: list[int], sources: Sequence[str], targets: Sequence[str],
-                    scores: list[TokenScores]) -> list[TokenScores]:
-        """The pipeline capitalises a sentence's first letter after decoding (the model
-        often starts in lower case): where it may have, the model's own spelling is scored
-        too and the likelier reading kept."""
-        lowered = {k: t[0].lower() + t[1:] for k, t in ((k, targets[k]) for k in todo)
-                   if t[:1].isupper() and t[1:2].islower()}
-        if not lowered:
-            return scores
-        again = dict(zip(lowered, self.translator.score([sources[k] for k in lowered],
-                                                        list(lowered.values())), strict=True))
-        return [max((s, again[k]), key=lambda x: sum(x.log_probs)) if k in again else s
-                for k, s in zip(todo, scores, strict=True)]
+def _as_decoded(text: str) -> str:
+    """The pipeline capitalises a sentence's first letter after decoding, and the model
+    writes sentence starts in lower case: its own output is scored as it decoded it (one
+    pass; a sentence that starts with a name is then judged a little low, never high)."""
+    return text[0].lower() + text[1:] if text[:1].isupper() and text[1:2].islower() else text
 
 
 def judge(head: Head, source: str, target: str, sig: Signals) -> Quality:
