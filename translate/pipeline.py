@@ -36,11 +36,21 @@ from translate.quality.estimate import Quality, QualityEstimator
 from translate.signature import Signature
 from translate.version import __version__
 
-#: What the decoder guarantees (terms, codes, numbers, placeholders, months are constraints)…
+#: What the decoder guarantees: every term, code, number, placeholder, amount and month of
+#: the source is in the output (an issue of these kinds about a source item breaks it)…
 GUARANTEED_CHECKS = ("missing_term", "forbidden_variant", "code_mismatch", "number_mismatch",
-                     "placeholder_mismatch", "duplicated_term", "date_mismatch")
-#: …and what only verification can see: the shape of the model's own words.
-VERIFY_CHECKS = (*GUARANTEED_CHECKS, "repetition", "no_words")
+                     "placeholder_mismatch", "date_mismatch")
+#: …and what only verification can see: what the model added (a repeated term's tail, an
+#: invented code or number) and the shape of its own words.
+VERIFY_CHECKS = (*GUARANTEED_CHECKS, "duplicated_term", "repetition", "no_words")
+
+
+def breaks_guarantee(kind: str, source_term: str) -> bool:
+    """Whether an issue says a required item of the source is missing or altered (not
+    that the model added something: that is reported, but nothing required was lost)."""
+    if kind in ("missing_term", "forbidden_variant"):
+        return True
+    return kind in GUARANTEED_CHECKS and bool(source_term)
 #: A segment that fails verification is decoded again, guarded (digits and format/markup
 #: characters only inside constraints: nothing can be invented) and with this much wider a
 #: beam; the candidate with fewer issues is kept and what remains is reported.
@@ -68,9 +78,10 @@ class Hypothesis:
 
     @property
     def guarantee_kept(self) -> bool:
-        """No issue of a kind the decoder guarantees (:data:`GUARANTEED_CHECKS`): a stutter
-        of a weak model is reported, but it is not a broken term, code or number."""
-        return not any(i.kind in GUARANTEED_CHECKS for i in self.issues)
+        """No required term, code, number, placeholder, amount or month is missing or
+        altered (:func:`breaks_guarantee`): a weak model's stutter or invented fragment is
+        reported, but nothing the source required was lost."""
+        return not any(breaks_guarantee(i.kind, i.source_term) for i in self.issues)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready; :meth:`from_dict` rebuilds it (a cluster's results, its manifests)."""
@@ -343,7 +354,7 @@ class TranslationPipeline:
 def _severity_key(issues: Sequence[Issue]) -> tuple[int, int]:
     """Broken guarantees first, then the rest: a retry that fixes a number but stutters
     is better than one that stutters less and invents a number."""
-    broken = sum(i.kind in GUARANTEED_CHECKS for i in issues)
+    broken = sum(breaks_guarantee(i.kind, i.source_term) for i in issues)
     return broken, len(issues) - broken
 
 

@@ -39,6 +39,9 @@ class Code:
     open: str
     close: str = ""
     parent: int | None = None   # index of the enclosing code
+    #: Around the whole translation, punctuation included (a shortcode's own lines), not
+    #: only its words (emphasis around a whole sentence leaves the full stop outside).
+    whole: bool = False
 
 
 @dataclass(frozen=True)
@@ -152,6 +155,8 @@ def _place(code: Code, source: str, translation: str, whole: tuple[int, int],
            required: Sequence[tuple[str, str]], points: _Points,
            low: int, high: int, siblings: list[tuple[int, int]]) -> tuple[int, int]:
     inner = source[code.start:code.end]
+    if code.whole:
+        return 0, len(translation)
     if code.start != code.end:
         if _strip(source, code.start, code.end) == whole and code.parent is None:
             return _strip(translation, 0, len(translation)) if translation.strip() else (0, 0)

@@ -132,6 +132,7 @@ def _inline_block(token: Any) -> Inline | None:
     atoms: list[tuple[str, str]] = []
     # open codes: (index, plain offset, markup, raw offset, pieces of plain, atoms so far)
     stack: list[tuple[int, int, str, int, int, int]] = []
+    pending_break = ""      # a line break that opens the next tag's own line
     pos = 0
     length = 0
     children = token.children or []
@@ -143,12 +144,13 @@ def _inline_block(token: Any) -> Inline | None:
             content = child.content
             # Template tags and shortcodes ({{< ref "a" >}}, {% include x %}) are atoms too:
             # as text they would be escaped on the way out ({{\< ref) or mangled.
-            cut = 0
             for part, tag in _template_parts(content):
                 if tag:
                     if not raw.startswith(part, pos):
                         return None
-                    token_ = _atom(atoms, part)
+                    # a line break before a tag on a line of its own travels inside its atom
+                    token_ = _atom(atoms, pending_break + part)
+                    pending_break = ""
                     plain.append(token_)
                     pos, length = pos + len(part), length + len(token_)
                     continue
@@ -158,7 +160,6 @@ def _inline_block(token: Any) -> Inline | None:
                 pos, text = moved
                 plain.append(text)
                 length += len(text)
-                cut += len(part)
         elif kind == "hardbreak":      # kept as it was ("  \n", "\\\n"): a placeholder
             end = raw.find("\n", pos)
             if end < 0:
@@ -177,10 +178,13 @@ def _inline_block(token: Any) -> Inline | None:
             start, pos = pos, end + 1
             while pos < len(raw) and raw[pos] in " \t":
                 pos += 1
-            if _beside_template(children, k):      # a shortcode on a line of its own stays so
-                token_ = _atom(atoms, raw[start:pos])
-                plain.append(token_)
-                length += len(token_)
+            before, after = _beside_template(children, k)
+            if before and atoms and plain and plain[-1] == atoms[-1][0]:
+                # a shortcode on a line of its own keeps its line: the break joins its atom,
+                # so the model cannot move one without the other
+                atoms[-1] = (atoms[-1][0], atoms[-1][1] + raw[start:pos])
+            elif after:
+                pending_break = raw[start:pos]
             else:
                 plain.append(" ")
                 length += 1
@@ -230,7 +234,7 @@ def _inline_block(token: Any) -> Inline | None:
         k += 1
     if stack or pos != len(raw):
         return None
-    return Inline("".join(plain), tuple(codes), _escape, tuple(atoms))
+    return _edge_templates(Inline("".join(plain), tuple(codes), _escape, tuple(atoms)))
 
 
 _ENTITY = re.compile(r"&(?:#\d+|#[xX][0-9a-fA-F]+|\w+);")
@@ -266,15 +270,42 @@ def _text_run(raw: str, pos: int, content: str,
     return pos, "".join(pieces)
 
 
-def _beside_template(children: list[Any], k: int) -> bool:
-    """Whether the line break *children[k]* ends or starts a line that is a template tag."""
+def _edge_templates(inline: Inline) -> Inline:
+    """A block that opens (closes) with a template tag on a line of its own —
+    ``{{% notice info %}}`` … ``{{% /notice %}}`` — keeps those lines around the whole
+    translation: they become one code around the unit, which the model cannot move."""
+    text, atoms, codes = inline.text, list(inline.atoms), list(inline.codes)
+    opening = closing = ""
+    if atoms and text.startswith(atoms[0][0]) and atoms[0][1].endswith("\n") \
+            and _TEMPLATE.fullmatch(atoms[0][1].strip()):
+        token, opening = atoms.pop(0)
+        cut = len(text) - len(text[len(token):].lstrip())
+        text = text[cut:]
+        codes = [Code(max(c.start - cut, 0), max(c.end - cut, 0), c.open, c.close, c.parent)
+                 for c in codes]
+    if atoms and text.rstrip().endswith(atoms[-1][0]) and atoms[-1][1].startswith("\n") \
+            and _TEMPLATE.fullmatch(atoms[-1][1].strip()):
+        token, closing = atoms.pop()
+        text = text.rstrip()[:-len(token)].rstrip()
+        codes = [Code(min(c.start, len(text)), min(c.end, len(text)), c.open, c.close,
+                      c.parent) for c in codes]
+    if not (opening or closing) or not text:
+        return inline
+    shifted = [Code(c.start, c.end, c.open, c.close, 0 if c.parent is None else c.parent + 1)
+               for c in codes]
+    return Inline(text, (Code(0, len(text), opening, closing, whole=True), *shifted),
+                  inline.escape, tuple(atoms))
+
+
+def _beside_template(children: list[Any], k: int) -> tuple[bool, bool]:
+    """Whether the line break *children[k]* ends a line that is a template tag, and
+    whether it starts one."""
     before = children[k - 1] if k > 0 else None
     after = children[k + 1] if k + 1 < len(children) else None
-    return bool((before is not None and before.type == "text"
-                 and _TEMPLATE.search(before.content + "\0") is not None
-                 and _TEMPLATE.fullmatch(before.content.strip()))
-                or (after is not None and after.type == "text"
-                    and _TEMPLATE.fullmatch(after.content.strip())))
+    return (bool(before is not None and before.type == "text"
+                 and _TEMPLATE.fullmatch(before.content.strip())),
+            bool(after is not None and after.type == "text"
+                 and _TEMPLATE.fullmatch(after.content.strip())))
 
 
 def _consume(raw: str, pos: int, content: str) -> tuple[int, list[tuple[int, str]]] | None:
