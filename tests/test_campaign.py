@@ -313,6 +313,8 @@ CASES: dict[str, Case] = {
             "warning: repetition: 'Military' repeated 2"),
            ("a cell of separators", "Hoanh Mo", "------------------",
             "error: no_words: the translation '------------------' has no words"),
+           ("a word cut into separators", "Binh Lieu", "Tiếng Bi------",
+            "error: repetition: a run of 6 '-' that the source does not have"),
        )},
     **{f"check accepts {name}": Case(("check", "s.en", "t.vi", "-g", "g.tsv"),
                                      {"g.tsv": SEED_GLOSSARY.read_bytes(),

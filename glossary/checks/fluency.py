@@ -110,6 +110,28 @@ def repetition(analysis: SegmentAnalysis) -> Iterator[Issue]:
                     f"'{stutter.phrase}' repeated {stutter.count} times in a row",
                     found=analysis.target[stutter.start:stutter.end],
                     span=(stutter.start, stutter.end))
+    if not _no_words(analysis):
+        yield from _separator_runs(analysis)
+
+
+_SEPARATOR_RUN = re.compile(r"([-_=*~.·—–])\1{3,}")
+
+
+def _separator_runs(analysis: SegmentAnalysis) -> Iterator[Issue]:
+    """'Tiếng Bi------': a run of one separator the source does not have."""
+    seg = analysis.segment
+    for m in _SEPARATOR_RUN.finditer(analysis.target):
+        if m.group() not in analysis.source:
+            yield Issue("repetition", Severity.ERROR, seg.file, seg.line,
+                        f"a run of {len(m.group())} '{m.group(1)}' that the source does not "
+                        "have (a cell or word replaced by separators)",
+                        found=m.group(), span=m.span())
+
+
+def _no_words(analysis: SegmentAnalysis) -> bool:
+    target = analysis.target.strip()
+    return bool(target) and not any(ch.isalnum() for ch in target) \
+        and any(ch.isalpha() for ch in analysis.source)
 
 
 @segment_check("no_words", "the translation has no letters or digits although the source has "
@@ -117,8 +139,7 @@ def repetition(analysis: SegmentAnalysis) -> Iterator[Issue]:
 def no_words(analysis: SegmentAnalysis) -> Iterator[Issue]:
     seg = analysis.segment
     target = analysis.target.strip()
-    if target and not any(ch.isalnum() for ch in target) \
-            and any(ch.isalpha() for ch in analysis.source):
+    if _no_words(analysis):
         yield Issue("no_words", Severity.ERROR, seg.file, seg.line,
                     f"the translation '{target[:40]}' has no words; the source has",
                     found=target, span=(0, len(analysis.target)))
