@@ -23,9 +23,12 @@ from dataclasses import dataclass
 _OFF_FLAGS = {"no-c-format": "printf", "no-python-format": "printf",
               "no-python-brace-format": "brace"}
 
+#: Template tags and shortcodes: Jinja/Liquid/Hugo ({{ x }}, {% tag %}, {{< shortcode >}},
+#: {{% shortcode %}}) and ERB (<% x %>). Documents keep them verbatim too.
+TEMPLATE_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|<%.*?%>")
+
 _PATTERNS: dict[str, re.Pattern[str]] = {
-    # Jinja/Liquid/Hugo ({{ x }}, {% tag %}, {{< shortcode >}}, {{% shortcode %}}) and ERB
-    "jinja": re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|<%.*?%>"),
+    "jinja": TEMPLATE_TAG,
     "ruby": re.compile(r"%\{\w+\}|%<\w+>[-+ #0]*\d*(?:\.\d+)?[sdifgexXo]"),
     "printf": re.compile(r"%(?:\(\w+\)|\d+\$)?[-+ #0']*(?:\d+|\*)?(?:\.(?:\d+|\*))?"
                          r"(?:hh|h|ll|l|L|q|j|z|t|I64|I32)?[sdiuoxXfFeEgGaAcpr%]"),

@@ -24,6 +24,7 @@ from typing import Any
 
 from glossary.checks.base import Segment
 from glossary.errors import AlignmentError
+from glossary.placeholders import TEMPLATE_TAG
 from glossary.textio import newline_of, read_text
 from translate.documents.base import Document, Required, Unit
 from translate.documents.inline import Code, Inline
@@ -238,14 +239,13 @@ def _inline_block(token: Any) -> Inline | None:
 
 
 _ENTITY = re.compile(r"&(?:#\d+|#[xX][0-9a-fA-F]+|\w+);")
-_TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|<%.*?%>")
 
 
 def _template_parts(content: str) -> list[tuple[str, bool]]:
     """*content* cut into (text, is a template tag) parts."""
     parts: list[tuple[str, bool]] = []
     at = 0
-    for m in _TEMPLATE.finditer(content):
+    for m in TEMPLATE_TAG.finditer(content):
         parts += [(content[at:m.start()], False), (m.group(), True)]
         at = m.end()
     parts.append((content[at:], False))
@@ -277,14 +277,14 @@ def _edge_templates(inline: Inline) -> Inline:
     text, atoms, codes = inline.text, list(inline.atoms), list(inline.codes)
     opening = closing = ""
     if atoms and text.startswith(atoms[0][0]) and atoms[0][1].endswith("\n") \
-            and _TEMPLATE.fullmatch(atoms[0][1].strip()):
+            and TEMPLATE_TAG.fullmatch(atoms[0][1].strip()):
         token, opening = atoms.pop(0)
         cut = len(text) - len(text[len(token):].lstrip())
         text = text[cut:]
         codes = [Code(max(c.start - cut, 0), max(c.end - cut, 0), c.open, c.close, c.parent)
                  for c in codes]
     if atoms and text.rstrip().endswith(atoms[-1][0]) and atoms[-1][1].startswith("\n") \
-            and _TEMPLATE.fullmatch(atoms[-1][1].strip()):
+            and TEMPLATE_TAG.fullmatch(atoms[-1][1].strip()):
         token, closing = atoms.pop()
         text = text.rstrip()[:-len(token)].rstrip()
         codes = [Code(min(c.start, len(text)), min(c.end, len(text)), c.open, c.close,
@@ -303,9 +303,9 @@ def _beside_template(children: list[Any], k: int) -> tuple[bool, bool]:
     before = children[k - 1] if k > 0 else None
     after = children[k + 1] if k + 1 < len(children) else None
     return (bool(before is not None and before.type == "text"
-                 and _TEMPLATE.fullmatch(before.content.strip())),
+                 and TEMPLATE_TAG.fullmatch(before.content.strip())),
             bool(after is not None and after.type == "text"
-                 and _TEMPLATE.fullmatch(after.content.strip())))
+                 and TEMPLATE_TAG.fullmatch(after.content.strip())))
 
 
 def _consume(raw: str, pos: int, content: str) -> tuple[int, list[tuple[int, str]]] | None:
