@@ -3,6 +3,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import traceback
 from pathlib import Path
 
 import pytest
@@ -23,12 +24,49 @@ def seed_glossary_path() -> Path:
     return SEED_GLOSSARY
 
 
+def patience(seconds: float) -> float:
+    """A subprocess timeout that grows with the machine's load: *seconds* on an idle
+    machine, proportionally more when the run queue is longer than the cores (a loaded
+    CI runner must not turn slowness into failures)."""
+    load = os.getloadavg()[0] / (os.cpu_count() or 1)
+    return seconds * max(1.0, load) * 2
+
+
 def run_cli(*args: str | Path, cwd: Path | None = None,
             env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the real ``termtrans`` entry point in a subprocess, as users do."""
+    """Run the ``termtrans`` app in this process (typer's runner), as users run the
+    command: its exit code, stdout and stderr. Environment and working directory are
+    set for the call and restored after it. An exception the CLI let escape is put on
+    stderr as the traceback a user would see, so "no traceback" assertions stay true."""
+    from typer.testing import CliRunner
+
+    from translate.cli import app
+
+    argv = [str(a) for a in args]
+    saved_env, saved_cwd = dict(os.environ), Path.cwd()
+    os.environ.update({"COLUMNS": "200", **(env or {})})
+    try:
+        if cwd is not None:
+            os.chdir(cwd)
+        result = CliRunner().invoke(app, argv, catch_exceptions=True)
+    finally:
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_env)
+    stderr = result.stderr
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        stderr += "".join(traceback.format_exception(result.exception))
+    return subprocess.CompletedProcess(["termtrans", *argv], result.exit_code,
+                                       result.stdout, stderr)
+
+
+def run_cli_process(*args: str | Path, cwd: Path | None = None,
+                    env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the real ``termtrans`` entry point in a subprocess: for what only a process
+    shows (signals, closed pipes, start-up imports, a server that must not start)."""
     environ = {**os.environ, "PYTHONIOENCODING": "utf-8", "COLUMNS": "200", **(env or {})}
     return subprocess.run([sys.executable, "-m", "translate", *map(str, args)],
-                          capture_output=True, text=True, cwd=cwd, env=environ, timeout=120)
+                          capture_output=True, text=True, cwd=cwd, env=environ)
 
 
 def tiny_corpus() -> list[str]:

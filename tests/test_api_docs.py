@@ -6,13 +6,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, patience
 
 
 def test_pdoc_builds_the_api_reference(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "pdoc", "-o", str(tmp_path), "glossary",
                            "translate.api"], capture_output=True, text=True, cwd=ROOT,
-                          timeout=300)
+                          timeout=patience(300))
     assert done.returncode == 0, done.stderr
     api = (tmp_path / "translate" / "api.html").read_text(encoding="utf-8")
     assert 'id="Engine"' in api and 'id="translate_texts"' in api

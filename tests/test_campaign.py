@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SEED_GLOSSARY, run_cli
+from tests.conftest import SEED_GLOSSARY, patience, run_cli
 
 ARTICLE = "The Border Guard met prestigious people.\nResolution No. 06-NQ/TU was issued.\n"
 PAIR_SOURCE = "Prestigious people met.\n"
@@ -493,11 +493,11 @@ def test_a_closed_stdout_is_one_line_and_o_file_still_works(tmp_path: Path) -> N
         os.close(1)
 
     bare = subprocess.run(base, cwd=tmp_path, stderr=subprocess.PIPE, text=True,
-                          preexec_fn=closed, timeout=120)
+                          preexec_fn=closed, timeout=patience(120))
     assert bare.returncode == 2
     assert bare.stderr.strip() == ("termtrans: error: standard output is closed; write the "
                                    "output to a file with -o FILE")
     to_file = subprocess.run([*base, "-o", "r.txt"], cwd=tmp_path, stderr=subprocess.PIPE,
-                             text=True, preexec_fn=closed, timeout=120)
+                             text=True, preexec_fn=closed, timeout=patience(120))
     assert to_file.returncode == 0, to_file.stderr
     assert "0 issue(s)" in (tmp_path / "r.txt").read_text(encoding="utf-8")

@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, ROOT, SEED_GLOSSARY
+from tests.conftest import FIXTURES, ROOT, SEED_GLOSSARY, patience
 
 HEAVY = ("torch", "transformers", "ctranslate2", "sentencepiece")
 
 
 def _venv(path: Path, requirement: str) -> Path:
     """A fresh virtual environment at *path* with *requirement* installed; its bin/."""
-    subprocess.run([sys.executable, "-m", "venv", str(path)], check=True, timeout=120)
+    subprocess.run([sys.executable, "-m", "venv", str(path)], check=True, timeout=patience(120))
     done = subprocess.run([str(path / "bin" / "pip"), "install", "-q",
                            "--disable-pip-version-check", requirement],
                           capture_output=True, text=True, timeout=900)
@@ -47,11 +47,11 @@ def test_wheel_installs_in_fresh_environments_outside_the_checkout(tmp_path: Pat
     checked = subprocess.run([str(core / "termtrans"), "check", *map(str, (
         FIXTURES / "seed_check" / "source.en", FIXTURES / "seed_check" / "damaged.vi")),
         "-g", str(SEED_GLOSSARY), "--format", "compact"], capture_output=True, text=True,
-        cwd=elsewhere, env=env, timeout=120)
+        cwd=elsewhere, env=env, timeout=patience(120))
     assert checked.returncode == 1 and "missing_term" in checked.stdout, checked.stderr
     heavy = subprocess.run([str(core / "python"), "-c", "import importlib.util as u; print("
                             f"[m for m in {HEAVY!r} if u.find_spec(m)])"],
-                           capture_output=True, text=True, timeout=60)
+                           capture_output=True, text=True, timeout=patience(60))
     assert heavy.stdout.strip() == "[]"
     fast = _venv(tmp_path / "translate", f"{wheel}[translate]")
     article = sorted((ROOT / "seeds" / "articles").glob("*.txt"))[0]
@@ -64,10 +64,10 @@ def test_wheel_installs_in_fresh_environments_outside_the_checkout(tmp_path: Pat
     assert (elsewhere / "out" / article.name).read_text(encoding="utf-8").strip()
     no_torch = subprocess.run([str(fast / "python"), "-c", "import importlib.util as u; "
                                "print(u.find_spec('torch'), u.find_spec('transformers'))"],
-                              capture_output=True, text=True, timeout=60)
+                              capture_output=True, text=True, timeout=patience(60))
     assert no_torch.stdout.strip() == "None None"
     verify = subprocess.run([str(fast / "termtrans"), "models", "verify"], capture_output=True,
-                            text=True, cwd=elsewhere, env=env, timeout=300)
+                            text=True, cwd=elsewhere, env=env, timeout=patience(300))
     assert verify.returncode == 0, verify.stdout + verify.stderr
 
 
@@ -85,7 +85,7 @@ def test_check_and_score_never_import_the_machine_learning_stack(command: list[s
             "except SystemExit:\n    pass\n"
             f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          cwd=ROOT, timeout=120)
+                          cwd=ROOT, timeout=patience(120))
     assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout[-500:] + done.stderr
 
 
@@ -110,12 +110,12 @@ def test_translating_with_the_default_model_needs_no_pytorch(tmp_path: Path) -> 
     done = subprocess.run([sys.executable, "-m", "translate", "translate", str(article),
                            "-g", str(SEED_GLOSSARY), "--out", str(tmp_path / "out"),
                            "--fail-on", "never"],
-                          capture_output=True, text=True, env=env, timeout=300)
+                          capture_output=True, text=True, env=env, timeout=patience(300))
     assert done.returncode == 0, done.stderr
     assert "converting" not in done.stderr and "|backend:ctranslate2-int8+vmap|" in done.stderr
     assert (tmp_path / "out" / article.name).read_text(encoding="utf-8").strip()
     assert not (tmp_path / "cache" / "termtrans" / "ctranslate2").exists()
     other = subprocess.run([sys.executable, "-m", "translate", "translate", str(article),
                             "--model", "tiny-random", "--out", str(tmp_path / "o2")],
-                           capture_output=True, text=True, env=env, timeout=300)
+                           capture_output=True, text=True, env=env, timeout=patience(300))
     assert other.returncode == 2 and "pip install 'termtrans[torch]'" in other.stderr

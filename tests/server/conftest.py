@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT, SEED_GLOSSARY
+from tests.conftest import ROOT, SEED_GLOSSARY, patience
 
 pytest.importorskip("starlette", reason="the serve extra is not installed")
 pytest.importorskip("uvicorn", reason="the serve extra is not installed")
@@ -49,7 +49,7 @@ class Server:
         request = urllib.request.Request(self.url + path, data=data, method=method,
                                          headers=headers or {})
         try:
-            with urllib.request.urlopen(request, timeout=60) as response:
+            with urllib.request.urlopen(request, timeout=patience(60)) as response:
                 return Answer(response.status, response.read(), dict(response.headers))
         except urllib.error.HTTPError as exc:
             return Answer(exc.code, exc.read(), dict(exc.headers))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 from pathlib import Path
 
+from tests.conftest import patience
 from translate.cache import TranslationCache, cached_segments
 
 
@@ -27,7 +28,7 @@ def test_processes_creating_one_new_cache_at_once_all_succeed(tmp_path: Path) ->
         for worker in workers:
             worker.start()
         for worker in workers:
-            worker.join(120)
-        results = [queue.get(timeout=60) for _ in workers]
+            worker.join(patience(120))
+        results = [queue.get(timeout=patience(60)) for _ in workers]
         assert results == ["ok"] * 6, results
         assert cached_segments(Path(path)) == 1

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import ROOT, SEED_GLOSSARY, run_cli
+from tests.conftest import ROOT, SEED_GLOSSARY, patience, run_cli
 
 #: A random model stutters (reported as issues): these tests are about the formats, not it.
 TINY = ("--model", "tiny-random", "--backend", "transformers", "--fail-on", "never",
@@ -69,11 +69,11 @@ def test_stdin_to_stdout_and_empty_stdin(tmp_path: Path) -> None:
     env = dict(os.environ, PYTHONIOENCODING="utf-8")
     args = [sys.executable, "-m", "translate", "translate", "-", *TINY]
     done = subprocess.run(args, input="The army met.\nThe people met.\n", capture_output=True,
-                          text=True, cwd=ROOT, env=env, timeout=120)
+                          text=True, cwd=ROOT, env=env, timeout=patience(120))
     assert done.returncode in (0, 1), done.stderr
     assert len(done.stdout.splitlines()) == 2
     empty = subprocess.run(args, input="", capture_output=True, text=True, cwd=ROOT, env=env,
-                           timeout=120)
+                           timeout=patience(120))
     assert empty.returncode == 2
     assert empty.stderr.strip() == \
         "termtrans: error: <stdin>: no text to translate (stdin is empty)"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, SEED_GLOSSARY, run_cli
+from tests.conftest import ROOT, SEED_GLOSSARY, patience, run_cli
 from translate.cache import cached_segments
 from translate.pipeline import breaks_guarantee
 
@@ -83,12 +83,12 @@ def test_locked_model_with_changed_file_is_refused(tmp_path: Path) -> None:
     env_lock = ["--no-cache"]
     result = subprocess.run([sys.executable, "-m", "translate", "translate", str(source),
                              *env_lock], capture_output=True, text=True, cwd=tmp_path,
-                            timeout=120)
+                            timeout=patience(120))
     assert result.returncode == 2
     assert "does not match models.lock" in result.stderr and "--no-verify" in result.stderr
     result = subprocess.run([sys.executable, "-m", "translate", "translate", str(source),
                              "--no-cache", "--no-verify"], capture_output=True, text=True,
-                            cwd=tmp_path, timeout=120)
+                            cwd=tmp_path, timeout=patience(120))
     assert result.returncode == 0, result.stderr
 
 

@@ -14,7 +14,7 @@ import pytest
 
 from glossary.formats import load_glossary
 from glossary.matching import TermMatcher
-from tests.conftest import SEED_GLOSSARY, run_cli
+from tests.conftest import SEED_GLOSSARY, patience, run_cli
 from tests.translate.test_format_contract import (
     IdentityTranslator,
     docx_text,
@@ -105,7 +105,7 @@ def test_libreoffice_opens_the_translation(translated: tuple[Path, Path],
     profile = tmp_path / "profile"
     subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless",
                     "--convert-to", "txt:Text", "--outdir", str(tmp_path), str(out)],
-                   check=True, capture_output=True, timeout=180)
+                   check=True, capture_output=True, timeout=patience(180))
     text = (tmp_path / "seed.txt").read_text(encoding="utf-8-sig")
     assert "Kết luận số 68-KL/TW" in text and "Nghị quyết số 06-NQ/TU" in text
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from glossary.errors import ConfigError
-from tests.conftest import FIXTURES, SEED_GLOSSARY, run_cli
+from tests.conftest import FIXTURES, SEED_GLOSSARY, run_cli, run_cli_process
 from translate.backends.base import TokenScores
 from translate.pipeline import Hypothesis
 from translate.quality import Label, Quality, QualityEstimator, load_estimator
@@ -184,7 +184,7 @@ def test_check_quality_without_the_translate_extra_says_which(tmp_path: Path) ->
         "            raise ImportError(f'No module named {name!r}', name=name)\n"
         "sys.meta_path.insert(0, _Block())\n", encoding="utf-8")
     src, tgt = _pair(tmp_path, [CLEAN[0]])
-    result = run_cli("check", src, tgt, "-g", SEED_GLOSSARY, "--quality",
-                     env={"PYTHONPATH": str(site)})
+    result = run_cli_process("check", src, tgt, "-g", SEED_GLOSSARY, "--quality",
+                             env={"PYTHONPATH": str(site)})
     assert result.returncode == 2 and "pip install 'termtrans[translate]'" in result.stderr
     assert "Traceback" not in result.stderr

@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, SEED_GLOSSARY, run_cli
+from tests.conftest import ROOT, SEED_GLOSSARY, patience
+from tests.conftest import run_cli_process as run_cli
 from translate.pipeline import breaks_guarantee
 
 ARTICLES = sorted((ROOT / "seeds" / "articles").glob("*.txt"))
@@ -123,7 +124,7 @@ def test_a_killed_actor_is_restarted_and_its_batch_retried(cluster: str, local_o
     assert pids, "no actor process to kill"
     for pid in pids:
         os.kill(pid, signal.SIGKILL)
-    _, stderr = driver.communicate(timeout=300)
+    _, stderr = driver.communicate(timeout=patience(300))
     assert driver.returncode == 0, stderr
     for article in ARTICLES[:3]:
         assert (out / article.name).read_bytes() == (local_output / article.name).read_bytes()

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from glossary.errors import AlignmentError
-from tests.conftest import ROOT
+from tests.conftest import ROOT, patience
 from translate.train.__main__ import build_mix, check_init, claim_run_dir, export
 from translate.train.recipe import RECIPES, RecipeError, load_recipe
 
@@ -127,7 +127,7 @@ def test_cli_reports_recipe_errors_on_one_line(tmp_path: Path) -> None:
     bad = write(tmp_path / "bad.toml", CORPUS + "[vocab]\nsise = 8000\n")
     done = subprocess.run([sys.executable, "-m", "translate.train", "--recipe", str(bad),
                            "--run-dir", str(tmp_path / "run")], capture_output=True, text=True,
-                          cwd=ROOT, timeout=60)
+                          cwd=ROOT, timeout=patience(60))
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [
         f"python -m translate.train: error: {bad}: vocab.sise: unknown key "
