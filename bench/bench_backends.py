@@ -42,8 +42,7 @@ NO_VMAP = "ctranslate2 int8 + constraints, no vmap"
 
 
 def inputs(flores: int, seed_limit: int | None = None) -> tuple[list[str], list[str], list[str]]:
-    from translate.documents.run import MAX_SOURCE_TOKENS
-    from translate.documents.segment import split_long, split_sentences
+    from translate.documents.segment import MAX_SOURCE_TOKENS, split_long, split_sentences
 
     # Sentences as documents deliver them: long ones split at the pipeline's limit.
     seed = [piece for a in sorted((ROOT / "seeds" / "articles").glob("*.txt"))

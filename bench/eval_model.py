@@ -114,8 +114,7 @@ def main() -> None:
     from glossary.matching import TermMatcher
     from glossary.model import Glossary
     from translate.backends import make_translator
-    from translate.documents.run import MAX_SOURCE_TOKENS
-    from translate.documents.segment import split_long, split_sentences
+    from translate.documents.segment import Segmenter
     from translate.models import resolve_model
     from translate.pipeline import Options, TranslationPipeline
 
@@ -151,11 +150,10 @@ def main() -> None:
             print(f"{name:15} {label:9} done in {seconds:.1f} s", flush=True)
 
     matcher = TermMatcher(glossary)
-    limit = min(MAX_SOURCE_TOKENS, translator.max_source_tokens)   # as documents are split
+    segmenter = Segmenter.for_model(translator)      # as documents are split
     seed = [piece for a in sorted((ROOT / "seeds" / "articles").glob("*.txt"))
             for line in a.read_text(encoding="utf-8").splitlines()
-            for s in split_sentences(line)
-            for piece in split_long(s, translator.source_length, limit)]
+            for piece in segmenter.pieces(line)]
     pipeline = TranslationPipeline(translator, glossary, model_id=resolved.model_id,
                                    options=Options(beam=args.beam))
     hits = [h for hyp in pipeline.translate(seed)

@@ -15,6 +15,7 @@ from glossary.errors import GlossaryError, InputError, ParseError, ToolkitError
 from glossary.formats import load_glossary, save_glossary
 from glossary.matching import Match, TermMatcher
 from glossary.model import Entry, Glossary, Term, build_glossary
+from glossary.version import __version__
 
 
 def check_pairs(sources: Sequence[str], translations: Sequence[str], glossary: Glossary, *,
@@ -33,6 +34,5 @@ def check_pairs(sources: Sequence[str], translations: Sequence[str], glossary: G
 
 
 __all__ = ["Entry", "Glossary", "GlossaryError", "InputError", "Issue", "Match", "ParseError",
-           "Report", "Term", "TermMatcher", "ToolkitError", "build_glossary", "check_pairs",
-           "load_glossary", "save_glossary"]
-__version__ = "0.1.0"
+           "Report", "Term", "TermMatcher", "ToolkitError", "__version__", "build_glossary",
+           "check_pairs", "load_glossary", "save_glossary"]

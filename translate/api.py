@@ -19,12 +19,10 @@ from pathlib import Path
 
 from glossary.formats import load_glossaries
 from glossary.model import Glossary
-from translate.backends import make_translator
+from translate.build import EngineConfig, build_pipeline, load_model
 from translate.cache import TranslationCache
-from translate.documents.run import MAX_SOURCE_TOKENS
-from translate.documents.segment import join_pieces, split_long, split_sentences
-from translate.models import resolve_model
-from translate.pipeline import Hypothesis, Options, TranslationPipeline
+from translate.documents.segment import Segmenter
+from translate.pipeline import DEFAULT_BEAM, Hypothesis
 
 
 class Engine:
@@ -32,7 +30,7 @@ class Engine:
 
     def __init__(self, *, model: str | None = None,
                  glossary: str | Path | Sequence[str | Path] | Glossary | None = None,
-                 backend: str = "auto", beam: int = 4, constraints: bool = True,
+                 backend: str = "auto", beam: int = DEFAULT_BEAM, constraints: bool = True,
                  cache: str | Path | None = None, threads: int = 0,
                  verify_model: bool = True) -> None:
         if isinstance(glossary, Glossary):
@@ -42,12 +40,13 @@ class Engine:
         else:
             paths = [glossary] if isinstance(glossary, str | Path) else list(glossary)
             self.glossary = load_glossaries(paths)
-        self.model = resolve_model(model, check=verify_model)
-        translator = make_translator(backend, self.model.location, self.model.revision, threads)
+        self.config = EngineConfig(model=model, backend=backend, beam=beam,
+                                   constraints=constraints, threads=threads,
+                                   verify_model=verify_model)
+        loaded = load_model(self.config)
+        self.model = loaded.resolved
         store = TranslationCache(Path(cache)) if cache is not None else None
-        self.pipeline = TranslationPipeline(translator, self.glossary,
-                                            model_id=self.model.model_id,
-                                            options=Options(beam, constraints), cache=store)
+        self.pipeline = build_pipeline(self.config, self.glossary, model=loaded, cache=store)
 
     @property
     def signature(self) -> str:
@@ -61,14 +60,11 @@ class Engine:
     def translate_text(self, text: str) -> str:
         """Translate a paragraph: split into sentences (and below the model's input
         limit), translate, join. Use :meth:`translate` to see verification issues."""
-        translator = self.pipeline.translator
-        limit = min(MAX_SOURCE_TOKENS, translator.max_source_tokens)
-        pieces = [p for s in split_sentences(text)
-                  for p in split_long(s, translator.source_length, limit)]
-        return join_pieces(text, pieces, [h.text for h in self.pipeline.translate(pieces)])
+        segmenter = Segmenter.for_model(self.pipeline.translator, self.pipeline.matcher)
+        return segmenter.translate(text, lambda pieces: [h.text for h in self.translate(pieces)])
 
 
 def translate_texts(texts: Sequence[str], *, glossary: str | Path | Glossary | None = None,
-                    model: str | None = None, beam: int = 4) -> list[Hypothesis]:
+                    model: str | None = None, beam: int = DEFAULT_BEAM) -> list[Hypothesis]:
     """One-shot convenience: load the model, translate *texts* (sentences), verify."""
     return Engine(model=model, glossary=glossary, beam=beam).translate(texts)

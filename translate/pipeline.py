@@ -100,9 +100,13 @@ class Hypothesis:
                    quality=Quality.from_dict(data["quality"]) if data.get("quality") else None)
 
 
+#: Beam size unless a command, the API or the server is told otherwise.
+DEFAULT_BEAM = 4
+
+
 @dataclass(frozen=True)
 class Options:
-    beam: int = 4
+    beam: int = DEFAULT_BEAM
     constraints: bool = True
     #: Sentences per backend call (and per cache write); None: the backend's preference.
     batch_size: int | None = None

@@ -1,3 +1,6 @@
-"""The toolkit's version, used in every reproducibility signature."""
+"""The toolkit's version, used in every reproducibility signature (one source:
+:mod:`glossary.version`, which the core install has too)."""
 
-__version__ = "0.1.0"
+from glossary.version import __version__
+
+__all__ = ["__version__"]

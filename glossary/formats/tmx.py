@@ -22,7 +22,7 @@ class TmxFormat:
         return RawGlossary(entries, "en", "vi")
 
     def write(self, glossary: Glossary, stream: IO[str]) -> None:
-        from glossary import __version__
+        from glossary.version import __version__
 
         write_tmx((MemoryUnit(source, term.target, 0) for term in glossary
                    for source in term.sources), stream, __version__)

@@ -85,7 +85,7 @@ def start_server(tmp: Path, *args: str | Path) -> Server:
          "--cache", str(tmp / "cache.sqlite"), *map(str, args)],
         cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT, text=True)
     server = Server(f"http://127.0.0.1:{port}", process, log)
-    deadline = time.time() + 90
+    deadline = time.time() + patience(90)
     while time.time() < deadline:
         if process.poll() is not None:
             raise AssertionError(f"server exited {process.returncode}: {log.read_text()}")

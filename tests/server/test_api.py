@@ -276,3 +276,16 @@ def test_two_parallel_batches_answer_each_request_its_own(tmp_path: Path) -> Non
     finally:
         running.stop()
     assert "Traceback" not in running.log.read_text(encoding="utf-8")
+
+
+def test_a_sentence_cut_through_a_term_is_a_400_naming_the_text_and_line(server: Server
+                                                                         ) -> None:
+    # the same segmentation as files: a long sentence is cut below the model's input, and a
+    # cut through a glossary term (which could then not be enforced) is refused
+    long_line = "prestigious people met " * 80 + "today."
+    answer = server.post("/translate", {"q": ["Hello.", "First line.\n" + long_line],
+                                        "source": "en", "target": "vi"})
+    assert answer.status == 400, answer.body
+    error = answer.json()["error"]
+    assert error.startswith("q[1]:2: a sentence longer than the model's input") and \
+        "'prestigious people'" in error

@@ -3,6 +3,7 @@ the model is bad."""
 
 from __future__ import annotations
 
+import importlib.metadata
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -67,8 +68,10 @@ def test_signature_names_model_backend_beam_glossary(tiny_translator: Translator
                                                      glossary) -> None:
     pipeline = TranslationPipeline(tiny_translator, glossary, model_id="tiny@abc",
                                    options=Options(beam=3))
+    # the version is the installed package's: one source for metadata and signatures
+    version = importlib.metadata.version("termtrans")
     assert pipeline.signature == (f"model:tiny@abc|backend:transformers|beam:3|constraints:on|"
-                                  f"glossary:{glossary.short_hash}|version:0.1.0")
+                                  f"glossary:{glossary.short_hash}|version:{version}")
 
 
 def test_model_directory_layout(tiny_model: Path) -> None:

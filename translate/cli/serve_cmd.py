@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import ipaddress
-import json
 import logging
-import os
 import sys
-from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
 
@@ -19,17 +16,18 @@ from translate.deps import SERVE_HINT, require
 from translate.server.guard import ApiKeys, new_key
 from translate.server.settings import ServerSettings, default_data_dir
 
-SETTINGS_ENV = "TERMTRANS_SERVE_SETTINGS"
+#: The server's defaults: the options below read theirs from here.
+_D = ServerSettings
 
 
 @handle_errors
 def serve(
-    host: Annotated[str, typer.Option("--host", help="Address to bind.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="TCP port.")] = 5000,
+    host: Annotated[str, typer.Option("--host", help="Address to bind.")] = _D.host,
+    port: Annotated[int, typer.Option("--port", help="TCP port.")] = _D.port,
     model: Annotated[str | None, typer.Option(
         "--model", "-m", help="Model directory, models.lock name, or hub id "
         "(default: the shipped model).")] = None,
-    backend: Annotated[str, typer.Option("--backend", help="Decoding backend.")] = "auto",
+    backend: Annotated[str, typer.Option("--backend", help="Decoding backend.")] = _D.backend,
     glossary: Annotated[list[Path] | None, typer.Option(
         "--glossary", "-g", help="Server-wide glossary applied to every request "
         "(repeatable: merged).")] = None,
@@ -43,30 +41,31 @@ def serve(
         "--cache", help="SQLite translation cache (default: the CLI's, shared).")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache")] = False,
     char_limit: Annotated[int, typer.Option("--char-limit", help="Characters per request.")
-                          ] = 10_000,
+                          ] = _D.char_limit,
     batch_limit: Annotated[int, typer.Option("--batch-limit", help="Texts in one q list.")
-                           ] = 100,
+                           ] = _D.batch_limit,
     body_limit: Annotated[int, typer.Option("--body-limit", help="Bytes per request body "
-                                            "(file uploads included).")] = 5 * 1024 * 1024,
+                                            "(file uploads included).")] = _D.body_limit,
     req_limit: Annotated[int, typer.Option(
         "--req-limit", help="Requests per minute per API key (per address on an open "
-        "server); 0: no limit.")] = 0,
+        "server); 0: no limit.")] = _D.req_limit,
     cors: Annotated[list[str] | None, typer.Option(
         "--cors-origin", help="Allow browser calls from this origin (repeatable; "
         "off by default).")] = None,
     file_ttl: Annotated[int, typer.Option("--file-ttl", help="Seconds a translated file "
-                                          "stays downloadable.")] = 3600,
+                                          "stays downloadable.")] = _D.file_ttl,
     batch_window: Annotated[float, typer.Option(
-        "--batch-window", help="Milliseconds to wait for more requests to batch.")] = 5.0,
+        "--batch-window", help="Milliseconds to wait for more requests to batch.")
+    ] = _D.batch_window_ms,
     max_batch: Annotated[int, typer.Option("--max-batch", help="Sentences per decoder call.")
-                         ] = 64,
-    beam: Annotated[int, typer.Option("--beam", min=1, max=64)] = 4,
+                         ] = _D.max_batch,
+    beam: Annotated[int, typer.Option("--beam", min=1, max=64)] = _D.beam,
     threads: Annotated[int, typer.Option("--threads", min=0, max=THREADS_MAX,
                                          help="CPU threads per worker "
-                                         "(0: library default).")] = 0,
+                                         "(0: library default).")] = _D.threads,
     parallel_batches: Annotated[int, typer.Option(
         "--parallel-batches", help="Batches decoded at once over one model (0: 2 on "
-        "CTranslate2, 1 on transformers).")] = 0,
+        "CTranslate2, 1 on transformers).")] = _D.parallel_batches,
     workers: Annotated[int, typer.Option("--workers", min=1, help="Server processes (each "
                                          "loads its own model).")] = 1,
     forwarded_allow_ips: Annotated[str | None, typer.Option(
@@ -80,7 +79,7 @@ def serve(
         "--timeout-keep-alive", min=1, help="Seconds an idle keep-alive connection is kept.")
     ] = 5,
     verify_model: Annotated[bool, typer.Option(
-        "--verify/--no-verify", help="Check model files against models.lock.")] = True,
+        "--verify/--no-verify", help="Check model files against models.lock.")] = _D.verify_model,
 ) -> None:
     """Serve a LibreTranslate-compatible HTTP API (and a web page) with verified glossaries."""
     uvicorn = require("uvicorn", "termtrans serve", SERVE_HINT)
@@ -101,7 +100,7 @@ def serve(
     terms = load_glossaries(list(settings.glossaries)) if settings.glossaries else None
     _announce(settings, len(terms) if terms is not None else 0)
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
-    os.environ[SETTINGS_ENV] = json.dumps(asdict(settings), default=str)
+    settings.to_env()
     uvicorn.run("translate.server.app:app_from_environment", factory=True, host=host,
                 port=port, workers=workers, access_log=False, log_level="info",
                 timeout_graceful_shutdown=30, proxy_headers=forwarded_allow_ips is not None,

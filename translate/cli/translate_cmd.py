@@ -7,7 +7,7 @@ import os
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated
 
@@ -26,7 +26,8 @@ from glossary.formats import load_glossaries
 from glossary.model import Glossary
 from glossary.report import write_html_report
 from glossary.tmx import load_memories
-from translate.backends import BACKENDS, make_translator
+from translate.backends import BACKENDS
+from translate.build import EngineConfig, build_pipeline, load_model
 from translate.cache import TranslationCache, cached_segments
 from translate.cli.common import (
     EXIT_ERROR,
@@ -49,8 +50,8 @@ from translate.documents.inputs import MAX_INPUT_MIB, Job, Plan, plan_jobs
 from translate.documents.run import Executor, FileResult, translate_documents
 from translate.engines import check_engine
 from translate.engines.ray_engine import MANIFEST_DIR, RayExecutor, WorkerConfig
-from translate.models import ResolvedModel, resolve_model
-from translate.pipeline import Options, TranslationPipeline
+from translate.models import ResolvedModel
+from translate.pipeline import DEFAULT_BEAM, TranslationPipeline
 from translate.quality.estimate import Label, Quality
 from translate.settings import cache_path
 
@@ -90,7 +91,7 @@ def translate(
     out_dir: Annotated[Path | None, typer.Option("--out", help="Output directory.")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o",
                                                 help="Output file (one input only).")] = None,
-    beam: Annotated[int, typer.Option("--beam", min=1, max=64)] = 4,
+    beam: Annotated[int, typer.Option("--beam", min=1, max=64)] = DEFAULT_BEAM,
     batch_size: Annotated[int | None, typer.Option(
         "--batch-size", min=1, max=1024,
         help="Sentences per backend call (default: 64 on ctranslate2, 16 on transformers).")
@@ -174,12 +175,14 @@ def translate(
                              max_mib=max_file_size)
         terms = load_glossaries(glossary) if glossary else Glossary(())
         memory = load_memories(tm) if tm else {}
-        code = _run(plan, terms, glossary, memory, model=model, backend=backend, beam=beam,
-                    batch_size=batch_size, constraints=constraints,
+        config = EngineConfig(model=model, backend=backend, beam=beam, constraints=constraints,
+                              batch_size=batch_size, threads=threads,
+                              vocabulary_map=vocabulary_map, verify_model=verify_model,
+                              quality=quality)
+        code = _run(plan, terms, glossary, memory, config,
                     cache=None if no_cache else cache or cache_path(), overwrite=overwrite,
-                    verify_model=verify_model, threads=threads, vocabulary_map=vocabulary_map,
                     report=report, report_html=report_html, quiet=quiet or from_stdin,
-                    quality=quality, min_quality=floor, fail_on=fail_on,
+                    min_quality=floor, fail_on=fail_on,
                     cluster=None if engine == "local" else
                     Cluster(ray_address, actors, (out_dir or (output or Path()).parent)))
         if from_stdin and plan.jobs[0].output.exists():
@@ -200,8 +203,8 @@ class Cluster:
     def manifests(self) -> Path:
         return self.out / MANIFEST_DIR
 
-    def executor(self, resolved: ResolvedModel, backend: str, threads: int,
-                 vocabulary_map: bool, pipeline: TranslationPipeline) -> RayExecutor:
+    def executor(self, config: EngineConfig, resolved: ResolvedModel,
+                 pipeline: TranslationPipeline) -> RayExecutor:
         if not Path(resolved.location).is_dir():
             raise ConfigError(f"--engine ray needs the model on disk; {resolved.name} is "
                               "not (run `termtrans models pull` first)")
@@ -213,10 +216,9 @@ class Cluster:
         except OSError as exc:
             raise ConfigError(f"{self.out}: output location not writable: "
                               f"{exc.strerror or exc}") from None
-        config = WorkerConfig(str(resolved.location), resolved.revision, backend, threads or 1,
-                              vocabulary_map, pipeline.glossary, pipeline.options,
-                              resolved.model_id)
-        return RayExecutor(config, address=self.address, actors=self.actors,
+        worker = WorkerConfig(replace(config, threads=config.threads or 1), resolved,
+                              pipeline.glossary)
+        return RayExecutor(worker, address=self.address, actors=self.actors,
                            manifest_dir=self.manifests)
 
 
@@ -230,36 +232,30 @@ def _stdin_plan(folder: Path) -> Plan:
     return Plan([Job(source, folder / "stdout.txt")])
 
 
-def _run(plan: Plan, terms: Glossary, glossary: list[Path] | None, memory: dict[str, str], *,
-         model: str | None,
-         backend: str, beam: int, batch_size: int | None, constraints: bool,
-         cache: Path | None, overwrite: bool, verify_model: bool, threads: int,
-         vocabulary_map: bool, report: Path | None, report_html: Path | None,
-         quiet: bool, quality: bool = True, min_quality: Label | None = None,
-         fail_on: FailOn = FailOn.warning, cluster: Cluster | None = None) -> int:
+def _run(plan: Plan, terms: Glossary, glossary: list[Path] | None, memory: dict[str, str],
+         config: EngineConfig, *, cache: Path | None, overwrite: bool,
+         report: Path | None, report_html: Path | None, quiet: bool,
+         min_quality: Label | None = None, fail_on: FailOn = FailOn.warning,
+         cluster: Cluster | None = None) -> int:
     """Translate the planned jobs, print what happened; returns the exit code."""
     err = stderr()
     for note in plan.skipped:
         err.print(f"termtrans: note: {note}", markup=False)
-    resolved = resolve_model(model, check=verify_model)
+    loaded = load_model(config)
+    resolved = loaded.resolved
     if resolved.notice:
         err.print(f"termtrans: warning: {resolved.notice}", markup=False)
-    translator = make_translator(backend, resolved.location, resolved.revision, threads,
-                                 vocabulary_map=vocabulary_map)
     store = TranslationCache(cache) if cache is not None else None
     if store is not None and store.rebuilt_from is not None:
         err.print(f"termtrans: warning: cache {store.path} was unusable; moved to "
                   f"{store.rebuilt_from} and rebuilt", markup=False)
-    pipeline = TranslationPipeline(translator, terms, model_id=resolved.model_id,
-                                   options=Options(beam, constraints, batch_size,
-                                                   quality=quality), cache=store,
-                                   memory=memory)
-    if not quiet and translator.needs_conversion():
-        err.print(f"termtrans: converting {resolved.name} for {translator.name} (once; cached "
-                  "for later runs)", markup=False)
+    pipeline = build_pipeline(config, terms, model=loaded, cache=store, memory=memory)
+    if not quiet and loaded.translator.needs_conversion():
+        err.print(f"termtrans: converting {resolved.name} for {loaded.translator.name} (once; "
+                  "cached for later runs)", markup=False)
     executor: RayExecutor | None = None
     if cluster is not None:
-        executor = cluster.executor(resolved, backend, threads, vocabulary_map, pipeline)
+        executor = cluster.executor(config, resolved, pipeline)
         if store is not None:
             store.close()
             store = None

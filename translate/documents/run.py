@@ -15,17 +15,14 @@ from pathlib import Path
 from typing import Protocol
 
 from glossary.checks import Issue, Segment, Severity
-from glossary.errors import InputError, ToolkitError
-from glossary.matching import TermMatcher
+from glossary.errors import ToolkitError
 from glossary.textio import atomic_write, atomic_write_bytes
 from translate.documents import Document, get_document_format
 from translate.documents.base import Required
 from translate.documents.inputs import Plan, plan_jobs
-from translate.documents.segment import join_pieces, split_long, split_sentences
+from translate.documents.segment import Segmenter, join_pieces
 from translate.pipeline import Hypothesis, TranslationPipeline
 from translate.quality.estimate import Label, Quality
-
-MAX_SOURCE_TOKENS = 200
 
 
 @dataclass
@@ -48,30 +45,9 @@ class FileResult:
         return counts
 
 
-def plan_segments(doc: Document, length: Callable[[str], int], limit: int,
-                  matcher: TermMatcher | None = None) -> list[list[str]]:
-    """Per unit, the sentence pieces to translate.
-
-    A sentence longer than the model's input is cut; a glossary term the cut goes through
-    could not be enforced (no piece holds it), so that is an error naming the line, never a
-    run that reports 0 issues.
-    """
-    plan = []
-    for unit in doc.units:
-        sentences = split_sentences(unit.text)
-        pieces = [piece for sentence in sentences
-                  for piece in split_long(sentence, length, limit)]
-        if matcher is not None and len(pieces) > len(sentences):
-            whole = matcher.find(unit.text)
-            kept = sum(len(matcher.find(piece)) for piece in pieces)
-            if kept < len(whole):
-                term = max(whole, key=lambda m: m.end - m.start).text
-                raise InputError(doc.path, unit.line, f"a sentence longer than the model's "
-                                 f"input ({limit} tokens) had to be cut through the glossary "
-                                 f"term {term[:40]!r}…, which could not be enforced; shorten "
-                                 "the sentence or the term")
-        plan.append(pieces)
-    return plan
+def plan_segments(doc: Document, segmenter: Segmenter) -> list[list[str]]:
+    """Per unit of *doc*, the pieces to translate (a cut through a term names the line)."""
+    return [segmenter.pieces(unit.text, path=doc.path, line=unit.line) for unit in doc.units]
 
 
 class Executor(Protocol):
@@ -106,15 +82,14 @@ def translate_documents(paths: Sequence[Path] | Plan, pipeline: TranslationPipel
                                                              out_file=out_file)
     results: list[FileResult] = [FileResult(Path(e.path), error=str(e)) for e in plan_.errors]
     docs: list[tuple[FileResult, Document, list[list[str]]]] = []
-    translator = pipeline.translator
-    limit = min(MAX_SOURCE_TOKENS, translator.max_source_tokens)
+    segmenter = Segmenter.for_model(pipeline.translator, pipeline.matcher)
     for job in plan_.jobs:
         path = job.source
         result = FileResult(path, output=job.output)
         results.append(result)
         try:
             doc = get_document_format(path).read(path, overwrite=overwrite)
-            plan = plan_segments(doc, translator.source_length, limit, pipeline.matcher)
+            plan = plan_segments(doc, segmenter)
         except ToolkitError as exc:
             result.error, result.output = str(exc), None
             continue

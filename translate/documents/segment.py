@@ -1,12 +1,22 @@
-"""Sentence segmentation (pysbd, rule-based and tuned for English news) and safe
-splitting of over-long sentences below the model's input limit."""
+"""Segmentation: sentences (pysbd, rule-based and tuned for English news), over-long
+sentences split below the model's input limit, and :class:`Segmenter`, the one policy
+every entry point (files, the Python API, the server) cuts text with."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from pathlib import Path
+from typing import Any, Protocol
+
+from glossary.errors import InputError
+from glossary.matching import TermMatcher
+
+#: Source tokens a piece may have at most (the model's own limit where that is lower):
+#: a small model's output degrades long before its position limit.
+MAX_SOURCE_TOKENS = 200
 
 _BREAKS = (re.compile(r"(?<=[;:])\s+"), re.compile(r"(?<=,)\s+"), re.compile(r"\s+"))
 
@@ -97,3 +107,57 @@ def join_pieces(text: str, pieces: Sequence[str], outputs: Sequence[str]) -> str
         pos = found.end()
     out.append(text[pos:])
     return "".join(out)
+
+
+class SourceModel(Protocol):
+    """What segmentation needs of a model: how long a text is in its tokens, and its limit."""
+
+    @property
+    def max_source_tokens(self) -> int: ...
+
+    def source_length(self, text: str) -> int: ...
+
+
+@dataclass(frozen=True)
+class Segmenter:
+    """How text is cut for the model, the same for files, the API and the server:
+    sentences, then pieces of at most :attr:`limit` tokens. A cut through a glossary term
+    is refused: no piece would hold the term, so it could not be enforced, and a run that
+    reported 0 issues over it would be lying."""
+
+    length: Callable[[str], int]
+    limit: int
+    matcher: TermMatcher | None = None
+
+    @classmethod
+    def for_model(cls, model: SourceModel, matcher: TermMatcher | None = None) -> Segmenter:
+        return cls(model.source_length, min(MAX_SOURCE_TOKENS, model.max_source_tokens),
+                   matcher)
+
+    def pieces(self, text: str, *, path: str | Path = "<text>", line: int | None = None
+               ) -> list[str]:
+        """The pieces of one unit of *text* (a paragraph, a line), in order; raises
+        :class:`InputError` naming *path* and *line* when a cut goes through a term."""
+        sentences = split_sentences(text)
+        pieces = [piece for sentence in sentences
+                  for piece in split_long(sentence, self.length, self.limit)]
+        if self.matcher is not None and len(pieces) > len(sentences):
+            whole = self.matcher.find(text)
+            kept = sum(len(self.matcher.find(piece)) for piece in pieces)
+            if kept < len(whole):
+                term = max(whole, key=lambda m: m.end - m.start).text
+                raise InputError(path, line, f"a sentence longer than the model's input "
+                                 f"({self.limit} tokens) had to be cut through the glossary "
+                                 f"term {term[:40]!r}…, which could not be enforced; shorten "
+                                 "the sentence or the term")
+        return pieces
+
+    def lines(self, text: str, *, path: str | Path = "<text>") -> list[list[str]]:
+        """Per line of *text*, its pieces (a line break is never crossed)."""
+        return [self.pieces(line, path=path, line=n)
+                for n, line in enumerate(text.split("\n"), 1)]
+
+    def translate(self, text: str, translate: Callable[[list[str]], Sequence[str]]) -> str:
+        """*text* cut into pieces, translated by *translate*, joined with its whitespace."""
+        pieces = self.pieces(text)
+        return join_pieces(text, pieces, translate(pieces))

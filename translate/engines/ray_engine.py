@@ -41,8 +41,10 @@ from glossary.matching import TermMatcher
 from glossary.model import Glossary
 from glossary.textio import atomic_write
 from glossary.tmx import memory_key
+from translate.build import EngineConfig, build_pipeline, load_model
 from translate.deps import require
-from translate.pipeline import Hypothesis, Options, TranslationPipeline
+from translate.models import ResolvedModel
+from translate.pipeline import Hypothesis, TranslationPipeline
 
 RAY_HINT = "pip install 'termtrans[ray]'"
 #: Seconds to wait for a cluster's address to answer before saying there is none.
@@ -52,16 +54,13 @@ MANIFEST_DIR = ".termtrans-ray"
 
 @dataclass(frozen=True)
 class WorkerConfig:
-    """What every actor needs to build the pipeline the driver would have built."""
+    """What every actor needs to build the pipeline the driver built: the same
+    configuration, the model the driver resolved (no second resolution on the node),
+    the glossary."""
 
-    location: str
-    revision: str | None
-    backend: str
-    threads: int
-    vocabulary_map: bool
+    engine: EngineConfig
+    model: ResolvedModel
     glossary: Glossary
-    options: Options
-    model_id: str
 
 
 def connect(address: str | None) -> Any:
@@ -134,12 +133,8 @@ class TranslateActor:
     """One model per actor; ``__call__`` translates Ray Data batches of decoder batches."""
 
     def __init__(self, config: WorkerConfig) -> None:
-        from translate.backends import make_translator
-
-        translator = make_translator(config.backend, config.location, config.revision,
-                                     config.threads, vocabulary_map=config.vocabulary_map)
-        self.pipeline = TranslationPipeline(translator, config.glossary,
-                                            model_id=config.model_id, options=config.options)
+        self.pipeline = build_pipeline(config.engine, config.glossary,
+                                       model=load_model(config.engine, config.model))
 
     def __call__(self, rows: dict[str, Any]) -> dict[str, list[str]]:
         keys, results = [], []
@@ -208,8 +203,8 @@ class RayExecutor:
     def _run(self, batches: list[list[str]], pipeline: TranslationPipeline,
              done: dict[str, Hypothesis], tick: Callable[[int], None]) -> None:
         ray = connect(self.address)
-        check_model_on_nodes(ray, self.config.location)
-        per_actor = max(1, self.config.threads)
+        check_model_on_nodes(ray, self.config.model.location)
+        per_actor = max(1, self.config.engine.threads)
         actors = self.actors or max(1, int(ray.cluster_resources().get("CPU", 1)) // per_actor)
         items = [{"key": _key(pipeline.signature, b), "batch": json.dumps(b, ensure_ascii=False)}
                  for b in batches]

@@ -28,14 +28,14 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Respon
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from glossary.errors import ToolkitError
+from glossary.errors import InputError, ToolkitError
 from glossary.formats import load_glossaries
 from glossary.matching import TermMatcher, concept_mentions
 from glossary.model import Glossary, merge_glossaries
 from translate.documents import FORMATS as DOCUMENT_FORMATS
 from translate.documents.htmldoc import parse_html
-from translate.documents.run import MAX_SOURCE_TOKENS, translate_documents
-from translate.documents.segment import join_pieces, split_long, split_sentences
+from translate.documents.run import translate_documents
+from translate.documents.segment import Segmenter, join_pieces
 from translate.pipeline import Hypothesis
 from translate.quality.estimate import Quality
 from translate.server import params as P
@@ -126,18 +126,15 @@ class Server:
             raise P.ApiError(400, public_message(str(exc))) from None
 
     # -- text translation ------------------------------------------------------------
-    def sentences(self, text: str) -> list[list[str]]:
-        """Per line of *text*, its sentences (split below the model's input limit)."""
-        translator = self.service.translator
-        limit = min(MAX_SOURCE_TOKENS, translator.max_source_tokens)
-        return [[piece for s in split_sentences(line)
-                 for piece in split_long(s, translator.source_length, limit)]
-                for line in text.split("\n")]
-
     async def translate_texts(self, texts: list[str], glossary: Glossary
                               ) -> list[tuple[str, list[Hypothesis]]]:
-        """Each text translated line by line, all of them in one batch."""
-        layouts = [self.sentences(text) for text in texts]
+        """Each text translated line by line, all of them in one batch; a text whose long
+        sentence would be cut through a term is a 400 naming the text and line."""
+        segmenter = Segmenter.for_model(self.service.translator, self.matcher(glossary))
+        try:
+            layouts = [segmenter.lines(text, path=f"q[{n}]") for n, text in enumerate(texts)]
+        except InputError as exc:
+            raise P.ApiError(400, public_message(str(exc))) from None
         flat = [s for layout in layouts for line in layout for s in line]
         hyps = iter(await self.service.translate(flat, glossary))
         answers = []
@@ -475,14 +472,4 @@ def create_app(settings: ServerSettings, service: TranslationService | None = No
 
 def app_from_environment() -> Starlette:
     """The app for each uvicorn worker, built from the settings ``termtrans serve`` chose."""
-    import os
-
-    from translate.cli.serve_cmd import SETTINGS_ENV
-
-    raw = json.loads(os.environ[SETTINGS_ENV])
-    for key in ("data_dir", "api_keys", "cache"):
-        if raw.get(key) is not None:
-            raw[key] = Path(raw[key])
-    raw["glossaries"] = tuple(Path(p) for p in raw["glossaries"])
-    raw["cors_origins"] = tuple(raw["cors_origins"])
-    return create_app(ServerSettings(**raw))
+    return create_app(ServerSettings.from_env())

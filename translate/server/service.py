@@ -28,7 +28,8 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from glossary.model import Glossary
-from translate.pipeline import Hypothesis, Options, TranslationPipeline
+from translate.build import LoadedModel, build_pipeline
+from translate.pipeline import Hypothesis, TranslationPipeline
 from translate.server.settings import ServerSettings
 
 T = TypeVar("T")
@@ -60,6 +61,8 @@ class TranslationService:
 
     def __init__(self, settings: ServerSettings) -> None:
         self.settings = settings
+        self.config = settings.engine_config()
+        self.model: LoadedModel | None = None
         self._lanes: list[_Lane] = []
         self._free: asyncio.Queue[_Lane] = asyncio.Queue()
         self._local = threading.local()      # .lane: the lane this thread belongs to
@@ -96,13 +99,11 @@ class TranslationService:
         return lane
 
     def _load(self) -> None:
-        from translate.backends import make_translator
-        from translate.models import resolve_model
+        from translate.build import load_model
 
-        resolved = resolve_model(self.settings.model, check=self.settings.verify_model)
-        self.model_id, self.model_notice = resolved.model_id, resolved.notice
-        self.translator = make_translator(self.settings.backend, resolved.location,
-                                          resolved.revision, self.settings.threads)
+        self.model = load_model(self.config)
+        self.model_id, self.model_notice = self.model.resolved.model_id, self.model.resolved.notice
+        self.translator = self.model.translator
         self.translator.ensure_loaded()
 
     def _open_cache(self, lane: _Lane) -> None:
@@ -157,11 +158,7 @@ class TranslationService:
         key = glossary.sha256
         found = lane.pipelines.get(key)
         if found is None:
-            found = TranslationPipeline(
-                self.translator, glossary, model_id=self.model_id,
-                options=Options(self.settings.beam, True, self.settings.max_batch,
-                                cache_by_batch=False),
-                cache=lane.cache)
+            found = build_pipeline(self.config, glossary, model=self.model, cache=lane.cache)
             lane.pipelines[key] = found
             while len(lane.pipelines) > PIPELINES_KEPT:
                 lane.pipelines.popitem(last=False)

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+import os
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from glossary.errors import ConfigError
+from translate.pipeline import DEFAULT_BEAM
+
+if TYPE_CHECKING:
+    from translate.build import EngineConfig
+
+#: How ``termtrans serve`` hands its settings to each uvicorn worker process.
+SETTINGS_ENV = "TERMTRANS_SERVE_SETTINGS"
 
 
 @dataclass(frozen=True)
@@ -36,7 +46,7 @@ class ServerSettings:
     batch_window_ms: float = 5.0
     #: Sentences per decoder call at most.
     max_batch: int = 64
-    beam: int = 4
+    beam: int = DEFAULT_BEAM
     threads: int = 0
     #: Batches decoded at once over the one model; 0: two on CTranslate2, one otherwise.
     parallel_batches: int = 0
@@ -54,6 +64,37 @@ class ServerSettings:
             raise ConfigError("--batch-window must be between 0 and 1000 ms")
         if not 0 <= self.port <= 65535:
             raise ConfigError(f"--port {self.port} is not a TCP port")
+
+
+    def engine_config(self) -> EngineConfig:
+        """The pipeline configuration every request is translated with: sentence-level
+        cache reuse (a batch mixes whoever asked at once)."""
+        from translate.build import EngineConfig
+
+        return EngineConfig(model=self.model, backend=self.backend, beam=self.beam,
+                            batch_size=self.max_batch, threads=self.threads,
+                            verify_model=self.verify_model, cache_by_batch=False)
+
+    def to_env(self) -> None:
+        """Put these settings in the environment, for the worker processes uvicorn starts."""
+        os.environ[SETTINGS_ENV] = json.dumps(asdict(self), default=str)
+
+    @classmethod
+    def from_env(cls) -> ServerSettings:
+        """The settings :meth:`to_env` stored (paths and tuples restored, validated again)."""
+        raw = json.loads(os.environ[SETTINGS_ENV])
+        paths = {"data_dir", "api_keys", "cache"}
+        values = {}
+        for spec in fields(cls):
+            value = raw.get(spec.name)
+            if spec.name in paths and value is not None:
+                value = Path(value)
+            elif spec.name == "glossaries":
+                value = tuple(Path(p) for p in value)
+            elif isinstance(value, list):
+                value = tuple(value)
+            values[spec.name] = value
+        return cls(**values)
 
 
 def default_data_dir() -> Path:

@@ -1,0 +1,96 @@
+"""One way through the code: every entry point builds its pipeline from one
+``EngineConfig`` and cuts text with one ``Segmenter``."""
+
+from __future__ import annotations
+
+import inspect
+import json
+from dataclasses import MISSING, fields
+from pathlib import Path
+
+import pytest
+
+from glossary.errors import ConfigError, InputError
+from glossary.formats import load_glossary
+from glossary.matching import TermMatcher
+from tests.conftest import SEED_GLOSSARY, run_cli
+from translate import Engine
+from translate.build import EngineConfig, build_pipeline, load_model
+from translate.cli.serve_cmd import serve
+from translate.documents.segment import Segmenter
+from translate.pipeline import DEFAULT_BEAM
+from translate.server.settings import SETTINGS_ENV, ServerSettings
+
+PARAGRAPH = ("Prestigious people met under Resolution No. 06-NQ/TU on 5 February 2020. "
+             "The province spent 9.6 billion VND on 1,436 households.")
+
+
+@pytest.mark.parametrize("bad", [{"beam": 0}, {"beam": 65}, {"batch_size": 0},
+                                 {"threads": -1}])
+def test_engine_config_refuses_impossible_values(bad: dict[str, int]) -> None:
+    with pytest.raises(ConfigError, match=next(iter(bad)).replace("_", " ")):
+        EngineConfig(**bad)
+
+
+def test_the_api_and_the_cli_translate_a_paragraph_alike(tmp_path: Path,
+                                                          tiny_model: Path) -> None:
+    source = tmp_path / "p.txt"
+    source.write_text(PARAGRAPH + "\n", encoding="utf-8")
+    out = tmp_path / "p.vi.txt"
+    report = tmp_path / "run.json"
+    done = run_cli("translate", source, "-o", out, "--model", tiny_model, "--backend",
+                   "transformers", "--no-cache", "-g", SEED_GLOSSARY, "--fail-on", "never",
+                   "--report-json", report)
+    assert done.returncode == 0, done.stderr
+    engine = Engine(model=str(tiny_model), glossary=SEED_GLOSSARY, backend="transformers")
+    assert engine.translate_text(PARAGRAPH) + "\n" == out.read_text(encoding="utf-8")
+    assert engine.signature == json.loads(report.read_text(encoding="utf-8"))["signature"]
+    assert engine.config.beam == DEFAULT_BEAM
+
+
+def test_build_pipeline_shares_a_loaded_model(tiny_model: Path) -> None:
+    config = EngineConfig(model=str(tiny_model), backend="transformers", beam=2)
+    loaded = load_model(config)
+    glossary = load_glossary(SEED_GLOSSARY)
+    one = build_pipeline(config, glossary, model=loaded)
+    other = build_pipeline(config, None, model=loaded)
+    assert one.translator is other.translator is loaded.translator
+    assert "beam:2" in one.signature and one.glossary.short_hash != other.glossary.short_hash
+
+
+def test_a_cut_through_a_term_is_refused_with_the_line() -> None:
+    matcher = TermMatcher(load_glossary(SEED_GLOSSARY))
+    words = lambda text: len(text.split())                         # noqa: E731
+    segmenter = Segmenter(words, 5, matcher)
+    assert segmenter.pieces("a b c d e f g h") == ["a b c d e", "f g h"]
+    assert segmenter.pieces("a b c prestigious people f g") == ["a b c prestigious people",
+                                                                "f g"]
+    with pytest.raises(InputError, match=r"^notes\.txt:7: .*'prestigious people'"):
+        segmenter.pieces("a b c d prestigious people f g", path="notes.txt", line=7)
+    with pytest.raises(InputError, match=r"^<text>:2: "):
+        segmenter.lines("short line\na b c d prestigious people f g")
+    # without a glossary nothing is refused
+    assert Segmenter(words, 5).pieces("a b c d prestigious people") == [
+        "a b c d prestigious", "people"]
+
+
+def test_server_settings_round_trip_through_the_environment(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = ServerSettings(port=5050, glossaries=(tmp_path / "a.tsv",), cache=tmp_path / "c",
+                              cors_origins=("https://cms.example",), beam=2, max_batch=8,
+                              data_dir=tmp_path / "data")
+    monkeypatch.delenv(SETTINGS_ENV, raising=False)
+    settings.to_env()
+    assert ServerSettings.from_env() == settings
+    engine = settings.engine_config()
+    assert (engine.beam, engine.batch_size, engine.cache_by_batch) == (2, 8, False)
+
+
+def test_serve_options_default_to_the_settings_defaults() -> None:
+    options = inspect.signature(serve).parameters
+    names = {"batch_window": "batch_window_ms"}
+    defaults = {f.name: f.default for f in fields(ServerSettings) if f.default is not MISSING}
+    checked = [name for name in options if names.get(name, name) in defaults]
+    for name in checked:
+        assert options[name].default == defaults[names.get(name, name)], name
+    assert len(checked) >= 15
