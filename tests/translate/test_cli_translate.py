@@ -19,6 +19,7 @@ from translate.cache import cached_segments
 from translate.pipeline import breaks_guarantee
 
 ARTICLES = sorted((ROOT / "seeds" / "articles").glob("*.txt"))
+GOLDEN = ROOT / "tests" / "fixtures" / "golden" / "seed-002-beam2.json"
 # The shipped random model on the exact search: slow enough to stop halfway, deterministic.
 TINY = ("--model", "tiny-random", "--backend", "transformers", "--fail-on", "never")
 
@@ -45,6 +46,16 @@ def test_translate_seed_article_with_default_model(tmp_path: Path) -> None:
     out = (tmp_path / "out" / ARTICLES[2].name).read_text(encoding="utf-8")
     assert len(out.splitlines()) == len(ARTICLES[2].read_text(encoding="utf-8").splitlines())
     assert "Mặt trận Tổ quốc Việt Nam" in out and "người có uy tín" in out
+    # refactors change no byte of the output (with the same model)
+    model = report["signature"].split("|")[0].removeprefix("model:")
+    if os.environ.get("TERMTRANS_UPDATE_GOLDEN"):
+        GOLDEN.write_text(json.dumps({"model": model, "output": out}, ensure_ascii=False,
+                                     indent=1) + "\n", encoding="utf-8")
+    golden = json.loads(GOLDEN.read_text(encoding="utf-8"))
+    assert model == golden["model"], (
+        f"the default model changed ({golden['model']} → {model}): check the new output, "
+        "then refresh it with TERMTRANS_UPDATE_GOLDEN=1 pytest -k seed_article_with_default")
+    assert out == golden["output"]
 
 
 def _truncate(path: Path) -> None:

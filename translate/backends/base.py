@@ -17,11 +17,9 @@ guarantees.
 
 from __future__ import annotations
 
-import json
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from glossary.errors import InputError
 from translate.decoding.constraints import Constraint
@@ -49,24 +47,6 @@ class TokenScores:
     pieces: tuple[str, ...]
     log_probs: tuple[float, ...]
     truncated: bool = False
-
-
-def pieces_by_id(vocab: dict[str, int]) -> list[str]:
-    """The vocabulary as a list indexed by token id (ids missing from *vocab* are "")."""
-    pieces = [""] * (max(vocab.values()) + 1)
-    for piece, index in vocab.items():
-        pieces[index] = piece
-    return pieces
-
-
-def term_annotation(directory: Path) -> tuple[str, str, str] | None:
-    """The inline term-annotation markers (start, sep, end) a model directory's
-    ``termtrans.json`` declares, if the model was trained with them."""
-    card = directory / "termtrans.json"
-    if not card.is_file():
-        return None
-    markers = json.loads(card.read_text(encoding="utf-8")).get("term_annotation")
-    return (markers["start"], markers["sep"], markers["end"]) if markers else None
 
 
 class Translator(ABC):

@@ -56,7 +56,7 @@ from pathlib import Path
 from typing import Any
 
 from glossary.errors import ModelError
-from translate.backends.base import TokenScores, Translator, pieces_by_id, term_annotation
+from translate.backends.base import TokenScores, Translator
 from translate.decoding.beam import Row, constrained_beam_search, log_softmax, top_k
 from translate.decoding.constraints import (
     Constraint,
@@ -76,6 +76,7 @@ from translate.models.convert import (
 )
 from translate.models.files import check_model_directory
 from translate.models.vmap import VMAP_FILE
+from translate.models.vocab import pieces_by_id, term_annotation
 
 #: Word boundaries tried per missing constraint in the repair stage's first round: one, the
 #: boundary nearest the relative position of its source span, so the round needs no scoring

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from glossary.errors import ModelError
-from translate.backends.base import TokenScores, Translator, pieces_by_id, term_annotation
+from translate.backends.base import TokenScores, Translator
 from translate.decoding.beam import Row, constrained_beam_search
 from translate.decoding.constraints import (
     Constraint,
@@ -18,6 +18,7 @@ from translate.decoding.constraints import (
 )
 from translate.deps import TORCH_HINT, require
 from translate.models.files import check_model_directory
+from translate.models.vocab import pieces_by_id, term_annotation
 
 
 def _import_transformers() -> Any:

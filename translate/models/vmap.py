@@ -29,7 +29,7 @@ from typing import Any
 
 from glossary.errors import ConfigError, InputError, ModelError
 from glossary.textio import atomic_write, read_aligned
-from translate.backends.base import pieces_by_id
+from translate.models.vocab import pieces_by_id
 
 VMAP_FILE = "vmap.txt"
 #: Candidates per source piece (besides itself) and pieces always allowed: on the

@@ -8,15 +8,15 @@ is counted from the training mix's word alignments (the eflomal alignment the
 v3 recipe caches in its run directory), keeping for each English word the
 syllables it aligns to most often.
 
-    python -m translate.quality.lexicon --recipe en-vi-demo-v3 --run-dir RUN \\
+Rebuilt from a training run (:mod:`translate.train.lexicon`):
+
+    python -m translate.train.lexicon --recipe en-vi-demo-v3 --run-dir RUN \\
         --data-dir ../shared/data
 """
 
 from __future__ import annotations
 
-import argparse
 import gzip
-import sys
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from functools import lru_cache
@@ -81,31 +81,3 @@ def coverage(source: str, target: str, lexicon: dict[str, frozenset[str]]) -> fl
     covered = sum(1 for w in known
                   if w.lower() in target_syllables or lexicon[w.lower()] & target_syllables)
     return covered / len(known)
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m translate.quality.lexicon",
-                                     description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument("--recipe", default="en-vi-demo-v3")
-    parser.add_argument("--run-dir", required=True, help="a run directory of the recipe "
-                        "(its alignment.txt is reused, or computed there)")
-    parser.add_argument("--data-dir", default="../shared/data")
-    parser.add_argument("--out", default=str(LEXICON))
-    args = parser.parse_args(argv)
-    from translate.train.__main__ import build_mix
-    from translate.train.align import align
-    from translate.train.recipe import load_recipe
-
-    recipe = load_recipe(args.recipe)
-    unique, _, _ = build_mix(recipe, Path(args.data_dir))
-    pairs = [(p.en, p.vi) for p in unique]
-    Path(args.run_dir).mkdir(parents=True, exist_ok=True)
-    links, _ = align(pairs, Path(args.run_dir) / "alignment.txt")
-    lexicon = build(pairs, links)
-    write(lexicon, Path(args.out))
-    print(f"{len(lexicon)} English words from {len(pairs)} aligned pairs → {args.out}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
