@@ -164,7 +164,8 @@ def test_bad_requests_get_json_4xx(server: Server) -> None:
          "content type"),
         (server.call("POST", "/translate", b"x" * 300_000,
                      {"Content-Type": "application/json"}), 413, "limit"),
-        (server.get("/translate"), 405, "not allowed"),
+        (server.call("PUT", "/translate"), 405, "not allowed"),
+        (server.get("/translate"), 400, "missing q"),      # GET is served (OmegaT sends it)
         (server.get("/nowhere"), 404, "no such endpoint"),
     ]
     for answer, status, words in cases:

@@ -31,6 +31,19 @@ def test_keys_rate_limit_and_glossaries_survive_a_restart(tmp_path: Path) -> Non
         bearer = server.call("POST", "/translate", b'{"q": "The hamlet."}', {
             "Content-Type": "application/json", "Authorization": f"Bearer {key}"})
         assert bearer.status == 200
+        # the same keys on the DeepL and OPUS-CAT doors, answered in their shapes
+        deepl_body = b'{"text": ["The hamlet."], "target_lang": "VI"}'
+        for auth, status in (({}, 403), ({"Authorization": "DeepL-Auth-Key guess"}, 403),
+                             ({"Authorization": f"DeepL-Auth-Key {key}"}, 200)):
+            answer = server.call("POST", "/v2/translate", deepl_body,
+                                 {"Content-Type": "application/json", **auth})
+            assert answer.status == status, answer.body
+            assert status == 200 or answer.json() == {"message": "Invalid API key"}
+        query = "input=The+hamlet.&srcLangCode=en&trgLangCode=vi&modelTag="
+        assert server.get(f"/MTRestService/TranslateJson?tokenCode=guess&{query}"
+                          ).status == 403
+        assert server.get(f"/MTRestService/TranslateJson?tokenCode={key}&{query}"
+                          ).status == 200
         answers = [server.post("/detect", {"q": "hello", "api_key": key}) for _ in range(40)]
         statuses = [a.status for a in answers]
         assert 429 in statuses and set(statuses) <= {200, 429}

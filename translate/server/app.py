@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import re
 import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator
@@ -30,15 +29,15 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from glossary.errors import InputError, ToolkitError
 from glossary.formats import load_glossaries
-from glossary.matching import TermMatcher, concept_mentions
+from glossary.matching import TermMatcher
 from glossary.model import Glossary, merge_glossaries
 from translate.documents import FORMATS as DOCUMENT_FORMATS
-from translate.documents.htmldoc import parse_html
 from translate.documents.run import translate_documents
 from translate.documents.segment import Segmenter, join_pieces
 from translate.pipeline import Hypothesis
-from translate.quality.estimate import Quality
+from translate.server import deepl, opuscat
 from translate.server import params as P
+from translate.server.answers import check_limits, public_message, translate_answers
 from translate.server.detect import detect
 from translate.server.files import FileArea
 from translate.server.guard import ApiKeys, RateLimiter
@@ -148,32 +147,6 @@ class Server:
         return answers
 
 
-def term_report(hyps: list[Hypothesis], matcher: TermMatcher, label: str
-                ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, Any] | None]:
-    """The glossary terms of a text with whether each was applied, its issues, and its
-    quality estimate (its worst sentence's)."""
-    terms: list[dict[str, Any]] = []
-    issues: list[dict[str, Any]] = []
-    for n, hyp in enumerate(hyps, 1):
-        missing = {i.expected for i in hyp.issues if i.kind == "missing_term"}
-        for mention in concept_mentions(hyp.source, matcher.find(hyp.source)):
-            terms.append({"source": mention.text, "target": mention.term.target,
-                          "found": mention.term.target not in missing})
-        issues += [replace(i, file=label, line=n).to_dict() for i in hyp.issues]
-    quality = Quality.combined([h.quality for h in hyps if h.quality is not None])
-    return terms, issues, quality.to_dict() if quality else None
-
-
-_UPLOAD = re.compile(r"/\S*?termtrans-upload-[^/\s]+/entries\.\w+")
-_ABSOLUTE = re.compile(r"(?<![\w.])/(?:[^/\s:'\"]+/)+([^/\s:'\"]+)")
-
-
-def public_message(message: str) -> str:
-    """*message* without the server's file system: an uploaded glossary's temporary file is
-    "inline glossary", any other absolute path is its file name."""
-    return _ABSOLUTE.sub(r"\1", _UPLOAD.sub("inline glossary", message))
-
-
 def _shaped(values: list[Any], as_list: bool) -> Any:
     return values if as_list else values[0]
 
@@ -185,40 +158,13 @@ async def translate(request: Request) -> JSONResponse:
     texts, as_list = P.text_list(values)
     source = P.language_pair(values)
     fmt = P.text_format(values)
-    if len(texts) > server.settings.batch_limit:
-        raise P.ApiError(400, f"Invalid request: q has {len(texts)} texts; the batch limit "
-                         f"is {server.settings.batch_limit}")
-    chars = sum(len(t) for t in texts)
-    if chars > server.settings.char_limit:
-        raise P.ApiError(400, f"Invalid request: {chars} characters; the limit is "
-                         f"{server.settings.char_limit} per request")
+    check_limits(server, texts)
     glossary = server.request_glossary(values)
-    translated, terms, issues, quality = [], [], [], []
-    if fmt == "html":
-        documents = [parse_html(t) for t in texts]
-        units = [unit.text for doc in documents for unit in doc.units]
-        done = iter(await server.translate_texts(units, glossary))
-        for n, doc in enumerate(documents):
-            parts = [next(done) for _ in doc.units]
-            required = [[pair for h in hyps for pair in h.required] for _, hyps in parts]
-            assert doc.render_inline is not None
-            translated.append(doc.render_inline([text for text, _ in parts], required))
-            t, i, q = term_report([h for _, hyps in parts for h in hyps],
-                                  server.matcher(glossary), f"q[{n}]")
-            terms.append(t)
-            issues.append(i)
-            quality.append(q)
-    else:
-        for n, (text, hyps) in enumerate(await server.translate_texts(texts, glossary)):
-            translated.append(text)
-            t, i, q = term_report(hyps, server.matcher(glossary), f"q[{n}]")
-            terms.append(t)
-            issues.append(i)
-            quality.append(q)
-    answer: dict[str, Any] = {"translatedText": _shaped(translated, as_list),
-                              "terms": _shaped(terms, as_list),
-                              "issues": _shaped(issues, as_list),
-                              "quality": _shaped(quality, as_list)}
+    answers = await translate_answers(server, texts, glossary, fmt)
+    answer: dict[str, Any] = {"translatedText": _shaped([a.text for a in answers], as_list),
+                              "terms": _shaped([a.terms for a in answers], as_list),
+                              "issues": _shaped([a.issues for a in answers], as_list),
+                              "quality": _shaped([a.quality for a in answers], as_list)}
     if source == "auto":
         answer["detectedLanguage"] = _shaped([detect(t)[0] for t in texts], as_list)
     return JSONResponse(answer)
@@ -450,7 +396,7 @@ def create_app(settings: ServerSettings, service: TranslationService | None = No
                                      allow_headers=["Content-Type", "Authorization"]))
     routes = [
         Route("/", page, methods=["GET"]),
-        Route("/translate", translate, methods=["POST"]),
+        Route("/translate", translate, methods=["GET", "POST"]),
         Route("/detect", detect_route, methods=["POST"]),
         Route("/languages", languages, methods=["GET", "POST"]),
         Route("/frontend/settings", frontend_settings, methods=["GET"]),
@@ -462,6 +408,8 @@ def create_app(settings: ServerSettings, service: TranslationService | None = No
         Route("/glossaries/{glossary_id}/entries", glossary_entries, methods=["GET"]),
         Route("/health", health, methods=["GET"]),
         Route("/openapi.json", openapi_route, methods=["GET"]),
+        *deepl.ROUTES,
+        *opuscat.ROUTES,
     ]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
                     exception_handlers={P.ApiError: api_error, HTTPException: http_error,

@@ -133,9 +133,12 @@ def flag_off(value: Any) -> bool:
 
 
 def api_key(request: Request, params: Mapping[str, Any]) -> str | None:
-    key = params.get("api_key")
-    if isinstance(key, str) and key:
-        return key
+    """The caller's key: ``api_key`` (LibreTranslate), ``tokenCode`` (OPUS-CAT), or an
+    ``Authorization: Bearer`` / ``DeepL-Auth-Key`` header."""
+    for name in ("api_key", "tokenCode"):
+        key = params.get(name)
+        if isinstance(key, str) and key:
+            return key
     header = request.headers.get("authorization", "")
     for scheme in ("Bearer ", "DeepL-Auth-Key "):
         if header.startswith(scheme):

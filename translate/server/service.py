@@ -76,6 +76,8 @@ class TranslationService:
         #: Decoder calls and sentences, for /health and the benchmark.
         self.batches = 0
         self.sentences = 0
+        #: Source characters asked for (DeepL's /v2/usage counts them).
+        self.characters = 0
         #: Seconds the lanes spent translating (decoding, verifying), summed over lanes: with
         #: the wall time of a load test it tells decoding from request handling.
         self.busy_seconds = 0.0
@@ -147,6 +149,7 @@ class TranslationService:
         """Translate sentences under *glossary*, batched with other waiting requests."""
         if not sentences:
             return []
+        self.characters += sum(map(len, sentences))
         future: asyncio.Future[list[Hypothesis]] = asyncio.get_running_loop().create_future()
         await self._queue.put(_Pending(sentences, glossary, future))
         return await future
