@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from glossary.errors import ConfigError
 from glossary.model import Glossary
-from translate.pipeline import DEFAULT_BEAM, Options, TranslationPipeline
+from translate.pipeline import DEFAULT_BEAM, BatchStore, Options, TranslationPipeline
 
 if TYPE_CHECKING:
     from translate.backends.base import Translator
@@ -87,10 +87,11 @@ def load_model(config: EngineConfig, resolved: ResolvedModel | None = None) -> L
 
 def build_pipeline(config: EngineConfig, glossary: Glossary | None = None, *,
                    model: LoadedModel | None = None, cache: TranslationCache | None = None,
-                   memory: Mapping[str, str] | None = None) -> TranslationPipeline:
+                   memory: Mapping[str, str] | None = None,
+                   batch_store: BatchStore | None = None) -> TranslationPipeline:
     """The pipeline for *config* under *glossary* (on *model* when one is loaded already),
-    with an optional cache and translation memory."""
+    with an optional cache, translation memory and batch store."""
     loaded = model or load_model(config)
     return TranslationPipeline(loaded.translator, glossary or Glossary(()),
                                model_id=loaded.resolved.model_id, options=config.options,
-                               cache=cache, memory=memory)
+                               cache=cache, memory=memory, batch_store=batch_store)

@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import hashlib
 import zlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Protocol
 
 from glossary.amounts import source_amounts, source_dates, vietnamese_amount
 from glossary.checks import REGISTRY, Issue, Segment, analyse
@@ -116,6 +116,63 @@ class Options:
     quality: bool = True
 
 
+@dataclass(frozen=True)
+class BatchResult:
+    """One decoder batch decoded and verified: its hypotheses in the batch's order, what
+    each decoder call reported (constraints met), and how many segments were retried
+    guarded and how many of those the retry repaired."""
+
+    hypotheses: tuple[Hypothesis, ...]
+    constraints_met: tuple[bool, ...]
+    retried: int = 0
+    repaired: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"hypotheses": [h.to_dict() for h in self.hypotheses],
+                "constraints_met": list(self.constraints_met), "retried": self.retried,
+                "repaired": self.repaired}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> BatchResult:
+        return cls(tuple(Hypothesis.from_dict(h) for h in data["hypotheses"]),
+                   tuple(bool(m) for m in data["constraints_met"]), int(data["retried"]),
+                   int(data["repaired"]))
+
+
+class BatchDecoder(Protocol):
+    """Where a pipeline's decoder batches are decoded: this process (the pipeline itself)
+    or a cluster's actors. A decoder only decodes: which batches to decode, the cache,
+    translation memories, repeated and blank segments and the counters stay with the
+    pipeline, whichever decoder it uses."""
+
+    def decode_batches(self, pipeline: TranslationPipeline, batches: list[list[str]]
+                       ) -> Iterator[tuple[int, BatchResult]]:
+        """(position in *batches*, result) for every batch, in any order."""
+        ...
+
+
+class BatchStore(Protocol):
+    """Whole decoded batches kept for a resumed run (a cluster job's manifests)."""
+
+    def get(self, signature: str, batch: list[str]) -> BatchResult | None: ...
+
+    def put(self, signature: str, batch: list[str], result: BatchResult) -> None: ...
+
+
+@dataclass(frozen=True)
+class RunStats:
+    """What a pipeline did so far: segments translated (decoded or repeated), reused from
+    the cache, from translation memories, batches resumed from a batch store, and guarded
+    retries (and how many repaired their segment)."""
+
+    translated: int = 0
+    from_cache: int = 0
+    from_memory: int = 0
+    resumed_batches: int = 0
+    retried: int = 0
+    repaired: int = 0
+
+
 def plan_targets(source: str, matcher: TermMatcher) -> list[tuple[str, str]]:
     """(source span, required target) pairs: glossary terms, amounts with their scale and
     unit ("9.6 billion VND" requires "9.6 tỷ đồng"), the months of dates ("February 5, 2020"
@@ -149,7 +206,8 @@ class TranslationPipeline:
 
     def __init__(self, translator: Translator, glossary: Glossary, *, model_id: str,
                  options: Options | None = None, cache: TranslationCache | None = None,
-                 memory: Mapping[str, str] | None = None) -> None:
+                 memory: Mapping[str, str] | None = None,
+                 batch_store: BatchStore | None = None) -> None:
         self.translator = translator
         self.glossary = glossary
         self.matcher = TermMatcher(glossary)
@@ -161,8 +219,11 @@ class TranslationPipeline:
         self.from_memory = 0
         self.checks = [REGISTRY[name] for name in VERIFY_CHECKS]
         self._estimator: QualityEstimator | None = None
+        #: Whole decoded batches of an interrupted run (``--engine ray``'s manifests).
+        self.batch_store = batch_store
         self.translated = 0
         self.from_cache = 0
+        self.resumed_batches = 0
         self.retried = 0
         self.repaired = 0
 
@@ -173,6 +234,12 @@ class TranslationPipeline:
             model=self.model_id, backend=self.translator.name, beam=self.options.beam,
             constraints="on" if self.options.constraints else "off",
             glossary=self.glossary.short_hash, version=__version__))
+
+    @property
+    def stats(self) -> RunStats:
+        """The counters so far, as a value (reports read this, nothing writes it)."""
+        return RunStats(self.translated, self.from_cache, self.from_memory,
+                        self.resumed_batches, self.retried, self.repaired)
 
     @property
     def estimator(self) -> QualityEstimator:
@@ -206,32 +273,57 @@ class TranslationPipeline:
                 issues.extend(check.segment_fn(analysis))
         return tuple(issues)
 
+    def decode_batch(self, sources: list[str]) -> BatchResult:
+        """Decode and verify one decoder batch (the unit of work a decoder hands out:
+        in this process, or on a cluster's actor with a pipeline of its own)."""
+        plans = [plan_targets(s, self.matcher) if self.options.constraints else []
+                 for s in sources]
+        return self._decode_verified(sources, plans)
+
+    def decode_batches(self, pipeline: TranslationPipeline, batches: list[list[str]]
+                       ) -> Iterator[tuple[int, BatchResult]]:
+        """This process as the :class:`BatchDecoder`: batch after batch, in order."""
+        for position, batch in enumerate(batches):
+            yield position, pipeline.decode_batch(batch)
+
     def _decode_verified(self, sources: list[str], plans: list[list[tuple[str, str]]]
-                         ) -> list[tuple[str, int, bool]]:
+                         ) -> BatchResult:
         """Decode a batch; segments that fail verification are retried, guarded, and the
         retry is kept when it breaks fewer guarantees (then: has fewer other issues)."""
         outputs = self.translator.translate(sources, plans, beam=self.options.beam)
         found = [(_match_case(s, o.text, plan), o.tokens, o.constraints_met)
                  for s, o, plan in zip(sources, outputs, plans, strict=True)]
-        failed = [k for k, (text, _, _) in enumerate(found) if self.verify(sources[k], text)]
+        issues = [self.verify(s, text) for s, (text, _, _) in zip(sources, found, strict=True)]
+        failed = [k for k, found_issues in enumerate(issues) if found_issues]
+        repaired = 0
         if not failed:
-            return found
-        self.retried += len(failed)
+            return self._result(sources, plans, found, issues, 0, 0)
         again = self.translator.translate([sources[k] for k in failed],
                                           [plans[k] for k in failed],
                                           beam=self.options.beam * RETRY_BEAM_FACTOR,
                                           strict=True)
         for k, out in zip(failed, again, strict=True):
             text = _match_case(sources[k], out.text, plans[k])
-            before = _severity_key(self.verify(sources[k], found[k][0]))
-            after = _severity_key(self.verify(sources[k], text))
-            if after < before:
+            retry_issues = self.verify(sources[k], text)
+            after = _severity_key(retry_issues)
+            if after < _severity_key(issues[k]):
                 found[k] = (text, out.tokens, out.constraints_met)
-                self.repaired += after == (0, 0)
-        return found
+                issues[k] = retry_issues
+                repaired += after == (0, 0)
+        return self._result(sources, plans, found, issues, len(failed), repaired)
+
+    @staticmethod
+    def _result(sources: list[str], plans: list[list[tuple[str, str]]],
+                found: list[tuple[str, int, bool]], issues: list[tuple[Issue, ...]],
+                retried: int, repaired: int) -> BatchResult:
+        hyps = tuple(Hypothesis(s, text, tuple(plan), found_issues, tokens)
+                     for s, plan, (text, tokens, _), found_issues
+                     in zip(sources, plans, found, issues, strict=True))
+        return BatchResult(hyps, tuple(met for _, _, met in found), retried, repaired)
 
     def translate(self, sources: Sequence[str],
-                  progress: Callable[[int], None] | None = None) -> list[Hypothesis]:
+                  progress: Callable[[int], None] | None = None,
+                  decoder: BatchDecoder | None = None) -> list[Hypothesis]:
         """Translate *sources* (each one sentence); order is kept, work is length-sorted.
 
         Batches are cut from the length-sorted distinct segments whatever the cache holds,
@@ -241,26 +333,25 @@ class TranslationPipeline:
         then the same whatever the shared cache saw before, and a resumed run equals an
         uninterrupted one.
         """
+        return self.translate_groups([list(sources)], progress, decoder)[0]
+
+    def translate_groups(self, groups: Sequence[Sequence[str]],
+                         progress: Callable[[int], None] | None = None,
+                         decoder: BatchDecoder | None = None) -> list[list[Hypothesis]]:
+        """Translate several groups (the files of a run) at once: batches are cut within
+        each group, exactly as :meth:`translate` cuts one, so the output is the same as
+        group after group; all of them go to *decoder* (default: this process) together,
+        which is what lets a cluster decode a whole archive in parallel."""
+        sources = [s for group in groups for s in group]
         plans = [plan_targets(s, self.matcher) if self.options.constraints else []
                  for s in sources]
-        results: dict[int, tuple[str, int, bool]] = {}
-        first: dict[str, int] = {}      # a repeated segment is translated once
-        repeats: list[int] = []
-        remembered: set[int] = set()
-        work: list[int] = []
-        for i, source in enumerate(sources):
-            hit = self.memory.get(memory_key(source)) if self.memory else None
-            if hit is not None:
-                results[i] = (hit, 0, True)
-                remembered.add(i)
-            elif not source.strip():
-                results[i] = ("", 0, True)
-            elif source in first:
-                repeats.append(i)
-            else:
-                first[source] = i
-                work.append(i)
-        batches = self._cut(work, sources)
+        work = _Work(sources)
+        batches: list[list[int]] = []
+        offset = 0
+        for group in groups:
+            batches += self._cut(work.sort(self.memory, range(offset, offset + len(group))),
+                                 sources)
+            offset += len(group)
         keys = {i: key for batch in batches
                 for i, key in zip(batch, self._keys([sources[j] for j in batch]), strict=True)}
         cached = self.cache.get_many(set(keys.values())) if self.cache is not None else {}
@@ -268,27 +359,63 @@ class TranslationPipeline:
         todo = [batch for batch, hit in zip(batches, whole, strict=True) if not hit]
         reused = [i for batch, hit in zip(batches, whole, strict=True) if hit for i in batch]
         for i in reused:
-            results[i] = cached[keys[i]]
-        self.from_memory += len(remembered)
+            work.results[i] = cached[keys[i]]
+        self.from_memory += len(work.remembered)
         self.from_cache += len(reused)
-        blank = len(sources) - len(remembered) - len(work) - len(repeats)
-        done_before = len(remembered) + len(reused) + blank
+        done_before = len(work.remembered) + len(reused) + work.blank
         if progress is not None and done_before:
             progress(done_before)
-        for batch in todo:
-            self._decode_batch(batch, sources, plans, keys, results)
+        for batch, result in self._decoded(todo, sources, decoder):
+            self._keep(batch, result, sources, keys, work)
             if progress is not None:
                 progress(len(batch))
-        for i in repeats:
-            results[i] = results[first[sources[i]]]
-        self.translated += len(repeats)
-        if progress is not None and repeats:
-            progress(len(repeats))
-        from_cache = set(reused)
-        return self.assess([Hypothesis(s, results[i][0], tuple(plans[i]),
-                                       self.verify(s, results[i][0]), results[i][1],
-                                       first.get(s, i) in from_cache, i in remembered)
+        for i in work.repeats:
+            work.results[i] = work.results[work.first[sources[i]]]
+        self.translated += len(work.repeats)
+        if progress is not None and work.repeats:
+            progress(len(work.repeats))
+        hyps = self.assess([work.hypothesis(i, s, plans[i], self.verify, set(reused))
                             for i, s in enumerate(sources)])
+        out, offset = [], 0
+        for group in groups:
+            out.append(hyps[offset:offset + len(group)])
+            offset += len(group)
+        return out
+
+    def _decoded(self, todo: list[list[int]], sources: Sequence[str],
+                 decoder: BatchDecoder | None) -> Iterator[tuple[list[int], BatchResult]]:
+        """Each batch of *todo* with its result: from the batch store when it holds the
+        batch (a resumed run), else from the decoder (then kept in the store)."""
+        texts = [[sources[i] for i in batch] for batch in todo]
+        missing = []
+        for position, batch in enumerate(texts):
+            stored = (self.batch_store.get(self.signature, batch)
+                      if self.batch_store is not None else None)
+            if stored is None:
+                missing.append(position)
+            else:
+                self.resumed_batches += 1
+                yield todo[position], stored
+        if not missing:
+            return
+        for index, result in (decoder or self).decode_batches(self, [texts[k] for k in missing]):
+            position = missing[index]
+            if self.batch_store is not None:
+                self.batch_store.put(self.signature, texts[position], result)
+            yield todo[position], result
+
+    def _keep(self, batch: list[int], result: BatchResult, sources: Sequence[str],
+              keys: dict[int, str], work: _Work) -> None:
+        rows = []
+        for i, hyp, met in zip(batch, result.hypotheses, result.constraints_met, strict=True):
+            work.results[i] = (hyp.text, hyp.tokens, met)
+            work.decoded[i] = hyp
+            rows.append((keys[i], hyp.text, hyp.tokens, met, sources[i]))
+        if self.cache is not None:
+            self.cache.put_many(rows, self.signature)
+        self.translated += len(batch)
+        self.retried += result.retried
+        self.repaired += result.repaired
 
     def _keys(self, batch: list[str]) -> list[str]:
         """Cache keys of a batch's segments: under the batch's content, or each on its own
@@ -298,18 +425,6 @@ class TranslationPipeline:
             digest = hashlib.sha256("\x00".join(batch).encode()).hexdigest()[:24]
             context = f"{context}|batch:{digest}"
         return [segment_key(context, source) for source in batch]
-
-    def _decode_batch(self, batch: list[int], sources: Sequence[str],
-                      plans: list[list[tuple[str, str]]], keys: dict[int, str],
-                      results: dict[int, tuple[str, int, bool]]) -> None:
-        rows = []
-        for i, (text, tokens, met) in zip(batch, self._decode_verified(
-                [sources[i] for i in batch], [plans[i] for i in batch]), strict=True):
-            results[i] = (text, tokens, met)
-            rows.append((keys[i], text, tokens, met, sources[i]))
-        if self.cache is not None:
-            self.cache.put_many(rows, self.signature)
-        self.translated += len(batch)
 
     def _cut(self, todo: list[int], sources: Sequence[str]) -> list[list[int]]:
         """Decoder batches of the indices *todo*: length-sorted, then cut where the content
@@ -339,20 +454,49 @@ class TranslationPipeline:
             batches.append(current)
         return batches
 
-    def cut_batches(self, sources: Sequence[str]) -> list[list[str]]:
-        """The decoder batches :meth:`translate` cuts from distinct, non-blank *sources*
-        when nothing is cached: a distributed run decodes exactly these, so its output
-        is the same as a single machine's."""
-        distinct = list(dict.fromkeys(s for s in sources if s.strip()))
-        return [[distinct[i] for i in batch]
-                for batch in self._cut(list(range(len(distinct))), distinct)]
 
-    def hypothesis(self, source: str, text: str, tokens: int,
-                   from_memory: bool = False) -> Hypothesis:
-        """A verified hypothesis for a translation made elsewhere (another process)."""
-        required = plan_targets(source, self.matcher) if self.options.constraints else []
-        return Hypothesis(source, text, tuple(required), self.verify(source, text), tokens,
-                          from_memory=from_memory)
+class _Work:
+    """One translate call's bookkeeping: which segments the memory answers, which are
+    blank, which repeat an earlier one, and what each ended up as."""
+
+    def __init__(self, sources: Sequence[str]) -> None:
+        self.sources = sources
+        self.results: dict[int, tuple[str, int, bool]] = {}
+        self.decoded: dict[int, Hypothesis] = {}       # verified where they were decoded
+        self.first: dict[str, int] = {}                # a repeated segment is done once
+        self.repeats: list[int] = []
+        self.remembered: set[int] = set()
+        self.blank = 0
+
+    def sort(self, memory: Mapping[str, str], indices: range) -> list[int]:
+        """The indices among *indices* that need the decoder (or the cache)."""
+        work = []
+        for i in indices:
+            source = self.sources[i]
+            hit = memory.get(memory_key(source)) if memory else None
+            if hit is not None:
+                self.results[i] = (hit, 0, True)
+                self.remembered.add(i)
+            elif not source.strip():
+                self.results[i] = ("", 0, True)
+                self.blank += 1
+            elif source in self.first:
+                self.repeats.append(i)
+            else:
+                self.first[source] = i
+                work.append(i)
+        return work
+
+    def hypothesis(self, i: int, source: str, plan: list[tuple[str, str]],
+                   verify: Callable[[str, str], tuple[Issue, ...]], reused: set[int]
+                   ) -> Hypothesis:
+        origin = self.first.get(source, i)
+        decoded = self.decoded.get(origin)
+        if decoded is not None:
+            return decoded
+        text, tokens, _ = self.results[i]
+        return Hypothesis(source, text, tuple(plan), verify(source, text), tokens,
+                          origin in reused, i in self.remembered)
 
 
 def _severity_key(issues: Sequence[Issue]) -> tuple[int, int]:

@@ -94,3 +94,10 @@ def test_serve_options_default_to_the_settings_defaults() -> None:
     for name in checked:
         assert options[name].default == defaults[names.get(name, name)], name
     assert len(checked) >= 15
+
+
+def test_the_python_api_refuses_a_cut_through_a_term_too() -> None:
+    # the same text the server answers with a 400 (tests/server/test_api.py)
+    engine = Engine(model="tiny-random", glossary=SEED_GLOSSARY, backend="transformers")
+    with pytest.raises(InputError, match="'prestigious people'"):
+        engine.translate_text("prestigious people met " * 80 + "today.")

@@ -49,7 +49,7 @@ from translate.cli.common import (
 from translate.documents.inputs import MAX_INPUT_MIB, Job, Plan, plan_jobs
 from translate.documents.run import Executor, FileResult, translate_documents
 from translate.engines import check_engine
-from translate.engines.ray_engine import MANIFEST_DIR, RayExecutor, WorkerConfig
+from translate.engines.ray_engine import MANIFEST_DIR, ManifestStore, RayExecutor, WorkerConfig
 from translate.models import ResolvedModel
 from translate.pipeline import DEFAULT_BEAM, TranslationPipeline
 from translate.quality.estimate import Label, Quality
@@ -59,9 +59,9 @@ from translate.settings import cache_path
 def _summary(results: list[FileResult], pipeline: TranslationPipeline) -> dict[str, object]:
     return {
         "signature": pipeline.signature,
-        "segments_translated": pipeline.translated,
-        "segments_from_cache": pipeline.from_cache,
-        "segments_from_memory": pipeline.from_memory,
+        "segments_translated": pipeline.stats.translated,
+        "segments_from_cache": pipeline.stats.from_cache,
+        "segments_from_memory": pipeline.stats.from_memory,
         "files": [{"input": str(r.source), "output": str(r.output) if r.output else None,
                    "segments": r.segments, "terms_required": r.terms_required,
                    "issues": [i.to_dict() for i in r.issues], "error": r.error,
@@ -204,7 +204,7 @@ class Cluster:
         return self.out / MANIFEST_DIR
 
     def executor(self, config: EngineConfig, resolved: ResolvedModel,
-                 pipeline: TranslationPipeline) -> RayExecutor:
+                 glossary: Glossary) -> RayExecutor:
         if not Path(resolved.location).is_dir():
             raise ConfigError(f"--engine ray needs the model on disk; {resolved.name} is "
                               "not (run `termtrans models pull` first)")
@@ -216,8 +216,7 @@ class Cluster:
         except OSError as exc:
             raise ConfigError(f"{self.out}: output location not writable: "
                               f"{exc.strerror or exc}") from None
-        worker = WorkerConfig(replace(config, threads=config.threads or 1), resolved,
-                              pipeline.glossary)
+        worker = WorkerConfig(replace(config, threads=config.threads or 1), resolved, glossary)
         return RayExecutor(worker, address=self.address, actors=self.actors,
                            manifest_dir=self.manifests)
 
@@ -245,27 +244,24 @@ def _run(plan: Plan, terms: Glossary, glossary: list[Path] | None, memory: dict[
     resolved = loaded.resolved
     if resolved.notice:
         err.print(f"termtrans: warning: {resolved.notice}", markup=False)
-    store = TranslationCache(cache) if cache is not None else None
+    # a cluster job keeps its progress in manifests beside the output, not in the cache
+    executor = cluster.executor(config, resolved, terms) if cluster is not None else None
+    store = TranslationCache(cache) if cache is not None and cluster is None else None
     if store is not None and store.rebuilt_from is not None:
         err.print(f"termtrans: warning: cache {store.path} was unusable; moved to "
                   f"{store.rebuilt_from} and rebuilt", markup=False)
-    pipeline = build_pipeline(config, terms, model=loaded, cache=store, memory=memory)
+    manifests = ManifestStore(cluster.manifests) if cluster is not None else None
+    pipeline = build_pipeline(config, terms, model=loaded, cache=store, memory=memory,
+                              batch_store=manifests)
     if not quiet and loaded.translator.needs_conversion():
         err.print(f"termtrans: converting {resolved.name} for {loaded.translator.name} (once; "
                   "cached for later runs)", markup=False)
-    executor: RayExecutor | None = None
-    if cluster is not None:
-        executor = cluster.executor(config, resolved, pipeline)
-        if store is not None:
-            store.close()
-            store = None
     try:
         results = _translate_with_progress(plan, pipeline, overwrite, quiet, executor)
     except KeyboardInterrupt:
-        if cluster is not None:
-            saved = len(list(cluster.manifests.glob("*.json")))
-            err.print(f"termtrans: interrupted; {saved} batch(es) are saved in "
-                      f"{cluster.manifests} and re-running the same command resumes from "
+        if manifests is not None:
+            err.print(f"termtrans: interrupted; {manifests.count()} batch(es) are saved in "
+                      f"{manifests.folder} and re-running the same command resumes from "
                       "there", markup=False)
             return EXIT_INTERRUPTED
         done = cached_segments(store.path) if store is not None else 0
@@ -279,7 +275,8 @@ def _run(plan: Plan, terms: Glossary, glossary: list[Path] | None, memory: dict[
     failed = _print_results(results, pipeline, quiet, min_quality, fail_on)
     if executor is not None and not quiet:
         err.print(f"ray: {executor.decoded} batch(es) decoded on the cluster, "
-                  f"{executor.resumed} resumed from {executor.manifest_dir}", markup=False)
+                  f"{pipeline.stats.resumed_batches} resumed from {executor.manifest_dir}",
+                  markup=False)
     if report is not None:
         write_output(json.dumps(_summary(results, pipeline), ensure_ascii=False, indent=2),
                      report)
@@ -379,10 +376,11 @@ def _print_results(results: list[FileResult], pipeline: TranslationPipeline,
         err.print("quality estimate: good = read it, review = post-edit it, bad = retranslate "
                   f"it; --report-json lists each segment's score{note}", markup=False)
     if not quiet:
-        retried = (f"; {pipeline.retried} retried guarded, {pipeline.repaired} repaired"
-                   if pipeline.retried else "")
-        remembered = (f", {pipeline.from_memory} from translation memory"
+        stats = pipeline.stats
+        retried = (f"; {stats.retried} retried guarded, {stats.repaired} repaired"
+                   if stats.retried else "")
+        remembered = (f", {stats.from_memory} from translation memory"
                       if pipeline.memory else "")
-        err.print(f"translated {pipeline.translated} segment(s), {pipeline.from_cache} from "
+        err.print(f"translated {stats.translated} segment(s), {stats.from_cache} from "
                   f"cache{remembered}{retried}; {pipeline.signature}", markup=False)
     return failed

@@ -1,16 +1,19 @@
 """``--engine ray``: translate and check on a Ray cluster, with the single-machine output.
 
-Translating: the driver (the ``termtrans`` process) reads the documents and cuts
-the distinct sentences into exactly the decoder batches a local run would cut
-(:meth:`TranslationPipeline.cut_batches`); CTranslate2 int8 output can depend on a
-sentence's batch neighbours, and its own chunking no longer depends on the thread
-count, so the same batches give the same bytes. The batches become a Ray Dataset
-mapped by an actor pool (``map_batches`` with a callable class): each actor loads
-the model once and runs the whole pipeline on its batches — constraints, repair,
-verification, the guarded retry. Ray restarts an actor that dies and retries its
-batch. The driver writes every finished batch to a *manifest* beside the output
+Translating: the driver (the ``termtrans`` process) reads the documents and its
+pipeline cuts the distinct sentences into exactly the decoder batches a local run
+would cut (:meth:`TranslationPipeline.translate_groups`: per file, all files at
+once); CTranslate2 int8 output can depend on a sentence's batch neighbours, and its
+own chunking no longer depends on the thread count, so the same batches give the
+same bytes. :class:`RayExecutor` is only the pipeline's decoder: the batches become
+a Ray Dataset mapped by an actor pool (``map_batches`` with a callable class), each
+actor loads the model once and decodes its batches with a pipeline of its own —
+constraints, repair, verification, the guarded retry, the quality estimate. Ray
+restarts an actor that dies and retries its batch. Memory, blank and repeated
+segments and the counters stay with the driver's pipeline, whose batch store here
+is :class:`ManifestStore`: every finished batch is a *manifest* beside the output
 (``.termtrans-ray/`` in the output folder, one JSON file per batch, written
-atomically) and the documents themselves, atomically, once all their sentences
+atomically), and the documents are written, atomically, once all their sentences
 are in: a job re-run after an interruption decodes only the missing batches. The
 SQLite translation cache is per machine, so the cluster keeps its progress where
 the output goes, which every node of a job can agree on through the driver.
@@ -29,7 +32,7 @@ import logging
 import os
 import socket
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -40,11 +43,10 @@ from glossary.errors import ClusterError, ConfigError, ToolkitError
 from glossary.matching import TermMatcher
 from glossary.model import Glossary
 from glossary.textio import atomic_write
-from glossary.tmx import memory_key
 from translate.build import EngineConfig, build_pipeline, load_model
 from translate.deps import require
 from translate.models import ResolvedModel
-from translate.pipeline import Hypothesis, TranslationPipeline
+from translate.pipeline import BatchResult, Hypothesis, TranslationPipeline
 
 RAY_HINT = "pip install 'termtrans[ray]'"
 #: Seconds to wait for a cluster's address to answer before saying there is none.
@@ -130,7 +132,7 @@ def check_model_on_nodes(ray: Any, location: str) -> None:
 
 
 class TranslateActor:
-    """One model per actor; ``__call__`` translates Ray Data batches of decoder batches."""
+    """One model per actor; ``__call__`` decodes Ray Data rows of decoder batches."""
 
     def __init__(self, config: WorkerConfig) -> None:
         self.pipeline = build_pipeline(config.engine, config.glossary,
@@ -139,19 +141,17 @@ class TranslateActor:
     def __call__(self, rows: dict[str, Any]) -> dict[str, list[str]]:
         keys, results = [], []
         for key, payload in zip(rows["key"], rows["batch"], strict=True):
-            pipeline = self.pipeline
-            retried, repaired = pipeline.retried, pipeline.repaired
-            hyps = pipeline.translate(json.loads(payload))
+            result = self.pipeline.decode_batch(json.loads(payload))
+            # the quality estimate is forced decoding: the actor's work, not the driver's
+            result = replace(result, hypotheses=tuple(self.pipeline.assess(result.hypotheses)))
             keys.append(str(key))
-            results.append(json.dumps({
-                "results": [h.to_dict() for h in hyps],
-                "retried": pipeline.retried - retried,
-                "repaired": pipeline.repaired - repaired}, ensure_ascii=False))
+            results.append(json.dumps(result.to_dict(), ensure_ascii=False))
         return {"key": keys, "result": results}
 
 
 class RayExecutor:
-    """Decodes a run's batches on a Ray actor pool; progress kept in batch manifests."""
+    """Decodes a run's batches on a Ray actor pool: the pipeline's :class:`BatchDecoder`
+    for ``--engine ray`` (the pipeline keeps every other decision)."""
 
     name = "ray"
 
@@ -161,54 +161,22 @@ class RayExecutor:
         self.address = address
         self.actors = actors
         self.manifest_dir = manifest_dir
-        #: Batches decoded on the cluster in this run, and those a manifest already held.
+        #: Batches decoded on the cluster in this run.
         self.decoded = 0
-        self.resumed = 0
 
     def translate_files(self, todos: list[list[str]], pipeline: TranslationPipeline,
                         tick: Callable[[int], None]) -> Iterator[list[Hypothesis]]:
-        memory = pipeline.memory
-        fresh = [[s for s in todo if not memory or memory_key(s) not in memory]
-                 for todo in todos]
-        batches = [batch for todo in fresh for batch in pipeline.cut_batches(todo)]
-        done: dict[str, Hypothesis] = {}
-        missing = []
-        for batch in batches:
-            found = self._load(pipeline.signature, batch)
-            if found is None:
-                missing.append(batch)
-            else:
-                done.update(found)
-                self.resumed += 1
-                tick(len(batch))
-        if missing:
-            self._run(missing, pipeline, done, tick)
-        for todo in todos:
-            hyps = []
-            for source in todo:
-                hit = memory.get(memory_key(source)) if memory else None
-                if hit is not None:
-                    pipeline.from_memory += 1
-                    hyps.append(pipeline.hypothesis(source, hit, 0, from_memory=True))
-                elif not source.strip():
-                    hyps.append(pipeline.hypothesis(source, "", 0))
-                else:       # verified on the actor: its issues come along
-                    pipeline.translated += 1
-                    hyps.append(done[source])
-            if memory:
-                tick(sum(1 for s in todo if memory_key(s) in memory))
-            yield hyps
+        """Every file's hypotheses, all files decoded together on the cluster."""
+        yield from pipeline.translate_groups(todos, tick, decoder=self)
 
-    # -- the cluster --------------------------------------------------------------------
-    def _run(self, batches: list[list[str]], pipeline: TranslationPipeline,
-             done: dict[str, Hypothesis], tick: Callable[[int], None]) -> None:
+    def decode_batches(self, pipeline: TranslationPipeline, batches: list[list[str]]
+                       ) -> Iterator[tuple[int, BatchResult]]:
         ray = connect(self.address)
         check_model_on_nodes(ray, self.config.model.location)
         per_actor = max(1, self.config.engine.threads)
         actors = self.actors or max(1, int(ray.cluster_resources().get("CPU", 1)) // per_actor)
-        items = [{"key": _key(pipeline.signature, b), "batch": json.dumps(b, ensure_ascii=False)}
-                 for b in batches]
-        by_key = {item["key"]: batch for item, batch in zip(items, batches, strict=True)}
+        items = [{"key": str(n), "batch": json.dumps(b, ensure_ascii=False)}
+                 for n, b in enumerate(batches)]
         # Ray Data restarts a dead actor and retries its batch (its defaults: no limit)
         dataset = ray.data.from_items(items, override_num_blocks=len(items)).map_batches(
             TranslateActor, fn_constructor_args=(self.config,), batch_size=1,
@@ -216,41 +184,45 @@ class RayExecutor:
             num_cpus=per_actor)
         try:
             for row in dataset.iter_rows():
-                batch = by_key[row["key"]]
-                result = json.loads(row["result"])
-                self._save(pipeline.signature, batch, result["results"])
-                done.update(zip(batch, map(Hypothesis.from_dict, result["results"]),
-                                strict=True))
-                pipeline.retried += result["retried"]
-                pipeline.repaired += result["repaired"]
                 self.decoded += 1
-                tick(len(batch))
+                yield int(row["key"]), BatchResult.from_dict(json.loads(row["result"]))
         except ToolkitError:
             raise
         except (ray.exceptions.RayError, RuntimeError) as exc:
             raise ClusterError(f"the Ray job failed: {_first_line(exc)}") from None
 
-    # -- manifests ----------------------------------------------------------------------
-    def _path(self, signature: str, batch: Sequence[str]) -> Path:
-        return self.manifest_dir / f"{_key(signature, batch)}.json"
 
-    def _load(self, signature: str, batch: list[str]) -> dict[str, Hypothesis] | None:
-        """A batch's saved results, if a manifest holds them for this very run setup."""
+class ManifestStore:
+    """The pipeline's :class:`BatchStore` for cluster jobs: one JSON manifest per decoded
+    batch beside the output, so a re-run decodes only the batches not yet saved."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def _path(self, signature: str, batch: Sequence[str]) -> Path:
+        return self.folder / f"{_key(signature, batch)}.json"
+
+    def get(self, signature: str, batch: list[str]) -> BatchResult | None:
+        """A batch's saved result, if a manifest holds it for this very run setup."""
         try:
             data = json.loads(self._path(signature, batch).read_text(encoding="utf-8"))
             if data["signature"] != signature or data["sentences"] != batch:
                 return None
-            hyps = [Hypothesis.from_dict(h) for h in data["results"]]
-            if [h.source for h in hyps] != batch:
+            result = BatchResult.from_dict(data["result"])
+            if [h.source for h in result.hypotheses] != batch:
                 return None
-            return dict(zip(batch, hyps, strict=True))
+            return result
         except (OSError, ValueError, KeyError, TypeError):
             return None      # absent or damaged: decoded again
 
-    def _save(self, signature: str, batch: list[str], results: list[dict[str, Any]]) -> None:
+    def put(self, signature: str, batch: list[str], result: BatchResult) -> None:
         with atomic_write(self._path(signature, batch)) as handle:
-            json.dump({"signature": signature, "sentences": batch, "results": results},
-                      handle, ensure_ascii=False)
+            json.dump({"signature": signature, "sentences": batch,
+                       "result": result.to_dict()}, handle, ensure_ascii=False)
+
+    def count(self) -> int:
+        """Manifests saved so far (what an interrupted job keeps)."""
+        return len(list(self.folder.glob("*.json")))
 
 
 def _key(signature: str, batch: Sequence[str]) -> str:
