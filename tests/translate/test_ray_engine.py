@@ -24,6 +24,8 @@ from tests.conftest import run_cli_process as run_cli
 from translate.pipeline import breaks_guarantee
 
 ARTICLES = sorted((ROOT / "seeds" / "articles").glob("*.txt"))
+#: Two short articles in batches of 4: 8 batches to spread, kill and resume, in seconds.
+JOB = ARTICLES[2:4]
 pytestmark = pytest.mark.slow
 
 
@@ -53,7 +55,7 @@ def _translate(*args: str | Path) -> subprocess.CompletedProcess[str]:
 @pytest.fixture(scope="module")
 def local_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("local")
-    result = _translate(*ARTICLES[:3], "--out", out, "--no-cache", "--batch-size", "8")
+    result = _translate(*JOB, "--out", out, "--no-cache", "--batch-size", "4")
     assert result.returncode == 0, result.stderr
     return out
 
@@ -61,18 +63,18 @@ def local_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_cluster_output_is_the_local_output(cluster: str, local_output: Path,
                                             tmp_path: Path) -> None:
     out = tmp_path / "ray"
-    result = _translate(*ARTICLES[:3], "--out", out, "--engine", "ray", "--ray-address",
-                        cluster, "--batch-size", "8", "--report-json", tmp_path / "r.json")
+    result = _translate(*JOB, "--out", out, "--engine", "ray", "--ray-address",
+                        cluster, "--batch-size", "4", "--report-json", tmp_path / "r.json")
     assert result.returncode == 0, result.stderr
-    for article in ARTICLES[:3]:
+    for article in JOB:
         assert (out / article.name).read_bytes() == (local_output / article.name).read_bytes()
     report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     assert not [i for f in report["files"] for i in f["issues"]
                 if breaks_guarantee(i["kind"], i["source_term"])]
     assert all(sum(f["quality"].values()) == f["segments"] for f in report["files"])
     assert "batch(es) decoded on the cluster, 0 resumed" in result.stderr
-    again = _translate(*ARTICLES[:3], "--out", out, "--engine", "ray", "--ray-address",
-                       cluster, "--batch-size", "8")
+    again = _translate(*JOB, "--out", out, "--engine", "ray", "--ray-address",
+                       cluster, "--batch-size", "4")
     assert again.returncode == 0 and "0 batch(es) decoded on the cluster" in again.stderr
 
 
@@ -93,8 +95,8 @@ def _start(args: list[str | Path]) -> subprocess.Popen[str]:
 def test_killed_driver_resumes_with_only_the_missing_batches(cluster: str, local_output: Path,
                                                               tmp_path: Path) -> None:
     out = tmp_path / "ray"
-    args: list[str | Path] = [*ARTICLES[:3], "--out", out, "--engine", "ray",
-                              "--ray-address", cluster, "--batch-size", "8", "--actors", "1"]
+    args: list[str | Path] = [*JOB, "--out", out, "--engine", "ray",
+                              "--ray-address", cluster, "--batch-size", "4", "--actors", "1"]
     driver = _start(args)
     manifests = out / ".termtrans-ray"
     _wait_for(lambda: len(list(manifests.glob("*.json"))) >= 2 or driver.poll() is not None)
@@ -108,15 +110,15 @@ def test_killed_driver_resumes_with_only_the_missing_batches(cluster: str, local
     assert f"resumed from {manifests}" in rerun.stderr
     resumed = int(rerun.stderr.split(" resumed from")[0].rsplit(" ", 1)[1])
     assert resumed == saved >= 2
-    for article in ARTICLES[:3]:
+    for article in JOB:
         assert (out / article.name).read_bytes() == (local_output / article.name).read_bytes()
 
 
 def test_a_killed_actor_is_restarted_and_its_batch_retried(cluster: str, local_output: Path,
                                                           tmp_path: Path) -> None:
     out = tmp_path / "ray"
-    driver = _start([*ARTICLES[:3], "--out", out, "--engine", "ray", "--ray-address", cluster,
-                     "--batch-size", "8", "--actors", "1"])
+    driver = _start([*JOB, "--out", out, "--engine", "ray", "--ray-address", cluster,
+                     "--batch-size", "4", "--actors", "1"])
     manifests = out / ".termtrans-ray"
     _wait_for(lambda: any(manifests.glob("*.json")) or driver.poll() is not None)
     found = subprocess.run(["pgrep", "-f", "TranslateActor"], capture_output=True, text=True)
@@ -126,7 +128,7 @@ def test_a_killed_actor_is_restarted_and_its_batch_retried(cluster: str, local_o
         os.kill(pid, signal.SIGKILL)
     _, stderr = driver.communicate(timeout=patience(300))
     assert driver.returncode == 0, stderr
-    for article in ARTICLES[:3]:
+    for article in JOB:
         assert (out / article.name).read_bytes() == (local_output / article.name).read_bytes()
 
 

@@ -23,8 +23,7 @@ from glossary.formats import load_glossaries
 from glossary.model import Glossary
 from glossary.outputs import render_compact, render_github, render_junit, render_sarif
 from glossary.report import build_report_data, render_html
-from glossary.segments import read_parallel, read_po
-from glossary.xliff import xliff_segments
+from translate.bilingual import plan_pairs, read_bilingual
 from translate.cli.common import (
     EXIT_ERROR,
     EXIT_FAILED,
@@ -41,7 +40,6 @@ from translate.cli.common import (
     stdout,
     write_output,
 )
-from translate.documents.markdown import markdown_segments
 from translate.engines import check_engine
 from translate.quality.estimate import Label, Quality
 from translate.version import __version__
@@ -55,29 +53,6 @@ class CheckFormat(StrEnum):
     junit = "junit"
     github = "github"
     html = "html"
-
-
-BILINGUAL = (".po", ".xlf", ".xliff")
-
-
-def plan_inputs(paths: list[Path]) -> list[tuple[Path, Path | None]]:
-    """Group CLI paths: a ``.po`` or XLIFF file stands alone (it holds both sides), other
-    files come as SOURCE TRANSLATION."""
-    plan: list[tuple[Path, Path | None]] = []
-    pending: Path | None = None
-    for path in paths:
-        if path.suffix.lower() in BILINGUAL and pending is None:
-            plan.append((path, None))
-        elif pending is None:
-            pending = path
-        else:
-            plan.append((pending, path))
-            pending = None
-    if pending is not None:
-        raise ConfigError(f"{pending}: a source file needs its translation file after it "
-                          "(check SOURCE TRANSLATION [SOURCE TRANSLATION ...], FILE.po or "
-                          "FILE.xlf)")
-    return plan
 
 
 QUALITY_KIND = "low_quality"
@@ -253,32 +228,22 @@ def check(
                                  | ({QUALITY_KIND} if quality else set()))
     terms = load_glossaries(glossary, glossary_format)
     accepted = load_baseline(baseline, terms.short_hash) if baseline is not None else None
-    plan = plan_inputs(paths)
+    plan = plan_pairs(paths)
     segments: list[Segment] = []
     skipped: dict[str, int] = {}
     files: list[str] = []
     input_errors: list[tuple[str, str]] = []
     for first, second in plan:
         try:
-            if second is None and first.suffix.lower() in (".xlf", ".xliff"):
-                part = xliff_segments(first)
-                files.append(str(first))
-            elif second is None:
-                part, skip = read_po(first, include_fuzzy)
-                for key, value in skip.items():
-                    skipped[key] = skipped.get(key, 0) + value
-                files.append(str(first))
-            elif first.suffix.lower() == second.suffix.lower() == ".md":
-                part = markdown_segments(first, second)
-                files.append(str(second))
-            else:
-                part = read_parallel(first, second)
-                files.append(str(second))
+            read = read_bilingual(first, second, include_fuzzy=include_fuzzy)
         except ToolkitError as exc:   # report, and go on with the other files
             report_error(exc)
             input_errors.append((str(second or first), str(exc)))
             continue
-        segments.extend(part)
+        for key, value in read.skipped.items():
+            skipped[key] = skipped.get(key, 0) + value
+        files.append(read.name)
+        segments.extend(read.segments)
     estimates = estimate_quality(segments, model) if quality else None
     report = check_segments(segments, terms, checks=checks, files=files, skipped=skipped,
                             severities=overrides, jobs=jobs or auto_jobs(len(segments)),
