@@ -23,7 +23,7 @@ from glossary.formats import FORMATS, load_glossary, save_glossary
 from glossary.matching import TermMatcher
 from glossary.model import Glossary, Term
 from tests.translate.test_format_contract import IdentityTranslator
-from translate.documents.run import translate_documents
+from translate.jobs import translate_documents
 from translate.pipeline import Options, TranslationPipeline
 
 EXAMPLES = int(os.environ.get("TERMTRANS_FUZZ_EXAMPLES", "150"))

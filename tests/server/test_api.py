@@ -188,6 +188,12 @@ def test_translate_file_round_trip_and_bad_files(server: Server, tmp_path: Path)
     downloaded = server.get(url[len(server.url):])
     assert downloaded.status == 200
     assert "Nghị quyết số 06-NQ/TU" in downloaded.body.decode("utf-8")
+    # a name with spaces and Vietnamese letters: the URL is percent-encoded and works
+    body, headers = multipart({}, {"file": ("bài báo (số 1).txt", text)})
+    named = server.call("POST", "/translate_file", body, headers).json()["translatedFileUrl"]
+    assert " " not in named and named.endswith("b%C3%A0i%20b%C3%A1o%20%28s%E1%BB%91%201%29"
+                                                 ".vi.txt"), named
+    assert server.get(named[len(server.url):]).status == 200
     for name, payload, status, words in (
         ("a.exe", b"MZ", 400, "unsupported file type"),
         ("empty.txt", b"", 400, "empty"),

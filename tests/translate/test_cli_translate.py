@@ -62,10 +62,25 @@ def _truncate(path: Path) -> None:
     path.write_bytes(path.read_bytes()[:1000])
 
 
+def _huge_header(path: Path) -> None:
+    """A safetensors header length of a terabyte (a corrupted or hostile file)."""
+    path.write_bytes((10**12).to_bytes(8, "little") + path.read_bytes()[8:])
+
+
+def _garbled_header(path: Path) -> None:
+    data = path.read_bytes()
+    size = int.from_bytes(data[:8], "little")
+    path.write_bytes(data[:8] + b"[" + data[9:8 + size].replace(b'"', b"'") + data[8 + size:])
+
+
 @pytest.mark.parametrize(("name", "damage", "named", "problem"), [
     ("target.spm", Path.unlink, ".",
      "not a complete MarianMT model directory: missing target.spm"),
     ("model.safetensors", _truncate, "model.safetensors",
+     "damaged model file: not a complete safetensors file"),
+    ("model.safetensors", _huge_header, "model.safetensors",
+     "damaged model file: not a complete safetensors file"),
+    ("model.safetensors", _garbled_header, "model.safetensors",
      "damaged model file: not a complete safetensors file"),
 ])
 def test_broken_model_file_is_named_not_a_traceback(tmp_path: Path, tiny_model: Path,

@@ -37,6 +37,13 @@ def test_parquet_rows_keep_their_ids_and_columns(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("columns", "message"), [
     ({"id": [1, 2, 1], "text": ["a b", "c d", "e f"]}, ":3: duplicate id 1 (first on row 1)"),
     ({"key": [1], "text": ["a b"]}, ": no 'id' column (columns: key, text)"),
+    ({"id": [1.0, float("nan")], "text": ["a b", "c d"]},
+     ":2: id nan is not a string or a finite number"),
+    ({"id": [[1, 2]], "text": ["a b"]}, ":1: id [1, 2] is not a string or a finite number"),
+    ({"id": [{"k": 1}], "text": ["a b"]},
+     ":1: id {'k': 1} is not a string or a finite number"),
+    ({"id": [1], "text": ["a b"], "translation": ["x"]},
+     ": already has a 'translation' column (--overwrite replaces it)"),
 ])
 def test_bad_parquet_is_refused_naming_the_row(tmp_path: Path, columns: dict[str, list[object]],
                                                message: str) -> None:
@@ -55,6 +62,7 @@ def test_bad_parquet_is_refused_naming_the_row(tmp_path: Path, columns: dict[str
     ('{"id": 1, "text": 5}', 'no "text" string'),
     ("[1, 2]", "expected an object"),
     ("{oops", "not JSON"),
+    ('{"id": 1, "text": "a", "translation": "b"}', 'already has a "translation" field'),
 ])
 def test_bad_jsonl_lines_are_named(tmp_path: Path, line: str, message: str) -> None:
     data = tmp_path / "bad.jsonl"
@@ -63,3 +71,20 @@ def test_bad_jsonl_lines_are_named(tmp_path: Path, line: str, message: str) -> N
     with pytest.raises(InputError) as info:
         get_document_format(data).read(data)
     assert str(info.value).startswith(f"{data}:2: {message}")
+
+
+def test_overwrite_replaces_an_existing_translation_column(tmp_path: Path) -> None:
+    pa = pytest.importorskip("pyarrow")
+    import io
+
+    import pyarrow.parquet as pq
+
+    data = tmp_path / "done.parquet"
+    pq.write_table(pa.table({"id": [1, 2], "text": ["a b", "c d"],
+                             "translation": ["old", "old"]}), data)
+    doc = get_document_format(data).read(data, overwrite=True)
+    rendered = doc.render(["mới 1", "mới 2"])
+    assert isinstance(rendered, bytes)
+    table = pq.read_table(io.BytesIO(rendered))
+    assert table.column_names == ["id", "text", "translation"]
+    assert table.column("translation").to_pylist() == ["mới 1", "mới 2"]

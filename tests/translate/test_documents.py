@@ -9,8 +9,8 @@ from glossary.formats import load_glossary
 from tests.conftest import SEED_GLOSSARY
 from translate.backends.base import Translator
 from translate.documents import get_document_format
-from translate.documents.run import translate_documents
 from translate.documents.segment import split_long, split_sentences
+from translate.jobs import translate_documents
 from translate.pipeline import Options, TranslationPipeline
 
 
@@ -183,3 +183,24 @@ def test_a_long_line_is_split_as_pysbd_splits_it_a_window_at_a_time() -> None:
     word = "x" * (WINDOW + 10)                 # one "sentence" longer than a window
     assert "".join(split_sentences(f"{word} and more. Next one.")).replace(" ", "") == \
         f"{word}andmore.Nextone."
+
+
+@pytest.mark.parametrize(("name", "content"), [
+    ("a.txt", "Prestigious people met.\r\n"),
+    ("a.html", "<p>Prestigious people met.</p>\n"),
+    ("a.srt", "1\n00:00:01,000 --> 00:00:02,000\nPrestigious people met.\n"),
+    ("a.md", "# Prestigious people\n"),
+])
+def test_a_byte_order_mark_is_kept(tmp_path: Path, pipeline: TranslationPipeline,
+                                   name: str, content: str) -> None:
+    """Windows editors and subtitle tools write UTF-8 with a BOM (and read it back)."""
+    source = tmp_path / name
+    source.write_bytes(b"\xef\xbb\xbf" + content.encode("utf-8"))
+    (result,) = translate_documents([source], pipeline, out_dir=tmp_path / "out")
+    assert result.error is None, result.error
+    data = (tmp_path / "out" / name).read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") and data.count(b"\xef\xbb\xbf") == 1
+    plain = tmp_path / f"plain-{name}"
+    plain.write_text(content, encoding="utf-8", newline="")
+    translate_documents([plain], pipeline, out_dir=tmp_path / "out")
+    assert not (tmp_path / "out" / plain.name).read_bytes().startswith(b"\xef\xbb\xbf")

@@ -24,7 +24,7 @@ from tests.conftest import ROOT, SEED_GLOSSARY
 from translate.backends.base import Output, TokenScores, Translator
 from translate.cache import TranslationCache
 from translate.documents import FORMATS
-from translate.documents.run import translate_documents
+from translate.jobs import translate_documents
 from translate.pipeline import Options, TranslationPipeline
 
 ARTICLE = sorted((ROOT / "seeds" / "articles").glob("*.txt"))[0]

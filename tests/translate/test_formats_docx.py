@@ -22,7 +22,7 @@ from tests.translate.test_format_contract import (
     write_docx,
 )
 from translate.backends.base import Output, Translator
-from translate.documents.run import translate_documents
+from translate.jobs import translate_documents
 from translate.pipeline import TranslationPipeline, plan_targets
 
 #: A random model stutters (reported as issues): these tests are about the formats, not it.

@@ -10,6 +10,7 @@ import pytest
 from glossary.xliff import xliff_segments
 from tests.conftest import SEED_GLOSSARY, run_cli
 from translate.documents import get_document_format
+from translate.documents.htmldoc import parse_html
 from translate.documents.inline import Code, Inline
 
 #: A random model stutters (reported as issues): these tests are about the formats, not it.
@@ -170,3 +171,13 @@ def test_meta_descriptions_are_translated_and_other_meta_kept(tmp_path: Path) ->
     assert re.search(r'<meta name="description" content="[^"]*người có uy tín', out, re.I), out
     assert re.search(r'<meta property="og:title" content="[^"]*Bộ đội Biên phòng', out), out
     assert '<meta name="viewport" content="width=device-width">' in out
+
+
+@pytest.mark.parametrize("comment", ["<!-- note --!>", "<!-->", "<!--->", "<!-- a -- b -->"])
+def test_comments_end_where_browsers_end_them(comment: str) -> None:
+    source = f"<p>One.</p>{comment}<p>Two people met.</p>"
+    doc = parse_html(source)
+    assert [u.text for u in doc.units] == ["One.", "Two people met."]
+    assert doc.render_inline is not None
+    assert doc.render_inline(["Một.", "Hai người đã gặp."], [[], []]) == \
+        f"<p>Một.</p>{comment}<p>Hai người đã gặp.</p>"

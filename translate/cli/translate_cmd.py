@@ -47,9 +47,9 @@ from translate.cli.common import (
     write_output,
 )
 from translate.documents.inputs import MAX_INPUT_MIB, Job, Plan, plan_jobs
-from translate.documents.run import Executor, FileResult, translate_documents
 from translate.engines import check_engine
 from translate.engines.ray_engine import MANIFEST_DIR, ManifestStore, RayExecutor, WorkerConfig
+from translate.jobs import Executor, FileResult, translate_documents
 from translate.models import ResolvedModel
 from translate.pipeline import DEFAULT_BEAM, TranslationPipeline
 from translate.quality.estimate import Label, Quality
@@ -107,7 +107,8 @@ def translate(
         "--force", help="Replace an existing X.vi.ext beside an input (without -o/--out).")
     ] = False,
     overwrite: Annotated[bool, typer.Option(
-        "--overwrite", help="PO: re-translate entries that already have a translation.")
+        "--overwrite", help="Re-translate what already has a translation: PO entries, "
+        "the translation column of a Parquet dataset, the translation field of JSONL.")
     ] = False,
     verify_model: Annotated[bool, typer.Option(
         "--verify/--no-verify", help="Check model files against models.lock.")] = True,

@@ -3,7 +3,7 @@
 A format's ``read(path)`` returns a :class:`Document`: the *units* to
 translate (paragraphs, headings, list items, PO messages) and a ``render``
 function that rebuilds the file around translated units. Sentence splitting,
-batching, caching and verification happen once, in ``translate.documents.run``.
+batching, caching and verification happen once, in ``translate.jobs``.
 """
 
 from __future__ import annotations

@@ -128,6 +128,19 @@ class _Tokenizer(HTMLParser):
             return end + 1
         return int(super().parse_html_declaration(i))
 
+    def parse_comment(self, i: int, report: bool = True) -> int:
+        # HTML5 (and every browser) ends a comment at "-->" or "--!>", and "<!-->" and
+        # "<!--->" are empty comments; html.parser knows only "-->", so text after a
+        # "--!>" would be taken into the comment (or the comment into the text).
+        raw = self.rawdata
+        ends = [e for e in (raw.find("-->", i + 2), raw.find("--!>", i + 2)) if e >= 0]
+        if not ends:
+            return -1
+        end = min(ends)
+        if report:
+            self.handle_comment(raw[i + 4:end])
+        return end + (3 if raw.startswith("-->", end) else 4)
+
     def handle_comment(self, data: str) -> None:
         self._other()
 

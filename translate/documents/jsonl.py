@@ -32,6 +32,9 @@ class JsonLinesFormat:
             if not line.strip():
                 continue
             record = _record(path, n, line)
+            if "translation" in record and not overwrite:
+                raise InputError(path, n, "already has a \"translation\" field (--overwrite "
+                                 "replaces it)")
             key = json.dumps(record["id"])
             if key in seen:
                 raise InputError(path, n, f"duplicate id {key} (first on line {seen[key]})")

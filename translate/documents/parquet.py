@@ -9,6 +9,7 @@ same table with a ``translation`` column added. Read and written with pyarrow (t
 from __future__ import annotations
 
 import io
+import math
 from pathlib import Path
 from typing import Any
 
@@ -32,9 +33,15 @@ class ParquetFormat:
         ids = table.column("id").to_pylist()
         texts = table.column("text").to_pylist()
         seen: dict[Any, int] = {}
+        if "translation" in table.column_names and not overwrite:
+            raise InputError(path, None, "already has a 'translation' column (--overwrite "
+                             "replaces it)")
         for row, (key, text) in enumerate(zip(ids, texts, strict=True), start=1):
             if key is None:
                 raise InputError(path, row, "row without an id")
+            if isinstance(key, bool) or not isinstance(key, str | int | float) \
+                    or (isinstance(key, float) and not math.isfinite(key)):
+                raise InputError(path, row, f"id {key!r} is not a string or a finite number")
             if key in seen:
                 raise InputError(path, row, f"duplicate id {key!r} (first on row {seen[key]})")
             seen[key] = row
@@ -48,7 +55,9 @@ class ParquetFormat:
             parquet = require("pyarrow.parquet", "writing Parquet datasets", PARQUET_HINT)
             done = iter(translations)
             column = [next(done) if text and text.strip() else text for text in texts]
-            out = table.append_column("translation", pa.array(column, type=pa.string()))
+            kept = table.drop_columns(["translation"]) if "translation" in table.column_names \
+                else table
+            out = kept.append_column("translation", pa.array(column, type=pa.string()))
             buffer = io.BytesIO()
             parquet.write_table(out, buffer)
             return buffer.getvalue()

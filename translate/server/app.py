@@ -11,6 +11,7 @@ import contextlib
 import json
 import logging
 import time
+import urllib.parse
 from collections import OrderedDict
 from collections.abc import AsyncIterator
 from dataclasses import replace
@@ -32,8 +33,8 @@ from glossary.formats import load_glossaries
 from glossary.matching import TermMatcher
 from glossary.model import Glossary, merge_glossaries
 from translate.documents import FORMATS as DOCUMENT_FORMATS
-from translate.documents.run import translate_documents
 from translate.documents.segment import Segmenter, join_pieces
+from translate.jobs import translate_documents
 from translate.pipeline import Hypothesis
 from translate.server import deepl, opuscat
 from translate.server import params as P
@@ -223,7 +224,9 @@ async def translate_file(request: Request) -> JSONResponse:
                                                                   stored.source.name)))
     name = server.files.download_name(stored)
     return JSONResponse({
-        "translatedFileUrl": str(request.url_for("download_file", name=name)),
+        # percent-encoded: an uploaded name may hold spaces and non-ASCII letters
+        "translatedFileUrl": str(request.url_for("download_file",
+                                                 name=urllib.parse.quote(name, safe=""))),
         "segments": result.segments,
         "issues": [replace(i, file=stored.source.name).to_dict() for i in result.issues],
         "quality": result.label_counts() if result.qualities else None})

@@ -16,7 +16,7 @@ from typing import Protocol
 
 from glossary.checks import Issue, Segment, Severity
 from glossary.errors import ToolkitError
-from glossary.textio import atomic_write, atomic_write_bytes
+from glossary.textio import BOM, atomic_write, atomic_write_bytes
 from translate.documents import Document, get_document_format
 from translate.documents.base import Required
 from translate.documents.inputs import Plan, plan_jobs
@@ -146,6 +146,8 @@ def _write(result: FileResult, doc: Document, plan: list[list[str]],
                                    message) for line, message in doc.refusals)
         if isinstance(text, str) and doc.newline != "\n":
             text = text.replace("\n", doc.newline)
+        if isinstance(text, str) and _has_bom(result.source):
+            text = BOM + text       # Windows editors and subtitle players wrote it; keep it
         if isinstance(text, bytes):
             atomic_write_bytes(target, text)
         else:
@@ -154,6 +156,14 @@ def _write(result: FileResult, doc: Document, plan: list[list[str]],
     except OSError as exc:
         result.error = f"{target}: cannot write: {exc.strerror or exc}"
         result.output = None
+
+
+def _has_bom(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(3) == BOM.encode("utf-8")
+    except OSError:
+        return False
 
 
 def _locate(issue: Issue, file: str, line: int) -> Issue:
