@@ -182,6 +182,7 @@ def test_print_layout_hides_controls(open_report: Any, seed_html: Path) -> None:
     assert page.is_visible("#term-table")
 
 
+@pytest.mark.slow
 def test_twenty_thousand_segments_render_one_page_at_a_time(open_report: Any,
                                                              tmp_path: Path) -> None:
     glossary = load_glossary(SEED_GLOSSARY)

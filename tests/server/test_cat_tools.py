@@ -104,6 +104,9 @@ def _post(server: Server, path: str, payload: dict[str, object]) -> tuple[int, d
      "tag_handling"),
     ("/v2/translate", {"text": ["a"] * 9, "target_lang": "VI"}, 400, "batch limit"),
     ("/v2/translate", {"text": [], "target_lang": "VI"}, 400, "'text'"),
+    # one segmentation policy on every door: a long sentence is never cut through a term
+    ("/v2/translate", {"text": ["prestigious people met " * 80 + "today."],
+                       "target_lang": "VI"}, 400, "text[0]:1: a sentence longer than"),
     ("/v2/glossaries", {"name": "g", "source_lang": "en", "target_lang": "de",
                         "entries": "a\tb", "entries_format": "tsv"}, 400, "language pair"),
     ("/v2/glossaries", {"name": "g", "source_lang": "en", "target_lang": "vi",
@@ -136,6 +139,10 @@ def test_opus_cat_translate_json_as_the_memoq_plugin_sends_it(server: Server) ->
     assert "người có uy tín" in body["translation"].lower()
     assert body["terms"] == [{"source": "Prestigious people", "target": "người có uy tín",
                               "found": True}]
+    long = urllib.parse.urlencode({"input": "prestigious people met " * 80 + "today.",
+                                   "srcLangCode": "en", "trgLangCode": "vi"})
+    cut = server.get(f"/MTRestService/TranslateJson?{long}")
+    assert cut.status == 400 and "'prestigious people'" in cut.json()["error"]
     plain = server.get(f"/MTRestService/Translate?{query}")
     assert plain.status == 200 and plain.body.decode("utf-8") == body["translation"]
     assert server.get("/MTRestService/ListSupportedLanguagePairs").json() == ["en-vi"]

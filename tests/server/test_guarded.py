@@ -11,6 +11,7 @@ from tests.conftest import run_cli_process as run_cli
 from tests.server.conftest import start_server
 
 
+@pytest.mark.slow
 def test_keys_rate_limit_and_glossaries_survive_a_restart(tmp_path: Path) -> None:
     keys = tmp_path / "keys.txt"
     made = run_cli("api-key", keys, "--label", "newsroom")

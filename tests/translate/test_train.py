@@ -16,6 +16,7 @@ DATA = ROOT.parent / "shared" / "data"
 
 @pytest.mark.skipif(not (DATA / "alt-wikinews" / "train.en").is_file(),
                     reason="shared training data not present beside the checkout")
+@pytest.mark.slow
 def test_smoke_training_resumes_exports_and_loads(tmp_path: Path) -> None:
     run, export = tmp_path / "run", tmp_path / "model"
     base = [sys.executable, "-m", "translate.train", "--recipe", "smoke", "--data-dir", str(DATA),
@@ -52,6 +53,7 @@ def test_smoke_training_resumes_exports_and_loads(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(not (DATA / "alt-wikinews" / "train.en").is_file(),
                     reason="shared training data not present beside the checkout")
+@pytest.mark.slow
 def test_a_stage_continues_from_a_model_and_keeps_only_what_beats_it(tmp_path: Path) -> None:
     first, model = tmp_path / "first", tmp_path / "model"
     base = [sys.executable, "-m", "translate.train", "--recipe", "smoke", "--data-dir", str(DATA)]

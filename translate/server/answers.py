@@ -68,23 +68,28 @@ def check_limits(server: Server, texts: list[str], name: str = "q") -> None:
 
 
 async def translate_answers(server: Server, texts: list[str], glossary: Glossary,
-                            fmt: str = "text") -> list[Answer]:
-    """Translate *texts* (plain text, or HTML whose inline markup is kept) in one batch."""
+                            fmt: str = "text", field: str = "q") -> list[Answer]:
+    """Translate *texts* (plain text, or HTML whose inline markup is kept) in one batch;
+    problems and issues name the request's *field* (``q[2]``, ``text[0]``)."""
     matcher = server.matcher(glossary)
     answers: list[Answer] = []
     if fmt == "html":
         documents = [parse_html(t) for t in texts]
         units = [unit.text for doc in documents for unit in doc.units]
-        done = iter(await server.translate_texts(units, glossary))
+        labels = [f"{field}[{n}]" for n, doc in enumerate(documents) for _ in doc.units]
+        done = iter(await server.translate_texts(units, glossary, labels))
         for n, doc in enumerate(documents):
             parts = [next(done) for _ in doc.units]
             required = [[pair for h in hyps for pair in h.required] for _, hyps in parts]
             assert doc.render_inline is not None
             text = doc.render_inline([text for text, _ in parts], required)
             assert isinstance(text, str)
-            report = term_report([h for _, hyps in parts for h in hyps], matcher, f"q[{n}]")
+            report = term_report([h for _, hyps in parts for h in hyps], matcher,
+                                 f"{field}[{n}]")
             answers.append(Answer(text, *report))
         return answers
-    for n, (text, hyps) in enumerate(await server.translate_texts(texts, glossary)):
-        answers.append(Answer(text, *term_report(hyps, matcher, f"q[{n}]")))
+    labels = [f"{field}[{n}]" for n in range(len(texts))]
+    for label, (text, hyps) in zip(labels, await server.translate_texts(texts, glossary, labels),
+                                   strict=True):
+        answers.append(Answer(text, *term_report(hyps, matcher, label)))
     return answers

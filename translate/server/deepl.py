@@ -205,7 +205,7 @@ async def translate(request: Request) -> Response:
         protect_xml(t, {i.strip() for i in ignored}) if handling == "xml" else (t, [])
         for t in texts]
     answers = await translate_answers(server, [t for t, _ in protected], glossary,
-                                      "html" if handling == "html" else "text")
+                                      "html" if handling == "html" else "text", "text")
     return JSONResponse({"translations": [
         {"detected_source_language": "EN", "text": restore_xml(a.text, kept),
          "billed_characters": len(text), "terms": a.terms, "issues": a.issues,

@@ -38,7 +38,7 @@ async def _translate(request: Request) -> Answer:
     if not text.strip():
         return Answer(text, [], [], None)
     check_limits(server, [text], "input")
-    (answer,) = await translate_answers(server, [text], server.glossary)
+    (answer,) = await translate_answers(server, [text], server.glossary, field="input")
     return answer
 
 
