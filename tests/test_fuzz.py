@@ -176,3 +176,32 @@ def test_an_input_under_any_spelling_is_never_an_output(detours: Sequence[str], 
         with pytest.raises(ConfigError, match="would overwrite"):
             plan_jobs([source], out_file=target)
         assert source.read_text(encoding="utf-8") == "The army met.\n"
+
+
+def _balance_by_definition(text: str, lines: int) -> list[str]:
+    """The subtitle re-balancing rule, written the slow and obvious way: each line takes
+    the cut whose length is nearest an equal share of what is left (the first on a tie)."""
+    words = text.split()
+    if lines <= 1 or len(words) <= 1:
+        return [text]
+    out: list[str] = []
+    remaining = words
+    for left in range(lines, 1, -1):
+        goal = len(" ".join(remaining)) / left
+        best = min(range(1, len(remaining)),
+                   key=lambda cut: (abs(len(" ".join(remaining[:cut])) - goal), cut))
+        out.append(" ".join(remaining[:best]))
+        remaining = remaining[best:]
+        if len(remaining) <= 1:
+            break
+    out.append(" ".join(remaining))
+    return [line for line in out if line]
+
+
+@given(words=st.lists(st.text("abcxyzàđ", min_size=1, max_size=9), max_size=30),
+       lines=st.integers(1, 6))
+def test_subtitle_balance_follows_its_definition(words: list[str], lines: int) -> None:
+    from translate.documents.subtitles import balance
+
+    text = " ".join(words)
+    assert balance(text, lines) == _balance_by_definition(text, lines)

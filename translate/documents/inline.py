@@ -20,6 +20,7 @@ kept (an inner code stays inside its outer one), and siblings never cross.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -76,31 +77,85 @@ class Inline:
         return out
 
 
-@dataclass(frozen=True)
 class _Points:
     """Where a code may open (word starts) and close (word ends) in a translation."""
 
-    starts: list[int]
-    ends: list[int]
-    words: list[tuple[int, int]]
-
-    @classmethod
-    def of(cls, text: str, keep_whole: Sequence[tuple[int, int]] = ()) -> _Points:
+    def __init__(self, text: str, keep_whole: Sequence[tuple[int, int]] = ()) -> None:
         """Word edges of *text*; the spans in *keep_whole* (the required targets: a term
         is never split by a code) count as one word each."""
         words = [(m.start(), m.end()) for m in _WORD.finditer(text)]
+        starts = [w[0] for w in words]
+        covered: set[int] = set()
+        merged = []
         for start, end in keep_whole:
-            inside = [w for w in words if start <= w[0] and w[1] <= end]
-            if inside:
-                words = [w for w in words if w not in inside] + [(start, end)]
-        words.sort()
-        return cls(sorted({0, len(text), *(w[0] for w in words)}),
-                   sorted({0, len(text), *(w[1] for w in words)}), words)
+            first = bisect.bisect_left(starts, start)
+            last = first
+            while last < len(words) and words[last][1] <= end:
+                last += 1
+            if last > first:
+                covered.update(range(first, last))
+                merged.append((start, end))
+        self.words = sorted({w for k, w in enumerate(words) if k not in covered} | set(merged))
+        self.word_starts = [w[0] for w in self.words]
+        self.starts = sorted({0, len(text), *(w[0] for w in self.words)})
+        self.ends = sorted({0, len(text), *(w[1] for w in self.words)})
+
+
+class _Taken:
+    """Sibling spans already placed, sorted by start with the running maximum of their
+    ends: whether a new span crosses one is a binary search, not a scan (a paragraph of
+    20,000 runs has 20,000 siblings). Codes come in source order, so a new span is
+    nearly always appended and the running maximum extended by one."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.max_end: list[int] = []
+        #: Words found crossing a sibling stay crossed (siblings are only added): skip
+        #: links over them, one per direction, so a search passes each of them once.
+        self.skip: tuple[dict[int, int], dict[int, int]] = ({}, {})
+
+    def next_open(self, k: int, step: int) -> int:
+        """Word index *k*, or the first one past the known-crossed run from it."""
+        links = self.skip[step < 0]
+        path = []
+        while k in links:
+            path.append(k)
+            k = links[k]
+        for seen in path:       # path compression: the next search jumps straight there
+            links[seen] = k
+        return k
+
+    def close(self, k: int, step: int) -> None:
+        """Word *k* crosses a sibling: searches in direction *step* skip it from now on."""
+        self.skip[step < 0][k] = k + step
+
+    def add(self, span: tuple[int, int]) -> None:
+        k = bisect.bisect_right(self.starts, span[0])
+        self.starts.insert(k, span[0])
+        self.ends.insert(k, span[1])
+        self.max_end[k:] = []
+        running = self.max_end[-1] if self.max_end else -1
+        for end in self.ends[k:]:
+            running = max(running, end)
+            self.max_end.append(running)
+
+    def crosses(self, span: tuple[int, int]) -> bool:
+        """Whether a sibling starts before *span* ends and ends after it starts."""
+        k = bisect.bisect_left(self.starts, span[1]) - 1
+        return k >= 0 and self.max_end[k] > span[0]
 
 
 def _nearest(points: list[int], target: float, low: int, high: int) -> int:
-    allowed = [p for p in points if low <= p <= high] or [low]
-    return min(allowed, key=lambda p: (abs(p - target), p))
+    """The point in [low, high] nearest *target* (the lower one on a tie)."""
+    first, last = bisect.bisect_left(points, low), bisect.bisect_right(points, high)
+    if first >= last:
+        return low
+    k = min(max(bisect.bisect_left(points, target, first, last), first), last - 1)
+    best = points[k]
+    if k > first and abs(points[k - 1] - target) <= abs(best - target):
+        best = points[k - 1]
+    return best
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
@@ -111,21 +166,27 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _find(haystack: str, needle: str, low: int, high: int, taken: list[tuple[int, int]]
-          ) -> tuple[int, int] | None:
-    """*needle* in ``haystack[low:high]`` (case-insensitive, NFC), not crossing *taken*."""
-    if not needle.strip():
+class _Haystack:
+    """A translation folded once (NFC, case-insensitive) for every code's search."""
+
+    def __init__(self, text: str) -> None:
+        self.folded = nfc(text).casefold()
+        #: Folding changed the length (rare letters): offsets would not match; no search.
+        self.usable = len(self.folded) == len(text)
+
+    def find(self, needle: str, low: int, high: int, taken: _Taken | None = None
+             ) -> tuple[int, int] | None:
+        """*needle* in ``text[low:high]``, not crossing *taken*."""
+        if not needle.strip() or not self.usable:
+            return None
+        wanted = nfc(needle).casefold()
+        at = self.folded.find(wanted, low, high)
+        while at >= 0:
+            span = (at, at + len(wanted))
+            if taken is None or not taken.crosses(span):
+                return span
+            at = self.folded.find(wanted, at + 1, high)
         return None
-    folded, wanted = nfc(haystack).casefold(), nfc(needle).casefold()
-    if len(folded) != len(haystack):
-        return None
-    at = folded.find(wanted, low, high)
-    while at >= 0:
-        span = (at, at + len(wanted))
-        if not any(_overlaps(span, t) for t in taken):
-            return span
-        at = folded.find(wanted, at + 1, high)
-    return None
 
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -135,37 +196,43 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 def place_codes(inline: Inline, translation: str, required: Sequence[tuple[str, str]] = ()
                 ) -> list[tuple[int, int]]:
-    """Where each code goes in *translation*: one (start, end) per code, in order."""
+    """Where each code goes in *translation*: one (start, end) per code, in order (in
+    time linear in the codes but for a binary search each)."""
     source = inline.text
     whole = _strip(source, 0, len(source))
+    hay = _Haystack(translation)
     targets = [found for _, target in required
-               if (found := _find(translation, target, 0, len(translation), [])) is not None]
-    points = _Points.of(translation, targets)
+               if (found := hay.find(target, 0, len(translation))) is not None]
+    by_span: dict[str, list[str]] = {}
+    for span_text, target in required:
+        by_span.setdefault(nfc(span_text).casefold(), []).append(target)
+    points = _Points(translation, targets)
     placed: list[tuple[int, int]] = []
+    siblings: dict[int | None, _Taken] = {}
     for code in inline.codes:
         low, high = (0, len(translation)) if code.parent is None else placed[code.parent]
-        siblings = [placed[k] for k, other in enumerate(inline.codes[:len(placed)])
-                    if other.parent == code.parent]
-        placed.append(_place(code, source, translation, whole, required, points, low, high,
-                             siblings))
+        taken = siblings.setdefault(code.parent, _Taken())
+        span = _place(code, source, translation, whole, by_span, hay, points, low, high,
+                      taken)
+        placed.append(span)
+        taken.add(span)
     return placed
 
 
 def _place(code: Code, source: str, translation: str, whole: tuple[int, int],
-           required: Sequence[tuple[str, str]], points: _Points,
-           low: int, high: int, siblings: list[tuple[int, int]]) -> tuple[int, int]:
+           by_span: dict[str, list[str]], hay: _Haystack, points: _Points,
+           low: int, high: int, taken: _Taken) -> tuple[int, int]:
     inner = source[code.start:code.end]
     if code.whole:
         return 0, len(translation)
     if code.start != code.end:
         if _strip(source, code.start, code.end) == whole and code.parent is None:
             return _strip(translation, 0, len(translation)) if translation.strip() else (0, 0)
-        for span_text, target in required:
-            if nfc(span_text).casefold() == nfc(inner.strip()).casefold():
-                found = _find(translation, target, low, high, siblings)
-                if found:
-                    return found
-        found = _find(translation, inner.strip(), low, high, siblings)
+        for target in by_span.get(nfc(inner.strip()).casefold(), ()):
+            found = hay.find(target, low, high, taken)
+            if found:
+                return found
+        found = hay.find(inner.strip(), low, high, taken)
         if found and len(inner.strip()) > 1:
             return found
     ratio = len(translation) / max(1, len(source))
@@ -174,15 +241,42 @@ def _place(code: Code, source: str, translation: str, whole: tuple[int, int],
         return start, start
     end = _nearest(points.ends, code.end * ratio, start, high)
     if end == start:   # keep at least one word inside a non-empty code
-        later = [p for p in points.ends if start < p <= high]
-        end = later[0] if later else start
+        k = bisect.bisect_right(points.ends, start)
+        end = points.ends[k] if k < len(points.ends) and points.ends[k] <= high else start
     span = (start, end)
-    if any(_overlaps(span, other) for other in siblings):
-        free = [w for w in points.words if low <= w[0] and w[1] <= high
-                and not any(_overlaps(w, other) for other in siblings)]
-        near = code.start * ratio
-        span = min(free, key=lambda w: abs(w[0] - near)) if free else (start, start)
+    if taken.crosses(span):
+        span = _free_word(points, taken, code.start * ratio, low, high) or (start, start)
     return span
+
+
+def _free_word(points: _Points, taken: _Taken, near: float, low: int, high: int
+               ) -> tuple[int, int] | None:
+    """The word in [low, high] crossing no sibling whose start is nearest *near* (the
+    earlier one on a tie), searched outwards from *near*; words already found crossing
+    are skipped, so all the searches of one unit together stay linear."""
+    words = points.words
+    middle = bisect.bisect_left(points.word_starts, near)
+    found: list[tuple[int, int] | None] = []
+    for step, k in ((-1, middle - 1), (1, middle)):
+        hit = None
+        while 0 <= k < len(words):
+            k = taken.next_open(k, step)
+            if not 0 <= k < len(words):
+                break
+            word = words[k]
+            if (step < 0 and word[0] < low) or (step > 0 and word[0] > high):
+                break
+            if low <= word[0] and word[1] <= high:
+                if not taken.crosses(word):
+                    hit = word
+                    break
+                taken.close(k, step)
+            k += step
+        found.append(hit)
+    left, right = found
+    if left is None or (right is not None and abs(right[0] - near) < abs(left[0] - near)):
+        return right
+    return left
 
 
 def _depth(codes: Sequence[Code], k: int) -> int:
