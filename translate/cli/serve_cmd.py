@@ -66,6 +66,10 @@ def serve(
     parallel_batches: Annotated[int, typer.Option(
         "--parallel-batches", help="Batches decoded at once over one model (0: 2 on "
         "CTranslate2, 1 on transformers).")] = _D.parallel_batches,
+    request_timeout: Annotated[float, typer.Option(
+        "--request-timeout", help="Seconds a translation request may take, queue included "
+        "(then 503 with Retry-After); the work of a client that disconnects is dropped.")
+    ] = _D.request_timeout,
     workers: Annotated[int, typer.Option("--workers", min=1, help="Server processes (each "
                                          "loads its own model).")] = 1,
     forwarded_allow_ips: Annotated[str | None, typer.Option(
@@ -92,7 +96,7 @@ def serve(
         char_limit=char_limit, batch_limit=batch_limit, body_limit=body_limit,
         req_limit=req_limit, cors_origins=tuple(cors or ()), file_ttl=file_ttl,
         batch_window_ms=batch_window, max_batch=max_batch, beam=beam, threads=threads,
-        parallel_batches=parallel_batches,
+        parallel_batches=parallel_batches, request_timeout=request_timeout,
         verify_model=verify_model)
     # Fail on bad keys or glossaries here, with a one-line error, not in a worker.
     if api_keys is not None:

@@ -39,6 +39,7 @@ from translate.pipeline import Hypothesis
 from translate.server import deepl, opuscat
 from translate.server import params as P
 from translate.server.answers import check_limits, public_message, translate_answers
+from translate.server.budget import TranslationBudget
 from translate.server.detect import detect
 from translate.server.files import FileArea
 from translate.server.guard import ApiKeys, RateLimiter
@@ -374,7 +375,8 @@ class AccessLog:
             client = scope.get("client")
             access_log.info(json.dumps({
                 "time": round(time.time(), 3), "client": client[0] if client else None,
-                "method": scope["method"], "path": scope["path"], "status": status or 500,
+                # no response at all: the client left first (nginx's 499)
+                "method": scope["method"], "path": scope["path"], "status": status or 499,
                 "ms": round((time.perf_counter() - started) * 1000, 1)}))
 
 
@@ -396,7 +398,8 @@ def create_app(settings: ServerSettings, service: TranslationService | None = No
             if server.store is not None:
                 server.store.close()
 
-    middleware = [Middleware(AccessLog)]
+    middleware = [Middleware(AccessLog),
+                  Middleware(TranslationBudget, timeout=settings.request_timeout)]
     if settings.cors_origins:
         middleware.append(Middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
                                      allow_methods=["GET", "POST", "DELETE"],

@@ -194,8 +194,9 @@ class TranslationService:
                     item = await asyncio.wait_for(self._queue.get(), remaining)
                 except TimeoutError:
                     break
-            batch.append(item)
-            size += len(item.sentences)
+            if not item.future.done():      # cancelled while queued: not decoded
+                batch.append(item)
+                size += len(item.sentences)
         return batch
 
     async def _decode_batch(self, lane: _Lane, batch: list[_Pending]) -> None:
@@ -209,6 +210,10 @@ class TranslationService:
             self._free.put_nowait(lane)
 
     async def _decode(self, lane: _Lane, items: list[_Pending]) -> None:
+        # a client that left (or ran out of --request-timeout) has nobody to answer
+        items = [item for item in items if not item.future.done()]
+        if not items:
+            return
         sentences = [s for item in items for s in item.sentences]
         try:
             results = await asyncio.get_running_loop().run_in_executor(

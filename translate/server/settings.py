@@ -48,6 +48,8 @@ class ServerSettings:
     max_batch: int = 64
     beam: int = DEFAULT_BEAM
     threads: int = 0
+    #: Seconds a translation request may take (queue and decoding); then a 503.
+    request_timeout: float = 300.0
     #: Batches decoded at once over the one model; 0: two on CTranslate2, one otherwise.
     parallel_batches: int = 0
     verify_model: bool = True
@@ -60,6 +62,8 @@ class ServerSettings:
             raise ConfigError("--parallel-batches must be between 0 (automatic) and 16")
         if self.req_limit < 0:
             raise ConfigError("--req-limit must be 0 (no limit) or more")
+        if not 0 < self.request_timeout <= 86400:
+            raise ConfigError("--request-timeout must be between 0 and 86400 seconds")
         if not 0 <= self.batch_window_ms <= 1000:
             raise ConfigError("--batch-window must be between 0 and 1000 ms")
         if not 0 <= self.port <= 65535:
