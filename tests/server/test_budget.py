@@ -64,3 +64,38 @@ def _wait(condition: Any, seconds: float = 120) -> None:
     while not condition():
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.1)
+
+
+@pytest.mark.slow
+def test_a_short_request_is_answered_while_large_files_translate(tmp_path: Path) -> None:
+    """Files go through the batching queue a chunk at a time: on one lane, a six-word
+    request is answered while two large uploads are still being translated."""
+    from tests.server.test_api import multipart
+
+    server = start_server(tmp_path, "-g", SEED_GLOSSARY, "--data-dir", tmp_path / "data",
+                          "--no-cache", "--parallel-batches", "1", "--body-limit", "10000000")
+    try:
+        article = "\n".join(f"{LONG[:-1]} (item {n})." for n in range(120)).encode()
+        uploads: list[Answer] = []
+
+        def upload(name: str) -> None:
+            body, headers = multipart({}, {"file": (name, article)})
+            uploads.append(server.call("POST", "/translate_file", body, headers))
+
+        workers = [threading.Thread(target=upload, args=(f"big{n}.txt",)) for n in (1, 2)]
+        for worker in workers:
+            worker.start()
+        _wait(lambda: server.get("/health").json()["sentences"] > 0)
+        short = server.post("/translate", {"q": "Prestigious people met today."})
+        still_running = [w.is_alive() for w in workers]
+        assert short.status == 200, short.body
+        assert all(still_running), "the short request waited for a whole file"
+        for worker in workers:
+            worker.join(patience(300))
+        assert [u.status for u in uploads] == [200, 200], [u.body[:200] for u in uploads]
+        lines = "\n".join(f"Village {n} met the Border Guard." for n in range(20_000))
+        too_big = multipart({}, {"file": ("huge.txt", lines.encode())})
+        refused = server.call("POST", "/translate_file", *too_big)
+        assert refused.status == 413 and "--file-char-limit" in refused.json()["error"]
+    finally:
+        server.stop()

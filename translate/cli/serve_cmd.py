@@ -42,6 +42,9 @@ def serve(
     no_cache: Annotated[bool, typer.Option("--no-cache")] = False,
     char_limit: Annotated[int, typer.Option("--char-limit", help="Characters per request.")
                           ] = _D.char_limit,
+    file_char_limit: Annotated[int, typer.Option(
+        "--file-char-limit", help="Characters to translate in one uploaded file.")
+    ] = _D.file_char_limit,
     batch_limit: Annotated[int, typer.Option("--batch-limit", help="Texts in one q list.")
                            ] = _D.batch_limit,
     body_limit: Annotated[int, typer.Option("--body-limit", help="Bytes per request body "
@@ -93,7 +96,8 @@ def serve(
         host=host, port=port, model=model, backend=backend, glossaries=tuple(glossary or ()),
         api_keys=api_keys, data_dir=data_dir or default_data_dir(), cache=cache,
         no_cache=no_cache,
-        char_limit=char_limit, batch_limit=batch_limit, body_limit=body_limit,
+        char_limit=char_limit, file_char_limit=file_char_limit, batch_limit=batch_limit,
+        body_limit=body_limit,
         req_limit=req_limit, cors_origins=tuple(cors or ()), file_ttl=file_ttl,
         batch_window_ms=batch_window, max_batch=max_batch, beam=beam, threads=threads,
         parallel_batches=parallel_batches, request_timeout=request_timeout,

@@ -7,6 +7,7 @@ one-line message and the details in the server log, never a traceback.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import logging
@@ -44,7 +45,7 @@ from translate.server.detect import detect
 from translate.server.files import FileArea
 from translate.server.guard import ApiKeys, RateLimiter
 from translate.server.openapi import openapi
-from translate.server.service import TranslationService
+from translate.server.service import FileTooLarge, TranslationService
 from translate.server.settings import ServerSettings
 from translate.server.store import GlossaryStore, StoreError, parse_glossary
 from translate.version import __version__
@@ -218,11 +219,22 @@ async def translate_file(request: Request) -> JSONResponse:
     except StoreError as exc:
         raise P.ApiError(400, str(exc)) from None
 
-    def work() -> Any:
-        pipeline = server.service.pipeline(glossary)
-        return translate_documents([stored.source], pipeline, out_file=stored.output)[0]
+    executor = server.service.file_executor(glossary, server.settings.file_char_limit)
 
-    result = await server.service.run(work)
+    def work() -> Any:
+        pipeline = server.service.segmenting_pipeline(glossary)
+        return translate_documents([stored.source], pipeline, out_file=stored.output,
+                                   executor=executor)[0]
+
+    try:
+        result = await asyncio.get_running_loop().run_in_executor(None, work)
+    except FileTooLarge as exc:
+        server.files.discard(stored)
+        raise P.ApiError(413, f"{upload.name}: {exc}") from None
+    except BaseException:      # the client left, or the request's time ran out
+        executor.cancel()
+        server.files.discard(stored)
+        raise
     if result.error:
         server.files.discard(stored)
         raise P.ApiError(400, public_message(result.error.replace(str(stored.source),

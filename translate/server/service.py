@@ -22,17 +22,17 @@ import contextlib
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
+from glossary.errors import ToolkitError
 from glossary.model import Glossary
 from translate.build import LoadedModel, build_pipeline
 from translate.pipeline import Hypothesis, TranslationPipeline
 from translate.server.settings import ServerSettings
 
-T = TypeVar("T")
 #: Pipelines kept for the most recent distinct glossaries (a pipeline is a matcher and
 #: a reference to the shared model, so each is small).
 PIPELINES_KEPT = 32
@@ -54,6 +54,53 @@ class _Lane:
                                            initializer=setattr, initargs=(local, "lane", self))
         self.cache: Any = None
         self.pipelines: OrderedDict[str, TranslationPipeline] = OrderedDict()
+
+
+#: Sentences a file sends to the batcher at a time: a text request waits behind at most
+#: one such chunk per lane, however large the files being translated.
+FILE_CHUNK = 8
+
+
+class FileTooLarge(ToolkitError):
+    """A file with more characters to translate than ``--file-char-limit``."""
+
+
+class QueuedExecutor:
+    """The server's executor for whole documents: a file's distinct sentences go through
+    the same batching queue as text requests, :data:`FILE_CHUNK` at a time, so two large
+    uploads cannot hold every lane while a six-word request waits. Runs on a worker
+    thread (the document is read, planned and written there); :meth:`cancel` stops it
+    before its next chunk (the request's client left, or its time ran out)."""
+
+    name = "server"
+
+    def __init__(self, service: TranslationService, glossary: Glossary,
+                 loop: asyncio.AbstractEventLoop, char_limit: int) -> None:
+        self.service = service
+        self.glossary = glossary
+        self.loop = loop
+        self.char_limit = char_limit
+        self.cancelled = threading.Event()
+
+    def cancel(self) -> None:
+        self.cancelled.set()
+
+    def translate_files(self, todos: list[list[str]], pipeline: TranslationPipeline,
+                        tick: Callable[[int], None]) -> Iterator[list[Hypothesis]]:
+        chars = sum(len(s) for todo in todos for s in todo)
+        if chars > self.char_limit:
+            raise FileTooLarge(f"the file has {chars:,} characters to translate; this "
+                               f"server's limit is {self.char_limit:,} (--file-char-limit)")
+        for todo in todos:
+            hyps: list[Hypothesis] = []
+            for start in range(0, len(todo), FILE_CHUNK):
+                if self.cancelled.is_set():
+                    raise asyncio.CancelledError
+                chunk = todo[start:start + FILE_CHUNK]
+                hyps += asyncio.run_coroutine_threadsafe(
+                    self.service.translate(chunk, self.glossary), self.loop).result()
+                tick(len(chunk))
+            yield hyps
 
 
 class TranslationService:
@@ -136,13 +183,16 @@ class TranslationService:
                 await loop.run_in_executor(lane.executor, lane.cache.close)
             lane.executor.shutdown(wait=True)
 
-    async def run(self, fn: Callable[..., T], *args: Any) -> T:
-        """Run *fn* on a free lane (file translation, glossary-bound work)."""
-        lane = await self._free.get()
-        try:
-            return await asyncio.get_running_loop().run_in_executor(lane.executor, fn, *args)
-        finally:
-            self._free.put_nowait(lane)
+    def file_executor(self, glossary: Glossary, char_limit: int) -> QueuedExecutor:
+        """How a file's sentences reach the model: through the batching queue, a chunk at
+        a time (see :class:`QueuedExecutor`)."""
+        return QueuedExecutor(self, glossary, asyncio.get_running_loop(), char_limit)
+
+    def segmenting_pipeline(self, glossary: Glossary) -> TranslationPipeline:
+        """A pipeline over the shared model for planning a document's segments (its own
+        decoding goes through the queue, so it needs no cache)."""
+        assert self.model is not None
+        return build_pipeline(self.config, glossary, model=self.model)
 
     # -- translation -----------------------------------------------------------------
     async def translate(self, sentences: list[str], glossary: Glossary) -> list[Hypothesis]:

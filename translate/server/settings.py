@@ -33,6 +33,8 @@ class ServerSettings:
     no_cache: bool = False
     #: Characters per request (all of ``q`` together); LibreTranslate's --char-limit.
     char_limit: int = 10_000
+    #: Characters to translate in one uploaded file (its distinct sentences).
+    file_char_limit: int = 500_000
     #: Strings in one ``q`` list; LibreTranslate's --batch-limit.
     batch_limit: int = 100
     #: Bytes of one request body (uploads included).
@@ -55,7 +57,8 @@ class ServerSettings:
     verify_model: bool = True
 
     def __post_init__(self) -> None:
-        for name in ("char_limit", "batch_limit", "body_limit", "file_ttl", "max_batch", "beam"):
+        for name in ("char_limit", "file_char_limit", "batch_limit", "body_limit", "file_ttl",
+                     "max_batch", "beam"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"--{name.replace('_', '-')} must be at least 1")
         if not 0 <= self.parallel_batches <= 16:
