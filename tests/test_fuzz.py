@@ -205,3 +205,74 @@ def test_subtitle_balance_follows_its_definition(words: list[str], lines: int) -
 
     text = " ".join(words)
     assert balance(text, lines) == _balance_by_definition(text, lines)
+
+
+def _seed_documents() -> dict[str, bytes]:
+    """A small valid file of every document format, to mutate."""
+    import io as _io
+
+    import docx
+
+    made = docx.Document()
+    made.add_paragraph("Prestigious people ").add_run("met").bold = True
+    buffer = _io.BytesIO()
+    made.save(buffer)
+    seeds = {
+        ".txt": b"Prestigious people met.\n\nThe Border Guard came.\n",
+        ".md": b"# Title\n\nPrestigious *people* met [here](http://x.org).\n",
+        ".po": b'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+               b'msgid "Prestigious people met."\nmsgstr ""\n',
+        ".html": b"<html><body><p>Prestigious <b>people</b> met.</p><!-- x --></body></html>",
+        ".docx": buffer.getvalue(),
+        ".xlf": b'<?xml version="1.0"?><xliff version="1.2"><file source-language="en" '
+                b'target-language="vi" datatype="plaintext" original="a"><body>'
+                b'<trans-unit id="1"><source>Prestigious <g id="1">people</g> met.</source>'
+                b'</trans-unit></body></file></xliff>',
+        ".srt": b"1\n00:00:01,000 --> 00:00:02,000\nPrestigious people\nmet.\n",
+        ".jsonl": b'{"id": 1, "text": "Prestigious people met."}\n',
+    }
+    return seeds
+
+
+@st.composite
+def mutated(draw: st.DrawFn, data: bytes) -> bytes:
+    """*data* with a few bytes changed, cut short or spliced into itself."""
+    out = bytearray(data)
+    for _ in range(draw(st.integers(1, 4))):
+        kind = draw(st.sampled_from(["flip", "cut", "splice", "insert"]))
+        at = draw(st.integers(0, max(0, len(out) - 1)))
+        if kind == "flip" and out:
+            out[at] = draw(st.integers(0, 255))
+        elif kind == "cut":
+            del out[at:]
+        elif kind == "splice":
+            out[at:at] = out[draw(st.integers(0, len(out))):][:40]
+        else:
+            out[at:at] = draw(st.sampled_from([b"<", b"&#x0;", b"\xff", b"\"", b"\n\n",
+                                               b"\\ud800", b"]]>", b"-->", b"--!>"]))
+    return bytes(out)
+
+
+@pytest.mark.parametrize("suffix", sorted(_seed_documents()))
+@FUZZ
+@given(data=st.data())
+def test_mutated_documents_read_or_fail_with_a_toolkit_error(suffix: str,
+                                                             data: st.DataObject) -> None:
+    """Every document reader turns a damaged file into the toolkit's one-line error naming
+    the file (never an internal error), and what it reads renders back."""
+    from translate.documents import get_document_format
+
+    content = data.draw(mutated(_seed_documents()[suffix]) | st.binary(max_size=300))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"doc{suffix}"
+        path.write_bytes(content)
+        try:
+            doc = get_document_format(path).read(path)
+        except ToolkitError as exc:
+            assert str(path) in str(exc)
+            return
+        texts = [unit.text for unit in doc.units]
+        if doc.render_inline is not None:
+            doc.render_inline(texts, [[] for _ in texts])
+        else:
+            doc.render(texts)

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
 import threading
 import uuid
 from pathlib import Path
 from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from glossary.formats import load_glossary, save_glossary
 from tests.conftest import SEED_GLOSSARY
@@ -296,3 +300,24 @@ def test_a_sentence_cut_through_a_term_is_a_400_naming_the_text_and_line(server:
     error = answer.json()["error"]
     assert error.startswith("q[1]:2: a sentence longer than the model's input") and \
         "'prestigious people'" in error
+
+
+_JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False)
+                     | st.text(max_size=20),
+                     lambda inner: st.lists(inner, max_size=3)
+                     | st.dictionaries(st.text(max_size=8), inner, max_size=3), max_leaves=8)
+
+
+@settings(max_examples=int(os.environ.get("TERMTRANS_FUZZ_EXAMPLES", "60")), deadline=None,
+          derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=st.dictionaries(st.sampled_from(["q", "source", "target", "format", "glossary",
+                                             "glossary_id", "text", "target_lang",
+                                             "source_lang", "tag_handling", "ignore_tags",
+                                             "api_key"]), _JSON, max_size=5),
+       path=st.sampled_from(["/translate", "/v2/translate", "/detect", "/glossaries",
+                             "/v2/glossaries"]))
+def test_any_json_body_gets_an_answer_never_a_500(server: Server, body: dict[str, Any],
+                                                  path: str) -> None:
+    answer = server.post(path, body)
+    assert answer.status < 500, (path, body, answer.body)
+    assert isinstance(answer.json(), dict | list)

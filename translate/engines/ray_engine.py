@@ -51,6 +51,9 @@ from translate.pipeline import BatchResult, Hypothesis, TranslationPipeline
 RAY_HINT = "pip install 'termtrans[ray]'"
 #: Seconds to wait for a cluster's address to answer before saying there is none.
 CONNECT_TIMEOUT = 3.0
+#: Seconds every node has to answer the model probe (a node that is listed alive but
+#: cannot run a task would otherwise hang the job before it starts).
+PROBE_TIMEOUT = 120.0
 MANIFEST_DIR = ".termtrans-ray"
 
 
@@ -125,7 +128,12 @@ def check_model_on_nodes(ray: Any, location: str) -> None:
     refs = [probe.options(scheduling_strategy=NodeAffinitySchedulingStrategy(
         node["NodeID"], soft=False)).remote(location)
         for node in ray.nodes() if node.get("Alive")]
-    problems = [p for p in ray.get(refs) if p]
+    try:
+        answers = ray.get(refs, timeout=PROBE_TIMEOUT)
+    except ray.exceptions.GetTimeoutError:
+        raise ClusterError(f"a node did not answer the model probe within {PROBE_TIMEOUT:g} s "
+                           "(is every node of the cluster running?)") from None
+    problems = [p for p in answers if p]
     if problems:
         raise ClusterError(f"model not usable on the cluster: {problems[0]}; copy the model "
                            "to the same path on every node (or use shared storage)")
