@@ -289,17 +289,16 @@ def test_two_parallel_batches_answer_each_request_its_own(tmp_path: Path) -> Non
     assert "Traceback" not in running.log.read_text(encoding="utf-8")
 
 
-def test_a_sentence_cut_through_a_term_is_a_400_naming_the_text_and_line(server: Server
-                                                                         ) -> None:
-    # the same segmentation as files: a long sentence is cut below the model's input, and a
-    # cut through a glossary term (which could then not be enforced) is refused
+def test_a_long_sentence_keeps_every_term(server: Server) -> None:
+    # the same segmentation as files: a sentence longer than the model's input is cut below
+    # it, never inside a glossary term, so every term is still enforced
     long_line = "prestigious people met " * 80 + "today."
     answer = server.post("/translate", {"q": ["Hello.", "First line.\n" + long_line],
                                         "source": "en", "target": "vi"})
-    assert answer.status == 400, answer.body
-    error = answer.json()["error"]
-    assert error.startswith("q[1]:2: a sentence longer than the model's input") and \
-        "'prestigious people'" in error
+    assert answer.status == 200, answer.body
+    terms = answer.json()["terms"][1]
+    assert len(terms) == 80 and all(t["found"] for t in terms)
+    assert answer.json()["translatedText"][1].lower().count("người có uy tín") == 80
 
 
 _JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False)

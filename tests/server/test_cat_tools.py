@@ -104,9 +104,6 @@ def _post(server: Server, path: str, payload: dict[str, object]) -> tuple[int, d
      "tag_handling"),
     ("/v2/translate", {"text": ["a"] * 9, "target_lang": "VI"}, 400, "batch limit"),
     ("/v2/translate", {"text": [], "target_lang": "VI"}, 400, "'text'"),
-    # one segmentation policy on every door: a long sentence is never cut through a term
-    ("/v2/translate", {"text": ["prestigious people met " * 80 + "today."],
-                       "target_lang": "VI"}, 400, "text[0]:1: a sentence longer than"),
     ("/v2/glossaries", {"name": "g", "source_lang": "en", "target_lang": "de",
                         "entries": "a\tb", "entries_format": "tsv"}, 400, "language pair"),
     ("/v2/glossaries", {"name": "g", "source_lang": "en", "target_lang": "vi",
@@ -121,6 +118,14 @@ def test_bad_deepl_requests_get_deepl_shaped_4xx(server: Server, path: str,
     got, body = _post(server, path, payload)
     assert got == status and words in body["message"], body
     assert set(body) == {"message"}
+
+
+def test_a_long_text_keeps_every_term_through_the_deepl_door(server: Server) -> None:
+    status, body = _post(server, "/v2/translate", {
+        "text": ["prestigious people met " * 80 + "today."], "target_lang": "VI"})
+    assert status == 200
+    (translation,) = body["translations"]
+    assert len(translation["terms"]) == 80 and all(t["found"] for t in translation["terms"])
 
 
 def test_the_deepl_client_reports_a_bad_request_as_its_exception(
@@ -139,10 +144,11 @@ def test_opus_cat_translate_json_as_the_memoq_plugin_sends_it(server: Server) ->
     assert "người có uy tín" in body["translation"].lower()
     assert body["terms"] == [{"source": "Prestigious people", "target": "người có uy tín",
                               "found": True}]
+    # one segmentation policy on every door: a long sentence keeps every term
     long = urllib.parse.urlencode({"input": "prestigious people met " * 80 + "today.",
                                    "srcLangCode": "en", "trgLangCode": "vi"})
-    cut = server.get(f"/MTRestService/TranslateJson?{long}")
-    assert cut.status == 400 and "'prestigious people'" in cut.json()["error"]
+    cut = server.get(f"/MTRestService/TranslateJson?{long}").json()
+    assert len(cut["terms"]) == 80 and all(t["found"] for t in cut["terms"])
     plain = server.get(f"/MTRestService/Translate?{query}")
     assert plain.status == 200 and plain.body.decode("utf-8") == body["translation"]
     assert server.get("/MTRestService/ListSupportedLanguagePairs").json() == ["en-vi"]

@@ -109,6 +109,15 @@ def join_pieces(text: str, pieces: Sequence[str], outputs: Sequence[str]) -> str
     return "".join(out)
 
 
+#: Stands for a space inside a glossary term while long sentences are cut (a private-use
+#: character: no text holds it, no cut pattern matches it).
+_JOIN = "\ue000"
+
+
+def _unmask(text: str) -> str:
+    return text.replace(_JOIN, " ")
+
+
 class SourceModel(Protocol):
     """What segmentation needs of a model: how long a text is in its tokens, and its limit."""
 
@@ -136,11 +145,12 @@ class Segmenter:
 
     def pieces(self, text: str, *, path: str | Path = "<text>", line: int | None = None
                ) -> list[str]:
-        """The pieces of one unit of *text* (a paragraph, a line), in order; raises
-        :class:`InputError` naming *path* and *line* when a cut goes through a term."""
+        """The pieces of one unit of *text* (a paragraph, a line), in order. A long
+        sentence is cut at a boundary outside its glossary terms; only a term longer than
+        the model's whole input could still be cut, and that is an :class:`InputError`
+        naming *path* and *line*."""
         sentences = split_sentences(text)
-        pieces = [piece for sentence in sentences
-                  for piece in split_long(sentence, self.length, self.limit)]
+        pieces = [piece for sentence in sentences for piece in self._split(sentence)]
         if self.matcher is not None and len(pieces) > len(sentences):
             whole = self.matcher.find(text)
             kept = sum(len(self.matcher.find(piece)) for piece in pieces)
@@ -151,6 +161,22 @@ class Segmenter:
                                  f"term {term[:40]!r}…, which could not be enforced; shorten "
                                  "the sentence or the term")
         return pieces
+
+    def _split(self, sentence: str) -> list[str]:
+        """*sentence* in pieces below the limit, never cut inside a glossary term: the
+        spaces of the terms it holds are masked while the cut points are chosen."""
+        if self.matcher is None or self.length(sentence) <= self.limit:
+            return split_long(sentence, self.length, self.limit)
+        masked = list(sentence)
+        for match in self.matcher.find(sentence):
+            for k in range(match.start, match.end):
+                if masked[k].isspace():
+                    masked[k] = _JOIN
+        joined = "".join(masked)
+        if joined == sentence:
+            return split_long(sentence, self.length, self.limit)
+        parts = split_long(joined, lambda t: self.length(_unmask(t)), self.limit)
+        return [_unmask(part) for part in parts]
 
     def lines(self, text: str, *, path: str | Path = "<text>") -> list[list[str]]:
         """Per line of *text*, its pieces (a line break is never crossed)."""
