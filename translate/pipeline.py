@@ -273,12 +273,14 @@ class TranslationPipeline:
                 issues.extend(check.segment_fn(analysis))
         return tuple(issues)
 
+    def _plan(self, source: str) -> list[tuple[str, str]]:
+        """What *source* requires of its translation (nothing with constraints off)."""
+        return plan_targets(source, self.matcher) if self.options.constraints else []
+
     def decode_batch(self, sources: list[str]) -> BatchResult:
         """Decode and verify one decoder batch (the unit of work a decoder hands out:
         in this process, or on a cluster's actor with a pipeline of its own)."""
-        plans = [plan_targets(s, self.matcher) if self.options.constraints else []
-                 for s in sources]
-        return self._decode_verified(sources, plans)
+        return self._decode_verified(sources, [self._plan(s) for s in sources])
 
     def decode_batches(self, pipeline: TranslationPipeline, batches: list[list[str]]
                        ) -> Iterator[tuple[int, BatchResult]]:
@@ -343,8 +345,6 @@ class TranslationPipeline:
         group after group; all of them go to *decoder* (default: this process) together,
         which is what lets a cluster decode a whole archive in parallel."""
         sources = [s for group in groups for s in group]
-        plans = [plan_targets(s, self.matcher) if self.options.constraints else []
-                 for s in sources]
         work = _Work(sources)
         batches: list[list[int]] = []
         offset = 0
@@ -374,7 +374,7 @@ class TranslationPipeline:
         self.translated += len(work.repeats)
         if progress is not None and work.repeats:
             progress(len(work.repeats))
-        hyps = self.assess([work.hypothesis(i, s, plans[i], self.verify, set(reused))
+        hyps = self.assess([work.hypothesis(i, s, self._plan, self.verify, set(reused))
                             for i, s in enumerate(sources)])
         out, offset = [], 0
         for group in groups:
@@ -487,15 +487,17 @@ class _Work:
                 work.append(i)
         return work
 
-    def hypothesis(self, i: int, source: str, plan: list[tuple[str, str]],
+    def hypothesis(self, i: int, source: str, plan: Callable[[str], list[tuple[str, str]]],
                    verify: Callable[[str, str], tuple[Issue, ...]], reused: set[int]
                    ) -> Hypothesis:
+        """Segment *i*'s hypothesis: as decoded (verified there), or from the cache, a
+        memory or blank, then planned and verified here."""
         origin = self.first.get(source, i)
         decoded = self.decoded.get(origin)
         if decoded is not None:
             return decoded
         text, tokens, _ = self.results[i]
-        return Hypothesis(source, text, tuple(plan), verify(source, text), tokens,
+        return Hypothesis(source, text, tuple(plan(source)), verify(source, text), tokens,
                           origin in reused, i in self.remembered)
 
 
