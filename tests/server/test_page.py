@@ -56,6 +56,13 @@ def test_translate_text_with_keyboard_shows_marked_terms(chromium: Any,
     assert any(m.lower() == "thôn" for m in marks)
     terms = page.locator("#terms li").all_text_contents()
     assert "✓ Prestigious people → người có uy tín" in terms
+    # the estimate's weak words are underlined where they stand, whole words only, and a
+    # term's mark wins over a weak word inside it
+    page.evaluate("""showTranslation("Người có uy tín đã họp, uyế họ uy.",
+                                     [{target: "người có uy tín"}], ["uyế", "họ", "uy"])""")
+    assert page.locator("#output mark:not(.weak)").all_text_contents() == ["Người có uy tín"]
+    assert page.locator("#output mark.weak").all_text_contents() == ["uyế", "họ", "uy"]
+    assert page.locator("#output").inner_text() == "Người có uy tín đã họp, uyế họ uy."
     assert page.errors == []
 
 
