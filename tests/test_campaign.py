@@ -387,12 +387,48 @@ CASES: dict[str, Case] = {
                        '<trans-unit id="2"><source>Hi.</source></trans-unit>'
                        "</body></file></xliff>\n".encode()},
         code=0, check=(("out.xlf", "Quân đội họp."),)),
+    # -- issue 28, round 2: faithful outputs ------------------------------------------------
+    "a BOM in an HTML page is kept": Case(
+        ("translate", "b.html", "-o", "out.html", *T, "--fail-on", "never"),
+        {**G, "b.html": b"\xef\xbb\xbf<p>The army met.</p>\n"},
+        code=0, check=(("out.html", "\ufeff<p>"),)),
+    "a BOM in a subtitle file is kept": Case(
+        ("translate", "b.srt", "-o", "out.srt", *T, "--fail-on", "never"),
+        {**G, "b.srt": b"\xef\xbb\xbf1\n00:00:01,000 --> 00:00:02,000\nThe army met.\n"},
+        code=0, check=(("out.srt", "\ufeff1\n00:00:01,000"),)),
+    "an HTML comment closed with --!>": Case(
+        ("translate", "c.html", "-o", "out.html", *T, "--fail-on", "never"),
+        {**G, "c.html": b"<p>One.</p><!-- note --!><p>The army met.</p>\n"},
+        code=0, check=(("out.html", "<!-- note --!><p>"),)),
+    "Parquet ids that are NaN": Case(
+        ("translate", "n.parquet", "-o", "out.parquet", *T),
+        {**G}, setup=lambda d: _parquet(d / "n.parquet", {"id": [1.0, float("nan")],
+                                                           "text": ["a b", "c d"]}),
+        says="n.parquet:2: id nan is not a string or a finite number",
+        absent=("out.parquet",)),
+    "a Parquet dataset that has a translation column": Case(
+        ("translate", "t.parquet", "-o", "out.parquet", *T),
+        {**G}, setup=lambda d: _parquet(d / "t.parquet", {"id": [1], "text": ["a b"],
+                                                           "translation": ["x"]}),
+        says="already has a 'translation' column (--overwrite replaces it)",
+        absent=("out.parquet",)),
+    "a JSONL record that has a translation field": Case(
+        ("translate", "t.jsonl", "-o", "out.jsonl", *T),
+        {**G, "t.jsonl": b'{"id": 1, "text": "The army met.", "translation": "x"}\n'},
+        says='t.jsonl:1: already has a "translation" field', absent=("out.jsonl",)),
     # -- messages ---------------------------------------------------------------------------
     "line 100 is not an emoji": Case(
         ("glossary", "validate", "g100.tsv"),
         {"g100.tsv": "".join(f"term {n}\tthuật ngữ {n}\n" for n in range(99)).encode()
          + b"broken line without a tab\n"}, code=1, says="g100.tsv:100:"),
 }
+
+
+def _parquet(path: Path, columns: dict[str, list[object]]) -> None:
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table(columns), path)
 
 
 @pytest.mark.parametrize("name", list(CASES))
