@@ -107,3 +107,26 @@ def test_the_python_api_keeps_every_term_of_a_long_sentence() -> None:
     engine = Engine(model="tiny-random", glossary=SEED_GLOSSARY, backend="transformers")
     out = engine.translate_text("prestigious people met " * 80 + "today.")
     assert out.lower().count("người có uy tín") == 80
+
+
+def test_a_model_card_can_ask_for_shorter_pieces(tmp_path: Path) -> None:
+    from translate.models.vocab import piece_tokens
+
+    (tmp_path / "termtrans.json").write_text('{"decoding": {"piece_tokens": 40}}',
+                                             encoding="utf-8")
+    assert piece_tokens(tmp_path) == 40
+    assert piece_tokens(tmp_path / "elsewhere") is None
+
+    class Model:
+        max_source_tokens = 510
+        piece_tokens: int | None = 40
+
+        def source_length(self, text: str) -> int:
+            return len(text.split())
+
+    assert Segmenter.for_model(Model()).limit == 40
+    Model.piece_tokens = None
+    assert Segmenter.for_model(Model()).limit == 200      # MAX_SOURCE_TOKENS
+    # the shipped demo model asks for it (measured in its MODEL_CARD.md)
+    engine = Engine(backend="transformers")
+    assert engine.pipeline.translator.piece_tokens == 40

@@ -59,6 +59,9 @@ class Translator(ABC):
     #: Inline term-annotation markers (start, sep, end) when the model was trained with them
     #: (its ``termtrans.json`` says so); the source then carries the required targets inline.
     annotation: tuple[str, str, str] | None = None
+    #: The longest piece (source tokens) the model card says to translate at once, if any:
+    #: segmentation cuts longer sentences at clause boundaries (see ``Segmenter``).
+    piece_tokens: int | None = None
 
     def __init__(self) -> None:
         self._loaded = False

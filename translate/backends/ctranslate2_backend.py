@@ -76,7 +76,7 @@ from translate.models.convert import (
 )
 from translate.models.files import check_model_directory
 from translate.models.vmap import VMAP_FILE
-from translate.models.vocab import pieces_by_id, term_annotation
+from translate.models.vocab import piece_tokens, pieces_by_id, term_annotation
 
 #: Word boundaries tried per missing constraint in the repair stage's first round: one, the
 #: boundary nearest the relative position of its source span, so the round needs no scoring
@@ -118,6 +118,7 @@ class CTranslate2Translator(Translator):
         check_compute_type(compute_type)   # fail at construction, not on first use
         self.location = Path(location)
         self.revision = revision
+        self.piece_tokens = piece_tokens(self.location)
         self.threads = threads
         self.compute_type = compute_type
         self.cache_root = cache_root

@@ -18,7 +18,7 @@ from translate.decoding.constraints import (
 )
 from translate.deps import TORCH_HINT, require
 from translate.models.files import check_model_directory
-from translate.models.vocab import pieces_by_id, term_annotation
+from translate.models.vocab import piece_tokens, pieces_by_id, term_annotation
 
 
 def _import_transformers() -> Any:
@@ -38,6 +38,7 @@ class TransformersTranslator(Translator):
         self.location = str(location)
         self.revision = revision
         self.threads = threads
+        self.piece_tokens = piece_tokens(Path(self.location))   # a hub id has no card here
         self.model: Any = None
         self.tokenizer: Any = None
         self._kinds: list[int] = []

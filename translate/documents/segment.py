@@ -11,8 +11,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
+from glossary.amounts import source_amounts, source_dates
+from glossary.codes import find_codes
 from glossary.errors import InputError
 from glossary.matching import TermMatcher
+from glossary.placeholders import find_placeholders
 
 #: Source tokens a piece may have at most (the model's own limit where that is lower):
 #: a small model's output degrades long before its position limit.
@@ -62,9 +65,12 @@ def split_sentences(text: str) -> list[str]:
     return out
 
 
-def split_long(sentence: str, length: Callable[[str], int], limit: int) -> list[str]:
+def split_long(sentence: str, length: Callable[[str], int], limit: int,
+               hard: int | None = None) -> list[str]:
     """Split *sentence* into pieces of at most *limit* tokens, preferring ``;``/``:``,
-    then ``,``, then word boundaries; never truncates."""
+    then ``,``, then word boundaries; never truncates. A single "word" over *limit* (a
+    long URL) is cut by characters only when it is over *hard* too (the model's own
+    input limit, when *limit* is only a preference)."""
     if length(sentence) <= limit:
         return [sentence]
     for pattern in _BREAKS:
@@ -83,10 +89,14 @@ def split_long(sentence: str, length: Callable[[str], int], limit: int) -> list[
         if current:
             pieces.append(current)
         if len(pieces) > 1:
-            return [q for p in pieces for q in split_long(p, length, limit)]
-    # a single "word" longer than the limit: cut by characters
+            return [q for p in pieces for q in split_long(p, length, limit, hard)]
+    # a single "word" longer than the limit: kept whole below the hard limit, else cut by
+    # characters
+    if hard is not None and length(sentence) <= hard:
+        return [sentence]
     half = max(1, len(sentence) // 2)
-    return split_long(sentence[:half], length, limit) + split_long(sentence[half:], length, limit)
+    return (split_long(sentence[:half], length, limit, hard)
+            + split_long(sentence[half:], length, limit, hard))
 
 
 def join_pieces(text: str, pieces: Sequence[str], outputs: Sequence[str]) -> str:
@@ -124,6 +134,9 @@ class SourceModel(Protocol):
     @property
     def max_source_tokens(self) -> int: ...
 
+    #: The model card's longest piece, if it says (None: the input limit alone).
+    piece_tokens: int | None
+
     def source_length(self, text: str) -> int: ...
 
 
@@ -137,11 +150,18 @@ class Segmenter:
     length: Callable[[str], int]
     limit: int
     matcher: TermMatcher | None = None
+    #: The model's input limit when *limit* is only a preference (a model card's piece
+    #: length): one word longer than *limit* but not than this is never cut.
+    hard: int | None = None
 
     @classmethod
     def for_model(cls, model: SourceModel, matcher: TermMatcher | None = None) -> Segmenter:
-        return cls(model.source_length, min(MAX_SOURCE_TOKENS, model.max_source_tokens),
-                   matcher)
+        """The segmenter for *model*: pieces below its input limit (and :data:`MAX_SOURCE_TOKENS`),
+        and below the piece length its card asks for."""
+        limit = min(MAX_SOURCE_TOKENS, model.max_source_tokens)
+        preferred = min(limit, model.piece_tokens or limit)
+        return cls(model.source_length, preferred, matcher,
+                   limit if preferred < limit else None)
 
     def pieces(self, text: str, *, path: str | Path = "<text>", line: int | None = None
                ) -> list[str]:
@@ -163,20 +183,47 @@ class Segmenter:
         return pieces
 
     def _split(self, sentence: str) -> list[str]:
-        """*sentence* in pieces below the limit, never cut inside a glossary term: the
-        spaces of the terms it holds are masked while the cut points are chosen."""
-        if self.matcher is None or self.length(sentence) <= self.limit:
-            return split_long(sentence, self.length, self.limit)
+        """*sentence* in pieces below the limit, never cut inside a glossary term, an
+        amount, a date, a code or a placeholder: their spaces are masked while the cut
+        points are chosen."""
+        # a URL or placeholder is copied, not translated: against a model card's piece
+        # length it counts as one token ("Source: <a 60-token URL>" stays one piece)
+        length = self.length if self.hard is None else self._copy_aware_length
+        if self.matcher is None or length(sentence) <= self.limit:
+            return split_long(sentence, length, self.limit, self.hard)
         masked = list(sentence)
-        for match in self.matcher.find(sentence):
-            for k in range(match.start, match.end):
+        for start, end in self._kept_whole(sentence):
+            for k in range(start, end):
                 if masked[k].isspace():
                     masked[k] = _JOIN
         joined = "".join(masked)
         if joined == sentence:
-            return split_long(sentence, self.length, self.limit)
-        parts = split_long(joined, lambda t: self.length(_unmask(t)), self.limit)
+            return split_long(sentence, length, self.limit, self.hard)
+        parts = split_long(joined, lambda t: length(_unmask(t)), self.limit, self.hard)
         return [_unmask(part) for part in parts]
+
+    def _copy_aware_length(self, text: str) -> int:
+        copied = find_placeholders(text)
+        if not copied:
+            return self.length(text)
+        out, at = [], 0
+        for span in copied:
+            out += [text[at:span.start], "x"]
+            at = span.end
+        out.append(text[at:])
+        return self.length("".join(out))
+
+    def _kept_whole(self, sentence: str) -> list[tuple[int, int]]:
+        """Spans a cut must not go through: glossary terms, and what the decoder is
+        required to keep — amounts with their scale and unit, dates, codes, placeholders,
+        URLs."""
+        assert self.matcher is not None
+        spans = [(m.start, m.end) for m in self.matcher.find(sentence)]
+        spans += [(a.start, a.end) for a in source_amounts(sentence)]
+        spans += [(d.start, d.end) for d in source_dates(sentence)]
+        spans += [(c.start, c.end) for c in find_codes(sentence)]
+        spans += [(p.start, p.end) for p in find_placeholders(sentence)]
+        return spans
 
     def lines(self, text: str, *, path: str | Path = "<text>") -> list[list[str]]:
         """Per line of *text*, its pieces (a line break is never crossed)."""

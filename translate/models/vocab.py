@@ -1,6 +1,7 @@
-"""What a model directory says about its vocabulary: the pieces by id, and the inline
-term-annotation markers it was trained with (read by the backends and the vocabulary
-map builder alike, so it lives with the models, below both)."""
+"""What a model directory says about its vocabulary and its input: the pieces by id, the
+inline term-annotation markers it was trained with, the longest piece it translates well
+(read by the backends and the vocabulary map builder alike, so it lives with the models,
+below both)."""
 
 from __future__ import annotations
 
@@ -24,3 +25,15 @@ def term_annotation(directory: Path) -> tuple[str, str, str] | None:
         return None
     markers = json.loads(card.read_text(encoding="utf-8")).get("term_annotation")
     return (markers["start"], markers["sep"], markers["end"]) if markers else None
+
+
+def piece_tokens(directory: Path) -> int | None:
+    """The longest piece (in source tokens) a model directory's ``termtrans.json`` says to
+    translate at once (``"decoding": {"piece_tokens": N}``): a small model translates a
+    long sentence better clause by clause (measured for the demo model in its card)."""
+    card = directory / "termtrans.json"
+    if not card.is_file():
+        return None
+    value = json.loads(card.read_text(encoding="utf-8")).get("decoding", {}).get(
+        "piece_tokens")
+    return int(value) if isinstance(value, int) and value > 0 else None

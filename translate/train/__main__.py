@@ -506,9 +506,14 @@ def export(recipe: Recipe, run: Path, out: Path) -> bool:
             shutil.copyfile(run / "tokenizer" / name, tmp / name)
         _keep_from_previous(out, tmp)
         scores = json.loads((run / "best" / "scores.json").read_text(encoding="utf-8"))
+        # decoding advice measured for the model it replaces (re-measure with eval_model)
+        card = out / "termtrans.json"
+        decoding = (json.loads(card.read_text(encoding="utf-8")).get("decoding")
+                    if card.is_file() else None)
         (tmp / "termtrans.json").write_text(json.dumps({
             "term_annotation": {"start": MARKERS[0], "sep": MARKERS[1], "end": MARKERS[2]},
             "recipe": recipe.as_dict(), "selected": scores,
+            **({"decoding": decoding} if decoding else {}),
             **({"notice": recipe.notice} if recipe.notice else {})}, indent=1, ensure_ascii=False)
             + "\n", encoding="utf-8")
         old = out.with_name(f".{out.name}.old")
