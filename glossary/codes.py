@@ -116,8 +116,9 @@ def _find_codes(text: str) -> tuple[Code, ...]:
 
 #: Code-shaped tokens that need not start with a digit: letter/digit groups joined by
 #: "/", "-", "." or "," with at least one "/" and an upper-case group of two or more
-#: letters ("No-KL/TWL/TWL", "Ren-Q/TU"). "và/hoặc" and "km/h" are not code-shaped.
-_FRAGMENT_RE = re.compile(rf"(?<![\w/-])[{_LETTERS}0-9]+(?:[-/.,][{_LETTERS}0-9]+)+(?![\w/-])")
+#: letters ("No-KL/TWL/TWL", "Ren-Q/TU", "tám-KL/TWL/TW": any letters, tone marks too).
+#: "và/hoặc" and "km/h" are not code-shaped.
+_FRAGMENT_RE = re.compile(r"(?<![\w/-])[^\W_]+(?:[-/.,][^\W_]+)+(?![\w/-])")
 _UPPER_GROUP = re.compile(r"[A-ZĐ]{2,}")
 
 
