@@ -371,3 +371,21 @@ def test_auto_names_the_light_extra_when_ctranslate2_is_missing(
     assert pick_backend(str(ROOT / "models" / "en-vi-demo")) == "ctranslate2"
     assert pick_backend(str(tmp_path)) == "transformers"      # nothing shipped: converting
     assert pick_backend("Helsinki-NLP/opus-mt-en-vi") == "transformers"
+
+
+def test_shipping_a_new_conversion_replaces_the_stale_one(tiny_model: Path, tmp_path: Path
+                                                          ) -> None:
+    """A model's weights changed: --ship converts them anew in the model directory, and
+    the old conversion is gone (not kept beside the model, where it would be locked)."""
+    model = tmp_path / "model"
+    shutil.copytree(tiny_model, model)
+    shipped = converted_model(model, "int8", tmp_path / "cache", ship=True)
+    assert shipped.parent == model
+    before = json.loads((shipped / MANIFEST).read_text(encoding="utf-8"))["source_fingerprint"]
+    (model / "MODEL_CARD.md").write_text("# a new card\n", encoding="utf-8")   # new weights
+    again = converted_model(model, "int8", tmp_path / "cache", ship=True)
+    assert again == shipped
+    after = json.loads((again / MANIFEST).read_text(encoding="utf-8"))["source_fingerprint"]
+    assert after != before
+    assert sorted(p.name for p in model.iterdir() if p.is_dir()) == [shipped.name]
+    assert not [p for p in model.iterdir() if p.name.startswith(".")]     # no temp left

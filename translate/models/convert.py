@@ -104,12 +104,16 @@ def converted_model(source: Path, compute_type: str, cache_root: Path | None = N
     hashes = hash_directory(source)
     key = fingerprint(hashes)
     root = target.parent
-    if target.exists():   # incomplete or damaged: keep it for inspection, never load it
+    root.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=root))
+    if target.exists() and ship:
+        # the conversion of the model's previous weights: replaced, not kept beside the
+        # model (it would be shipped and locked with it)
+        target.rename(work / "stale")
+    elif target.exists():   # incomplete or damaged: keep it for inspection, never load it
         aside = target.with_name(f"{target.name}.corrupt-{os.getpid()}")
         shutil.rmtree(aside, ignore_errors=True)
         target.rename(aside)
-    root.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=root))
     try:
         out = work / "model"
         _convert(ctranslate2, source, out, compute_type)
