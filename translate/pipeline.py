@@ -374,7 +374,8 @@ class TranslationPipeline:
         self.translated += len(work.repeats)
         if progress is not None and work.repeats:
             progress(len(work.repeats))
-        hyps = self.assess([work.hypothesis(i, s, self._plan, self.verify, set(reused))
+        from_cache = set(reused)
+        hyps = self.assess([work.hypothesis(i, s, self._plan, self.verify, from_cache)
                             for i, s in enumerate(sources)])
         out, offset = [], 0
         for group in groups:
