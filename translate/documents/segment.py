@@ -142,10 +142,11 @@ class SourceModel(Protocol):
 
 @dataclass(frozen=True)
 class Segmenter:
-    """How text is cut for the model, the same for files, the API and the server:
-    sentences, then pieces of at most :attr:`limit` tokens. A cut through a glossary term
-    is refused: no piece would hold the term, so it could not be enforced, and a run that
-    reported 0 issues over it would be lying."""
+    """How text is cut for the model, the same for files, the API, the server and Ray:
+    sentences, then pieces of at most :attr:`limit` tokens, cut outside glossary terms and
+    what the decoder must keep. A cut that would still go through a term (one longer than
+    the model's whole input) is refused: no piece would hold the term, so it could not be
+    enforced, and a run that reported 0 issues over it would be lying."""
 
     length: Callable[[str], int]
     limit: int
@@ -177,7 +178,8 @@ class Segmenter:
             if kept < len(whole):
                 term = max(whole, key=lambda m: m.end - m.start).text
                 raise InputError(path, line, f"a sentence longer than the model's input "
-                                 f"({self.limit} tokens) had to be cut through the glossary "
+                                 f"({self.hard or self.limit} tokens) had to be cut through "
+                                 "the glossary "
                                  f"term {term[:40]!r}…, which could not be enforced; shorten "
                                  "the sentence or the term")
         return pieces
@@ -189,17 +191,17 @@ class Segmenter:
         # a URL or placeholder is copied, not translated: against a model card's piece
         # length it counts as one token ("Source: <a 60-token URL>" stays one piece)
         length = self.length if self.hard is None else self._copy_aware_length
-        if self.matcher is None or length(sentence) <= self.limit:
+        if length(sentence) <= self.limit:
+            return [sentence]
+        if self.matcher is None:
             return split_long(sentence, length, self.limit, self.hard)
         masked = list(sentence)
         for start, end in self._kept_whole(sentence):
             for k in range(start, end):
                 if masked[k].isspace():
                     masked[k] = _JOIN
-        joined = "".join(masked)
-        if joined == sentence:
-            return split_long(sentence, length, self.limit, self.hard)
-        parts = split_long(joined, lambda t: length(_unmask(t)), self.limit, self.hard)
+        parts = split_long("".join(masked), lambda t: length(_unmask(t)), self.limit,
+                           self.hard)
         return [_unmask(part) for part in parts]
 
     def _copy_aware_length(self, text: str) -> int:
