@@ -218,8 +218,7 @@ class Cluster:
             raise ConfigError(f"{self.out}: output location not writable: "
                               f"{exc.strerror or exc}") from None
         worker = WorkerConfig(replace(config, threads=config.threads or 1), resolved, glossary)
-        return RayExecutor(worker, address=self.address, actors=self.actors,
-                           manifest_dir=self.manifests)
+        return RayExecutor(worker, address=self.address, actors=self.actors)
 
 
 def _stdin_plan(folder: Path) -> Plan:
@@ -274,9 +273,9 @@ def _run(plan: Plan, terms: Glossary, glossary: list[Path] | None, memory: dict[
         if store is not None:
             store.close()
     failed = _print_results(results, pipeline, quiet, min_quality, fail_on)
-    if executor is not None and not quiet:
+    if executor is not None and manifests is not None and not quiet:
         err.print(f"ray: {executor.decoded} batch(es) decoded on the cluster, "
-                  f"{pipeline.stats.resumed_batches} resumed from {executor.manifest_dir}",
+                  f"{pipeline.stats.resumed_batches} resumed from {manifests.folder}",
                   markup=False)
     if report is not None:
         write_output(json.dumps(_summary(results, pipeline), ensure_ascii=False, indent=2),

@@ -163,12 +163,10 @@ class RayExecutor:
 
     name = "ray"
 
-    def __init__(self, config: WorkerConfig, *, address: str | None, actors: int,
-                 manifest_dir: Path) -> None:
+    def __init__(self, config: WorkerConfig, *, address: str | None, actors: int) -> None:
         self.config = config
         self.address = address
         self.actors = actors
-        self.manifest_dir = manifest_dir
         #: Batches decoded on the cluster in this run.
         self.decoded = 0
 
