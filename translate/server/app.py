@@ -128,17 +128,15 @@ class Server:
             raise P.ApiError(400, public_message(str(exc))) from None
 
     # -- text translation ------------------------------------------------------------
-    async def translate_texts(self, texts: list[str], glossary: Glossary,
-                              labels: list[str] | None = None
+    async def translate_texts(self, texts: list[str], glossary: Glossary, labels: list[str]
                               ) -> list[tuple[str, list[Hypothesis]]]:
         """Each text translated line by line, all of them in one batch; a text whose long
         sentence would be cut through a term is a 400 naming the text (its label: ``q[2]``)
         and line."""
         segmenter = Segmenter.for_model(self.service.translator, self.matcher(glossary))
-        names = labels or [f"q[{n}]" for n in range(len(texts))]
         try:
-            layouts = [segmenter.lines(text, path=name)
-                       for name, text in zip(names, texts, strict=True)]
+            layouts = [segmenter.lines(text, path=label)
+                       for label, text in zip(labels, texts, strict=True)]
         except InputError as exc:
             raise P.ApiError(400, public_message(str(exc))) from None
         flat = [s for layout in layouts for line in layout for s in line]
