@@ -74,6 +74,7 @@ from translate.models.convert import (
     converted_model,
     import_ctranslate2,
 )
+from translate.models.families import FAMILIES, check_backend, detect_family
 from translate.models.files import check_model_directory
 from translate.models.vmap import VMAP_FILE
 from translate.models.vocab import piece_tokens, pieces_by_id, term_annotation
@@ -119,12 +120,17 @@ class CTranslate2Translator(Translator):
         self.location = Path(location)
         self.revision = revision
         self.piece_tokens = piece_tokens(self.location)
+        # _load refuses a location that is not a directory, whatever its family
+        self.family = detect_family(self.location) if self.location.is_dir() \
+            else FAMILIES["marian"]
+        check_backend(self.family, "ctranslate2", self.location)
         self.threads = threads
         self.compute_type = compute_type
         self.cache_root = cache_root
         # The model's vocabulary map, if it has one, restricts the output layer of the
         # plain pass (see _decode); it changes outputs, so the signature says so.
-        self.use_vmap = (vocabulary_map and (self.location / VMAP_FILE).is_file()
+        self.use_vmap = (vocabulary_map and self.family.name == "marian"
+                         and (self.location / VMAP_FILE).is_file()
                          and _eos_is_id_zero(self.location))
         self.name = f"ctranslate2-{compute_type}" + ("+vmap" if self.use_vmap else "")
         self.stats: Counter[str] = Counter()
@@ -142,7 +148,6 @@ class CTranslate2Translator(Translator):
         self._unk = 0
         self._max_positions = 512
         self._eos = 0
-        self._pad: int | None = None
         self._piece_cache: dict[str, list[str]] = {}
         self._workers = 1
 
@@ -172,25 +177,45 @@ class CTranslate2Translator(Translator):
             str(self.converted), device="cpu", compute_type=self.compute_type,
             inter_threads=self._workers, intra_threads=1)
         self._sp_source = sentencepiece.SentencePieceProcessor(
-            model_file=str(self.location / "source.spm"))
+            model_file=str(self.location / self.family.source_spm))
         self._sp_target = sentencepiece.SentencePieceProcessor(
-            model_file=str(self.location / "target.spm"))
-        self._vocab = json.loads((self.location / "vocab.json").read_text(encoding="utf-8"))
+            model_file=str(self.location / self.family.target_spm))
+        self._vocab = self._read_vocabulary()
         self._pieces = pieces_by_id(self._vocab)
         config = json.loads((self.location / "config.json").read_text(encoding="utf-8"))
         self._special = {int(config.get(k)) for k in ("pad_token_id", "eos_token_id",
                                                        "decoder_start_token_id")
                          if config.get(k) is not None}
+        self._special |= {i for i, p in enumerate(self._pieces) if self.family.is_special(p)}
         self._unk = self._vocab.get("<unk>", 0)
         self._eos = int(config.get("eos_token_id", self._vocab.get("</s>", 0)))
-        pad = config.get("pad_token_id")
-        self._pad = None if pad is None else int(pad)
         self._max_positions = int(config.get("max_position_embeddings", 512))
+        self._lead = list(self.family.target_prefix)
         self._kinds = piece_kinds(self._pieces)
         self._folds = piece_folds(self._pieces)
         self._cases = piece_cases(self._pieces)
         self._guarded = guarded_ids(self._pieces)
         self.annotation = term_annotation(self.location)
+
+    def _read_vocabulary(self) -> dict[str, int]:
+        """Piece → id: a MarianMT directory's ``vocab.json``; for the other families the
+        converted model's own vocabulary (their tokenizers add language codes to the
+        sentencepiece pieces, and the conversion lists every id's token)."""
+        if self.family.name == "marian":
+            vocab: dict[str, int] = json.loads(
+                (self.location / "vocab.json").read_text(encoding="utf-8"))
+            return vocab
+        assert self.converted is not None
+        pieces = _converted_vocabulary(self.converted)
+        vocab = {}
+        for i, piece in enumerate(pieces):
+            vocab.setdefault(piece, i)
+        missing = [t for t in (*self.family.language_tokens, "</s>") if t not in vocab]
+        if missing:
+            raise ModelError(f"{self.location}: the converted vocabulary has no "
+                             f"{', '.join(missing)} token: this {self.family.title} model "
+                             "cannot translate English→Vietnamese")
+        return vocab
 
     def _encode_target(self, text: str) -> list[int]:
         return [self._vocab.get(p, self._unk)
@@ -216,7 +241,8 @@ class CTranslate2Translator(Translator):
         if pieces is None:
             if len(self._piece_cache) > 100_000:
                 self._piece_cache.clear()
-            pieces = [*self._sp_source.encode(text, out_type=str), "</s>"]
+            pieces = [*self.family.source_prefix, *self._sp_source.encode(text, out_type=str),
+                      "</s>"]
             self._piece_cache[text] = pieces
         return pieces
 
@@ -228,9 +254,9 @@ class CTranslate2Translator(Translator):
         cut = [len(s) > limit + 1 or len(t) >= limit for s, t in zip(src, tgt, strict=True)]
         src = [[*s[:limit], "</s>"] if c else s for s, c in zip(src, cut, strict=True)]
         tgt = [t[:limit - 1] for t in tgt]
-        results = self._ct2.score_batch(src, tgt, max_batch_size=SCORE_BATCH_TOKENS,
-                                        batch_type="tokens")
-        return [TokenScores((*t, "</s>"), tuple(r.log_probs), c)
+        results = self._ct2.score_batch(src, [[*self._lead, *t] for t in tgt],
+                                        max_batch_size=SCORE_BATCH_TOKENS, batch_type="tokens")
+        return [TokenScores((*t, "</s>"), tuple(r.log_probs[len(self._lead):]), c)
                 for t, r, c in zip(tgt, results, cut, strict=True)]
 
     def _generate(self, sources: Sequence[str], constraints: Sequence[Sequence[Constraint]],
@@ -307,10 +333,11 @@ class CTranslate2Translator(Translator):
         if ranked:
             results = self._ct2.score_batch(
                 [pieces[requests[i][0]] for i in ranked],
-                [[self._pieces[t] for t in candidates[i]] for i in ranked],
+                [[*self._lead, *(self._pieces[t] for t in candidates[i])] for i in ranked],
                 max_batch_size=SCORE_BATCH_TOKENS, batch_type="tokens")
             for i, result in zip(ranked, results, strict=True):
-                scores[i] = sum(result.log_probs) / max(1, len(result.log_probs))
+                log_probs = result.log_probs[len(self._lead):]
+                scores[i] = sum(log_probs) / max(1, len(log_probs))
         return scores
 
     def _continue(self, pieces: list[list[str]],
@@ -350,14 +377,18 @@ class CTranslate2Translator(Translator):
         vmap = self.use_vmap and prefixes is None and not strict
         guarded = [[self._pieces[i]] for i in self._guarded] if strict else []
 
+        def lead(i: int) -> list[str]:   # the family's language token, the repair prefix
+            return [*self._lead, *(self._pieces[t] for t in (prefixes[i] if prefixes else ()))]
+
         def submit(part: list[int], use_vmap: bool, asynchronous: bool) -> Any:
             repeats = [] if use_vmap else sorted({seq for i in part for seq in bans[i]})
             suppress = guarded + [[self._pieces[t] for t in seq] for seq in repeats]
             return self._ct2.translate_batch(
                 [sources[i] for i in part],
-                target_prefix=None if prefixes is None else
-                [[self._pieces[t] for t in prefixes[i]] for i in part],
-                beam_size=beam, max_decoding_length=max(limits[i] for i in part),
+                target_prefix=None if prefixes is None and not self._lead else
+                [lead(i) for i in part],
+                beam_size=beam,
+                max_decoding_length=len(self._lead) + max(limits[i] for i in part),
                 use_vmap=use_vmap, asynchronous=asynchronous,
                 suppress_sequences=suppress or None,
                 repetition_penalty=RETRY_REPETITION_PENALTY if strict else 1.0)
@@ -379,7 +410,7 @@ class CTranslate2Translator(Translator):
                 self._count("vmap_retried", len(part))
                 hypotheses = [r.hypotheses[0] for r in submit(part, False, False)]
             for i, hypothesis in zip(part, hypotheses, strict=True):
-                outputs[i] = self._ids(hypothesis)[:limits[i]]
+                outputs[i] = self._ids(hypothesis[len(self._lead):])[:limits[i]]
         return outputs
 
     def _fallback(self, still: list[int], pieces: list[list[str]],
@@ -387,15 +418,27 @@ class CTranslate2Translator(Translator):
                   beam: int, max_lengths: Sequence[int],
                   bans: list[list[tuple[int, ...]]], strict: bool) -> None:
         stepper = CTranslate2Stepper(self._ct2, [pieces[k] for k in still], self._pieces,
-                                     self._chunk)
+                                     self._chunk, self._lead)
         exact = constrained_beam_search(
             stepper, [constraints[k] for k in still], beam=beam,
             max_lengths=[max_lengths[k] for k in still], eos_id=self._eos,
-            banned_ids=[] if self._pad is None else [self._pad],
+            banned_ids=sorted(self._special - {self._eos}),
             piece_kinds=self._kinds, guarded_ids=self._guarded if strict else (),
             banned_sequences=[bans[k] for k in still])
         for k, decoded in zip(still, exact, strict=True):
             outputs[k] = list(decoded.token_ids)
+
+
+def _converted_vocabulary(converted: Path) -> list[str]:
+    """The target vocabulary of a CTranslate2 model directory, in id order."""
+    for name in ("target_vocabulary", "shared_vocabulary"):
+        if (converted / f"{name}.json").is_file():
+            pieces: list[str] = json.loads((converted / f"{name}.json").read_text(
+                encoding="utf-8"))
+            return pieces
+        if (converted / f"{name}.txt").is_file():
+            return (converted / f"{name}.txt").read_text(encoding="utf-8").split("\n")[:-1]
+    raise ModelError(f"{converted}: no vocabulary file in the CTranslate2 model")
 
 
 def _eos_is_id_zero(location: Path) -> bool:
@@ -421,8 +464,9 @@ class CTranslate2Stepper:
     """
 
     def __init__(self, translator: Any, sources: list[list[str]], pieces: list[str],
-                 chunk: Callable[[int], int]) -> None:
+                 chunk: Callable[[int], int], lead: Sequence[str] = ()) -> None:
         self.translator = translator
+        self.lead = list(lead)
         self.chunk = chunk
         self.sources = sources
         self.pieces = pieces
@@ -433,7 +477,7 @@ class CTranslate2Stepper:
     def step(self, rows: Sequence[Row]) -> Any:
         import numpy as np
 
-        length = max(len(r.tokens) for r in rows)
+        length = len(self.lead) + max(len(r.tokens) for r in rows)
         # CTranslate2 returns the logits of every prefix position: bound what one call holds.
         per_row = (length + 1) * len(self.pieces) * 4
         size = max(1, self.MAX_CALL_BYTES // per_row)
@@ -442,10 +486,11 @@ class CTranslate2Stepper:
             part = rows[start:start + size]
             results = self.translator.translate_batch(
                 [self.sources[r.sentence] for r in part],
-                target_prefix=[[self.pieces[t] for t in r.tokens] for r in part],
+                target_prefix=[[*self.lead, *(self.pieces[t] for t in r.tokens)] for r in part],
                 beam_size=1, max_decoding_length=length + 1, return_logits_vocab=True,
                 max_batch_size=self.chunk(len(part)))
-            logits += [np.asarray(res.logits[0][len(r.tokens)], dtype=np.float32)
+            logits += [np.asarray(res.logits[0][len(self.lead) + len(r.tokens)],
+                                  dtype=np.float32)
                        for res, r in zip(results, part, strict=True)]
         return log_softmax(np.stack(logits))
 

@@ -17,6 +17,7 @@ from translate.decoding.constraints import (
     repeat_bans,
 )
 from translate.deps import TORCH_HINT, require
+from translate.models.families import check_backend, detect_family
 from translate.models.files import check_model_directory
 from translate.models.vocab import piece_tokens, pieces_by_id, term_annotation
 
@@ -39,6 +40,9 @@ class TransformersTranslator(Translator):
         self.revision = revision
         self.threads = threads
         self.piece_tokens = piece_tokens(Path(self.location))   # a hub id has no card here
+        if Path(self.location).is_dir():     # MarianMT only: refused before any loading
+            check_backend(detect_family(Path(self.location)), "transformers",
+                          Path(self.location))
         self.model: Any = None
         self.tokenizer: Any = None
         self._kinds: list[int] = []

@@ -14,6 +14,8 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -139,7 +141,7 @@ def _convert(ctranslate2: Any, source: Path, out: Path, compute_type: str) -> No
     quantization = None if compute_type == "float32" else compute_type
     transformers.utils.logging.set_verbosity_error()
     transformers.utils.logging.disable_progress_bar()
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), _language_codes_kept():
         warnings.simplefilter("ignore")
         try:
             vmap = source / VMAP_FILE
@@ -150,3 +152,39 @@ def _convert(ctranslate2: Any, source: Path, out: Path, compute_type: str) -> No
             raise ModelError(f"{source}: CTranslate2 conversion failed: "
                              f"{str(exc).splitlines()[0] if str(exc) else exc!r}; "
                              "--backend transformers runs the model unconverted") from None
+
+
+@contextmanager
+def _language_codes_kept() -> Iterator[None]:
+    """Convert M2M-100 with its language codes in the vocabulary.
+
+    CTranslate2 (4.8) builds the vocabulary from ``tokenizer.get_vocab()``, which for
+    transformers 5's ``M2M100Tokenizer`` holds the sentencepiece pieces only: ``__vi__``
+    would be lost and every translation start from ``<unk>``. For the conversion, the
+    loader registered for ``M2M100Config`` (CTranslate2's private registry, pinned by a
+    test) reads every id through the tokenizer instead, as the model's embedding rows are.
+    """
+    from ctranslate2.converters import transformers as loaders
+
+    original = loaders._MODEL_LOADERS["M2M100Config"]
+
+    class Loader(type(original)):  # type: ignore[misc]
+        def get_vocabulary(self, model: Any, tokenizer: Any) -> list[str]:
+            tokens = super().get_vocabulary(model, tokenizer)
+            codes = getattr(tokenizer, "lang_token_to_id", {})
+            if not codes or all(code in tokens for code in codes):
+                return list(tokens)
+            names = [tokenizer.convert_ids_to_tokens(i)
+                     for i in range(model.config.vocab_size)]
+            seen: set[str] = set()
+            for i, name in enumerate(names):     # unused rows read as <unk>: name them
+                if name in seen:
+                    names[i] = f"madeupword{i}"
+                seen.add(names[i])
+            return names
+
+    loaders._MODEL_LOADERS["M2M100Config"] = Loader()
+    try:
+        yield
+    finally:
+        loaders._MODEL_LOADERS["M2M100Config"] = original

@@ -17,25 +17,52 @@ from typing import Any
 from glossary.errors import ModelError
 from glossary.textio import atomic_write
 from translate.deps import require
+from translate.models.families import (
+    detect_family,
+    missing_language_tokens,
+    read_model_json,
+)
 from translate.models.vmap import VMAP_FILE, check_vocabulary_map
 
-REQUIRED = ("config.json", "source.spm", "target.spm", "vocab.json")
 WEIGHTS = ("model.safetensors", "pytorch_model.bin")
+#: A sharded checkpoint's index, naming its shard files (large models ship this way).
+SHARD_INDEXES = ("model.safetensors.index.json", "pytorch_model.bin.index.json")
 OPTIONAL = ("tokenizer_config.json", "generation_config.json", "special_tokens_map.json",
-            "target_vocab.json", "termtrans.json", "vmap.txt", "MODEL_CARD.md", "README.md")
+            "tokenizer.json", "target_vocab.json", "termtrans.json", "vmap.txt",
+            "MODEL_CARD.md", "README.md")
+
+
+def _weights(directory: Path) -> list[str]:
+    """The weight files: one checkpoint, or a shard index and the shards it names."""
+    for name in WEIGHTS:
+        if (directory / name).is_file():
+            return [name]
+    for index in SHARD_INDEXES:
+        path = directory / index
+        if path.is_file():
+            try:
+                shards = json.loads(path.read_text(encoding="utf-8"))["weight_map"].values()
+            except (ValueError, KeyError, AttributeError, TypeError):
+                raise ModelError(f"{path}: damaged model file: no weight_map") from None
+            return [index, *sorted(set(shards))]
+    return []
 
 
 def model_files(directory: Path) -> list[str]:
-    """The files of a MarianMT directory that define its behaviour (sorted)."""
-    missing = [name for name in REQUIRED if not (directory / name).is_file()]
-    weights = [name for name in WEIGHTS if (directory / name).is_file()]
+    """The files of a model directory that define its behaviour (sorted): its family's
+    tokenizer and configuration files, the weights, and the optional files present."""
+    family = detect_family(directory)
+    missing = [name for name in family.required if not (directory / name).is_file()]
+    weights = _weights(directory)
     if not weights:
         missing.append(" or ".join(WEIGHTS))
+    missing += [name for name in weights if not (directory / name).is_file()]
     if missing:
-        raise ModelError(f"{directory}: not a complete MarianMT model directory: missing "
-                         f"{', '.join(missing)}")
-    extra = [name for name in OPTIONAL if (directory / name).is_file()]
-    return sorted([*REQUIRED, *weights[:1], *extra])
+        raise ModelError(f"{directory}: not a complete {family.title} model directory: "
+                         f"missing {', '.join(missing)}")
+    extra = [name for name in OPTIONAL
+             if (directory / name).is_file() and name not in family.required]
+    return sorted({*family.required, *weights, *extra})
 
 
 def check_model_directory(directory: Path) -> None:
@@ -46,30 +73,24 @@ def check_model_directory(directory: Path) -> None:
     and a safetensors file has a complete header. Cheap (no weights are read).
     """
     model_files(directory)
-    for name in ("config.json", "vocab.json", "termtrans.json"):
-        path = directory / name
-        if path.is_file():
-            try:
-                data = json.loads(path.read_text(encoding="utf-8"))
-            except UnicodeDecodeError:
-                raise ModelError(f"{path}: damaged model file: not UTF-8 text") from None
-            except json.JSONDecodeError as exc:
-                raise ModelError(f"{path}:{exc.lineno}: damaged model file: invalid JSON "
-                                 f"({exc.msg})") from None
-            if not isinstance(data, dict):
-                raise ModelError(f"{path}: damaged model file: expected a JSON object, not "
-                                 f"{type(data).__name__}")
+    for name in ("config.json", "vocab.json", "termtrans.json", "tokenizer_config.json"):
+        read_model_json(directory / name)
     sentencepiece = require("sentencepiece", "checking a model")
 
-    for name in ("source.spm", "target.spm"):
+    family = detect_family(directory)
+    for name in dict.fromkeys((family.source_spm, family.target_spm)):
         try:
             sentencepiece.SentencePieceProcessor(model_file=str(directory / name))
         except (RuntimeError, OSError):
             raise ModelError(f"{directory / name}: damaged model file: not a sentencepiece "
                              "model") from None
-    weights = directory / "model.safetensors"
-    if weights.is_file() and not _safetensors_header_ok(weights):
-        raise ModelError(f"{weights}: damaged model file: not a complete safetensors file")
+    missing = missing_language_tokens(family, directory)
+    if missing:
+        raise ModelError(f"{directory}: the tokenizer has no {', '.join(missing)} token: "
+                         f"this {family.title} model cannot translate English→Vietnamese")
+    for weights in sorted(directory.glob("*.safetensors")):
+        if not _safetensors_header_ok(weights):
+            raise ModelError(f"{weights}: damaged model file: not a complete safetensors file")
     if (directory / VMAP_FILE).is_file():
         check_vocabulary_map(directory / VMAP_FILE)
 

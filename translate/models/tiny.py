@@ -12,9 +12,13 @@ from collections.abc import Iterable
 from contextlib import chdir
 from pathlib import Path
 
+#: Special-token ids of a MarianMT sentencepiece model (the other families' differ).
+MARIAN_IDS = {"eos_id": 0, "unk_id": 1, "bos_id": -1, "pad_id": -1}
+
 
 def train_joint_spm(lines: Iterable[str], prefix: Path, vocab_size: int,
-                    symbols: Iterable[str] = (), model_type: str = "unigram") -> Path:
+                    symbols: Iterable[str] = (), model_type: str = "unigram",
+                    ids: dict[str, int] | None = None) -> Path:
     """Train one sentencepiece model for both languages; returns the ``.model`` path."""
     import sentencepiece as spm
 
@@ -28,14 +32,14 @@ def train_joint_spm(lines: Iterable[str], prefix: Path, vocab_size: int,
         with chdir(prefix.parent):   # relative names: the model file records them
             spm.SentencePieceTrainer.train(
                 input=corpus.name, model_prefix=prefix.name, vocab_size=vocab_size,
-                character_coverage=1.0, model_type=model_type, eos_id=0, unk_id=1, bos_id=-1,
-                pad_id=-1, hard_vocab_limit=False, num_threads=1,
+                character_coverage=1.0, model_type=model_type, hard_vocab_limit=False,
+                num_threads=1, **(ids or MARIAN_IDS),   # type: ignore[arg-type]
                 minloglevel=2, normalization_rule_name="identity",
                 user_defined_symbols=list(symbols), input_sentence_size=2_000_000,
                 shuffle_input_sentence=True)
     finally:
         corpus.unlink(missing_ok=True)
-    return prefix.with_suffix(".model")
+    return prefix.with_name(prefix.name + ".model")
 
 
 def write_marian_vocab(spm_model: Path, out: Path) -> dict[str, int]:
