@@ -86,6 +86,16 @@ def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def tiny_family_models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Random-weight NLLB-200, M2M-100 and MADLAD-400 models (≈10 s for the three, once)."""
+    from translate.models.tiny_families import BUILDERS, build_tiny_family
+
+    root = tmp_path_factory.mktemp("families")
+    return {family: build_tiny_family(family, root / family, tiny_corpus(), seed=3)
+            for family in BUILDERS}
+
+
+@pytest.fixture(scope="session")
 def tiny_translator(tiny_model: Path):  # type: ignore[no-untyped-def]
     from translate.backends import make_translator
 

@@ -320,3 +320,17 @@ def test_any_json_body_gets_an_answer_never_a_500(server: Server, body: dict[str
     answer = server.post(path, body)
     assert answer.status < 500, (path, body, answer.body)
     assert isinstance(answer.json(), dict | list)
+
+
+def test_a_family_model_serves_with_the_glossary(tmp_path: Path,
+                                                 tiny_family_models: dict[str, Path]) -> None:
+    running = start_server(tmp_path, "--model", tiny_family_models["m2m100"], "--backend",
+                           "ctranslate2", "-g", SEED_GLOSSARY)
+    try:
+        answer = running.post("/translate", {"q": ["Prestigious people met.", "Hello."],
+                                             "source": "en", "target": "vi"})
+        assert answer.status == 200, answer.body
+        first, _ = answer.json()["translatedText"]
+        assert "người có uy tín" in first.lower()
+    finally:
+        running.stop()

@@ -32,6 +32,8 @@ from translate.pipeline import Options, TranslationPipeline
 SOURCES = (FIXTURES / "seed_check" / "source.en").read_text(encoding="utf-8").splitlines()
 BACKEND_NAMES = ["transformers", "ctranslate2-int8", "ctranslate2-float32",
                  "ctranslate2-int8+vmap"]
+#: the other model families, on the backend that runs them (CTranslate2, int8)
+FAMILY_NAMES = ["nllb", "m2m100", "madlad"]
 
 
 @pytest.fixture(scope="module")
@@ -58,10 +60,24 @@ def ct2_translators(tiny_model: Path, tiny_vmap_model: Path,
     return made
 
 
-@pytest.fixture(params=BACKEND_NAMES)
+@pytest.fixture(scope="session")
+def family_translators(tiny_family_models: dict[str, Path],
+                       ct2_cache: Path) -> dict[str, CTranslate2Translator]:
+    made = {}
+    for family, model in tiny_family_models.items():
+        made[family] = CTranslate2Translator(model, threads=2, cache_root=ct2_cache)
+        made[family].ensure_loaded()
+    return made
+
+
+@pytest.fixture(params=BACKEND_NAMES + FAMILY_NAMES)
 def backend(request: pytest.FixtureRequest, tiny_translator: Translator,
-            ct2_translators: dict[str, CTranslate2Translator]) -> Iterator[Translator]:
-    yield tiny_translator if request.param == "transformers" else ct2_translators[request.param]
+            ct2_translators: dict[str, CTranslate2Translator],
+            family_translators: dict[str, CTranslate2Translator]) -> Iterator[Translator]:
+    if request.param == "transformers":
+        yield tiny_translator
+    else:
+        yield {**ct2_translators, **family_translators}[request.param]
 
 
 @pytest.mark.parametrize("beam", [1, 4])

@@ -191,3 +191,16 @@ def test_dataset_with_duplicate_ids_names_the_line(tmp_path: Path) -> None:
     result = _translate(data, "--out", tmp_path / "o", "--model", "tiny-random", "--no-cache")
     assert result.returncode == 2
     assert f"{data}:3: duplicate id 1 (first on line 1)" in result.stderr
+
+
+def test_a_family_model_on_the_cluster_matches_local(cluster: str, tmp_path: Path,
+                                                      tiny_family_models: dict[str, Path]
+                                                      ) -> None:
+    model = ("--model", tiny_family_models["nllb"], "--backend", "ctranslate2")
+    local = _translate(JOB[0], *model, "--out", tmp_path / "local", "--no-cache")
+    assert local.returncode == 0, local.stderr
+    ray = _translate(JOB[0], *model, "--out", tmp_path / "ray", "--engine", "ray",
+                     "--ray-address", cluster, "--batch-size", "4")
+    assert ray.returncode == 0, ray.stderr
+    assert (tmp_path / "ray" / JOB[0].name).read_bytes() == \
+        (tmp_path / "local" / JOB[0].name).read_bytes()

@@ -18,6 +18,7 @@ from translate.models.convert import (
     converted_model,
     verify_conversion,
 )
+from translate.models.families import FAMILIES, detect_family
 from translate.models.files import (
     LockEntry,
     ModelsLock,
@@ -26,6 +27,7 @@ from translate.models.files import (
     verify,
 )
 from translate.models.vmap import ALWAYS, PER_SOURCE, write_vocabulary_map
+from translate.models.vocab import term_annotation
 from translate.settings import lock_path
 
 app = typer.Typer(help="List, verify, download and pin models (models.lock).",
@@ -48,19 +50,56 @@ def _directory(models: ModelsLock, entry: LockEntry) -> Path | None:
 @app.command("list")
 @handle_errors
 def list_models(lock: LockOption = None) -> None:
-    """Show every locked model and whether it is available offline."""
+    """Show every locked model: family, licence, size, published quality, installed or not."""
     models = _read(lock)
     table = Table(title=str(models.path))
-    for column in ("name", "source", "files", "available", "description"):
+    for column in ("name", "family", "license", "size", "published quality", "installed"):
         table.add_column(column, overflow="fold")
     for entry in models.entries.values():
-        where = (f"{entry.hub_id}@{(entry.revision or 'main')[:12]}" if entry.source == "hub"
-                 else str(entry.path))
         directory = _directory(models, entry)
-        table.add_row(entry.name, where, str(len(entry.files)),
-                      "yes" if directory is not None and directory.is_dir() else "no",
-                      entry.description)
+        family = FAMILIES[entry.family or "marian"]
+        table.add_row(entry.name, family.title, entry.license or family.license or "?",
+                      entry.size or "?", entry.quality or "?",
+                      "yes" if directory is not None and directory.is_dir() else
+                      f"no: termtrans models pull {entry.name}" if entry.source == "hub"
+                      else "no")
     stdout().print(table)
+
+
+@app.command("info")
+@handle_errors
+def info(name: Annotated[str, typer.Argument(help="A models.lock name or a model directory.")],
+         lock: LockOption = None) -> None:
+    """What the toolkit knows of one model: where it comes from, its family, the backends that
+    run it, its language tokens, whether it reads inline term annotations, its licence."""
+    path = lock_path(lock)
+    models = ModelsLock.read(path) if path.is_file() else ModelsLock(path, {})
+    entry = models.entries.get(name)
+    directory = _directory(models, entry) if entry else Path(name) if Path(name).is_dir() \
+        else None
+    if entry is None and directory is None:
+        raise ConfigError(f"unknown model '{name}': not a directory, not in {path} "
+                          f"(known: {', '.join(models.entries) or 'none'})")
+    family = detect_family(directory) if directory is not None and directory.is_dir() \
+        else FAMILIES[entry.family or "marian"] if entry else FAMILIES["marian"]
+    rows = [("name", entry.name if entry else name)]
+    if entry:
+        rows += [("source", f"{entry.hub_id}@{entry.revision or 'unpinned (pinned on pull)'}"
+                  if entry.source == "hub" else str(entry.path)),
+                 ("description", entry.description), ("size", entry.size or "?"),
+                 ("published quality", entry.quality or "?")]
+    annotation = directory is not None and term_annotation(directory) is not None
+    rows += [("family", family.title), ("license", (entry.license if entry else "")
+                                         or family.license or "?"),
+             ("backends", ", ".join(family.backends)),
+             ("language tokens", " ".join(family.language_tokens) or "none (one direction)"),
+             ("inline term annotations", "yes (trained with them)" if annotation else
+              "no: glossary terms are enforced by the decoder alone"),
+             ("installed", str(directory) if directory is not None and directory.is_dir()
+              else "no")]
+    out = stdout()
+    for key, value in rows:
+        out.print(f"{key}: {value}", markup=False)
 
 
 @app.command("verify")
@@ -159,12 +198,28 @@ def pull(name: str, lock: LockOption = None) -> None:
                          f"{str(exc).splitlines()[0][:200]}. This needs internet access to "
                          "the Hugging Face Hub; elsewhere, copy the model directory here and "
                          "pass --model DIR") from None
-    problems = verify(directory, entry.files) if entry.files else []
+    if entry.revision is None or not entry.files:
+        _pin(models, entry, directory)
+        return
+    problems = verify(directory, entry.files)
     for problem in problems:
         stderr().print(f"{name}: {problem}", markup=False)
     if problems:
         raise typer.Exit(EXIT_FAILED)
     stderr().print(f"{name}: downloaded to {directory}", markup=False)
+
+
+def _pin(models: ModelsLock, entry: LockEntry, directory: Path) -> None:
+    """First download of an unpinned entry: record the revision the hub served (the
+    snapshot folder is named by its commit) and every file's sha256, so later pulls and
+    every load are checked against them."""
+    check_model_directory(directory)
+    entry.revision = entry.revision or directory.name
+    entry.files = locked_files(directory)
+    models.write()
+    stderr().print(f"{entry.name}: downloaded to {directory}; pinned revision "
+                   f"{entry.revision[:12]} and {len(entry.files)} file hashes in "
+                   f"{models.path}", markup=False)
 
 
 def _hub_reachable(hub_id: str, timeout: float = 3.0) -> None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from glossary.errors import ModelError
+from translate.models.families import detect_family
 from translate.models.files import LockEntry, ModelsLock, fingerprint, hash_directory, verify
 from translate.settings import lock_path
 
@@ -32,13 +33,31 @@ class ResolvedModel:
 
     @property
     def notice(self) -> str | None:
-        """The model card's run-time notice (a demo model says so on every run), if any."""
+        """What a run says once about the model: the model card's notice (a demo model says
+        so on every run) and a non-commercial licence (NLLB-200's CC BY-NC 4.0)."""
+        notices = [n for n in (self._card_notice(), self._license_notice()) if n]
+        return " ".join(notices) or None
+
+    def _card_notice(self) -> str | None:
         card = Path(self.location) / "termtrans.json"
         try:
             notice = json.loads(card.read_text(encoding="utf-8")).get("notice")
         except (OSError, ValueError, AttributeError):
             return None
         return notice if isinstance(notice, str) and notice else None
+
+    def _license_notice(self) -> str | None:
+        directory = Path(self.location)
+        if not directory.is_dir():
+            return None
+        try:
+            family = detect_family(directory)
+        except ModelError:
+            return None
+        if not family.non_commercial:
+            return None
+        return (f"{self.name} is a {family.title} model, licensed {family.license}: "
+                "non-commercial use only.")
 
 
 def _local(name: str, directory: Path, expected: dict[str, str], check: bool) -> ResolvedModel:

@@ -44,6 +44,12 @@ class Family:
     special_pattern: str
     #: backends that run it (registry names without the compute type)
     backends: tuple[str, ...]
+    #: the licence of the family's published weights ("" where it depends on the model)
+    license: str = ""
+
+    @property
+    def non_commercial(self) -> bool:
+        return "-NC" in self.license
 
     @property
     def language_tokens(self) -> tuple[str, ...]:
@@ -55,18 +61,19 @@ class Family:
 
 
 FAMILIES: dict[str, Family] = {family.name: family for family in (
-    Family("marian", "MarianMT (OPUS-MT, the project's own models)", "marian",
+    Family("marian", "MarianMT", "marian",
            "source.spm", "target.spm", ("config.json", "source.spm", "target.spm", "vocab.json"),
            (), (), r"<pad>|</s>", ("transformers", "ctranslate2")),
     Family("nllb", "NLLB-200", "m2m_100", "sentencepiece.bpe.model", "sentencepiece.bpe.model",
            ("config.json", "sentencepiece.bpe.model"), ("eng_Latn",), ("vie_Latn",),
-           r"<s>|<pad>|</s>|<mask>|[a-z]{3}_[A-Z][a-z]{3}|madeupword\d+", ("ctranslate2",)),
+           r"<s>|<pad>|</s>|<mask>|[a-z]{3}_[A-Z][a-z]{3}|madeupword\d+", ("ctranslate2",),
+           "CC-BY-NC-4.0"),
     Family("m2m100", "M2M-100", "m2m_100", "sentencepiece.bpe.model", "sentencepiece.bpe.model",
            ("config.json", "sentencepiece.bpe.model", "vocab.json"), ("__en__",), ("__vi__",),
-           r"<s>|<pad>|</s>|__[a-z]{2,3}__|madeupword\d+", ("ctranslate2",)),
+           r"<s>|<pad>|</s>|__[a-z]{2,3}__|madeupword\d+", ("ctranslate2",), "MIT"),
     Family("madlad", "MADLAD-400 (T5)", "t5", "spiece.model", "spiece.model",
            ("config.json", "spiece.model"), ("<2vi>",), (),
-           r"<pad>|</s>|<2[^>]+>|<extra_id_\d+>", ("ctranslate2",)),
+           r"<pad>|</s>|<2[^>]+>|<extra_id_\d+>", ("ctranslate2",), "Apache-2.0"),
 )}
 
 

@@ -18,6 +18,7 @@ from glossary.errors import ModelError
 from glossary.textio import atomic_write
 from translate.deps import require
 from translate.models.families import (
+    FAMILIES,
     detect_family,
     missing_language_tokens,
     read_model_json,
@@ -164,6 +165,10 @@ class LockEntry:
     description: str = ""
     license: str = ""
     files: dict[str, str] = field(default_factory=dict)
+    #: what users weigh when they choose: the model family, its size, a published score
+    family: str = ""
+    size: str = ""
+    quality: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"description": self.description, "source": self.source}
@@ -172,6 +177,8 @@ class LockEntry:
         else:
             data["path"] = self.path
         data["license"] = self.license
+        data.update({k: v for k, v in (("family", self.family), ("size", self.size),
+                                       ("quality", self.quality)) if v})
         data["files"] = dict(sorted(self.files.items()))
         return data
 
@@ -203,9 +210,14 @@ class ModelsLock:
                                  "to sha256 digests")
             if raw.get("source") not in ("hub", "path"):
                 raise ParseError(path, None, f"model '{name}': source must be 'hub' or 'path'")
+            if raw.get("family", "marian") not in FAMILIES:
+                raise ParseError(path, None, f"model '{name}': unknown family "
+                                 f"'{raw['family']}' (valid: {', '.join(FAMILIES)})")
             entries[name] = LockEntry(name, raw["source"], raw.get("hub_id"), raw.get("revision"),
                                       raw.get("path"), raw.get("description", ""),
-                                      raw.get("license", ""), dict(raw.get("files") or {}))
+                                      raw.get("license", ""), dict(raw.get("files") or {}),
+                                      str(raw.get("family", "")), str(raw.get("size", "")),
+                                      str(raw.get("quality", "")))
         return cls(path, entries)
 
     def write(self) -> None:
