@@ -2,4 +2,4 @@
 and every reproducibility signature. Bump it with each change users can see, and say
 what changed in CHANGELOG.md."""
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"

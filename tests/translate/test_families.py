@@ -157,3 +157,43 @@ def test_pull_offline_fails_in_one_line(monkeypatch: pytest.MonkeyPatch) -> None
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1
     assert "cannot download facebook/nllb-200-distilled-600M" in result.stderr
+
+
+def test_first_pull_pins_the_revision_and_the_files(tiny_family_models: dict[str, Path],
+                                                    tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    import huggingface_hub
+
+    import translate.cli.models_cmd as models_cmd
+
+    lock = tmp_path / "models.lock"
+    shutil.copy(ROOT / "models.lock", lock)
+    commit = "0123456789abcdef0123456789abcdef01234567"
+    snapshot = tmp_path / "hub" / "snapshots" / commit       # the Hub cache's layout
+    shutil.copytree(tiny_family_models["nllb"], snapshot)
+    asked = []
+
+    def download(repo_id: str, revision: str | None = None, **_: object) -> str:
+        asked.append((repo_id, revision))
+        return str(snapshot)
+
+    monkeypatch.setattr(models_cmd, "_hub_reachable", lambda hub_id: None)
+    monkeypatch.setattr(huggingface_hub, "snapshot_download", download)
+    result = run_cli("models", "pull", "nllb-200-distilled-600M", "--lock", lock)
+    assert result.returncode == 0, result.stderr
+    assert asked == [("facebook/nllb-200-distilled-600M", None)]
+    entry = json.loads(lock.read_text(encoding="utf-8"))["models"]["nllb-200-distilled-600M"]
+    assert entry["revision"] == commit and "sentencepiece.bpe.model" in entry["files"]
+    (snapshot / "config.json").write_text("{}")           # changed on disk: refused now
+    again = run_cli("models", "pull", "nllb-200-distilled-600M", "--lock", lock)
+    assert again.returncode == 1 and "sha256 differs" in again.stderr
+    assert asked[-1] == ("facebook/nllb-200-distilled-600M", commit)
+
+
+def test_vocabulary_map_is_refused_for_another_family(tiny_family_models: dict[str, Path],
+                                                      tmp_path: Path) -> None:
+    text = tmp_path / "t.txt"
+    text.write_text("a\n")
+    result = run_cli("models", "vmap", tiny_family_models["m2m100"], "--source-text", text,
+                     "--target-text", text)
+    assert result.returncode == 2 and "vocabulary maps are for MarianMT" in result.stderr

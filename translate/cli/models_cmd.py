@@ -175,6 +175,10 @@ def vmap(directory: Annotated[Path, typer.Argument(help="A MarianMT model direct
     if not directory.is_dir():
         raise ModelError(f"{directory}: not a model directory")
     check_model_directory(directory)
+    family = detect_family(directory)
+    if family.name != "marian":     # see translate.models.vmap: </s> must be id 0
+        raise ModelError(f"{directory}: vocabulary maps are for MarianMT models; CTranslate2 "
+                         f"restricts a {family.title} model's output wrongly with one")
     path, rules = write_vocabulary_map(directory, source_text, target_text, per_source, always)
     stderr().print(f"{path}: {rules} rules; the model's fingerprint changed: run 'termtrans "
                    "models lock NAME' if it is in models.lock", markup=False)
