@@ -14,13 +14,17 @@ in one process, side by side:
 3. that command again: every batch comes from its manifest, nothing is decoded —
    the driver's own cost (start, reading, cutting batches, loading results, writing);
 4. a one-sentence ``--engine ray`` job, then again from its manifest: joining the
-   cluster and starting an actor is the difference, the driver's fixed cost the rest.
+   cluster and starting an actor is the difference, the driver's fixed cost the rest;
+5. the same sentences as articles of 25 sentences (one text file each) with
+   ``--distribute files``, then again with every file resumed (the driver's cost per
+   file), and a one-file job twice (its fixed cost).
 
 From these: the driver's cost per sentence d = (run 3 − run 4b) / (sentences − 1),
 per-actor throughput r = sentences / (actors × (run 2 − run 3 − start-up)), and the
 projected wall time of S sentences on N nodes of two actors each,
 T(N) = start-up + S × d + S / (2 N r): the driver term does not shrink with N, which
-is where the cluster path stops scaling.
+is where the cluster path stops scaling. For ``files`` the driver's term is per file,
+T(N) = start-up + A × f + S / (2 N r) for A articles.
 """
 
 from __future__ import annotations
@@ -39,6 +43,9 @@ sys.path.insert(0, str(ROOT))
 from translate.documents.segment import split_sentences  # noqa: E402
 
 GLOSSARY = ROOT / "seeds" / "glossary.tsv"
+ARTICLE_SENTENCES = 25
+#: Finished files the driver resumes to measure its cost per file.
+MANY_FILES = 2000
 FLORES = ROOT.parent / "shared" / "data" / "flores-dev" / "dev.en"
 
 
@@ -92,6 +99,14 @@ def main() -> None:
             fixed = timed(one, "--out", folder / "one", *ray)
             same = ((folder / "local" / data.name).read_bytes()
                     == (folder / "ray" / data.name).read_bytes())
+            articles = split_articles(data, folder / "articles", ARTICLE_SENTENCES)
+            files = ("--distribute", "files")
+            files_run = timed(folder / "articles", "--out", folder / "files", *ray, *files)
+            many = replicate(folder / "articles", folder / "files", folder / "many", MANY_FILES)
+            files_driver = timed(folder / "many" / "in", "--out", folder / "many" / "out", *ray,
+                                 *files)
+            files_fixed = timed(one, "--out", folder / "one-files", *ray, *files)
+            files_fixed = timed(one, "--out", folder / "one-files", *ray, *files)
     finally:
         if cluster is not None:
             cluster.shutdown()
@@ -113,7 +128,53 @@ def main() -> None:
         serial = total * per_sentence
         wall = startup + serial + decoding
         print(f"  {nodes:5d} nodes: {wall / 3600:8.1f} h (decoding {decoding / 3600:.1f} h, "
-              f"driver {serial / 3600:.1f} h)")
+              f"driver {serial / 3600:.1f} h; efficiency {decoding / wall:.0%})")
+    per_file = max(files_driver - files_fixed, 0.0) / max(1, many - 1)
+    files_rate = count / (actors * max(files_run - files_fixed - startup, 1e-6))
+    print(f"--distribute files: {articles} files of {ARTICLE_SENTENCES} sentences in "
+          f"{files_run:.1f} s (per-actor {files_rate:.1f} sentences/s); {many} files, all "
+          f"resumed: {files_driver:.1f} s, one file {files_fixed:.1f} s: "
+          f"{1000 * per_file:.2f} ms/file on the driver")
+    for nodes in (10, 100, 1000):
+        decoding = total / (2 * nodes * files_rate)
+        serial = 1_000_000 * per_file
+        wall = startup + serial + decoding
+        print(f"  {nodes:5d} nodes: {wall / 3600:8.1f} h (decoding {decoding / 3600:.1f} h, "
+              f"driver {serial / 3600:.2f} h; efficiency {decoding / wall:.0%})")
+
+
+def replicate(articles: Path, out: Path, folder: Path, count: int) -> int:
+    """*count* finished files for the driver to resume: copies of the translated articles
+    under new names, each with its file manifest (what a finished job leaves)."""
+    from translate.documents.inputs import Job
+    from translate.engines.ray_engine import MANIFEST_DIR
+    from translate.engines.ray_files import FILES_DIR, FileManifests
+    from translate.jobs import FileResult
+
+    saved = [json.loads(p.read_text(encoding="utf-8"))
+             for p in sorted((out / MANIFEST_DIR / FILES_DIR).glob("*.json"))]
+    sources, outputs = folder / "in", folder / "out"
+    sources.mkdir(parents=True)
+    outputs.mkdir()
+    store = FileManifests(outputs / MANIFEST_DIR / FILES_DIR)
+    for n in range(count):
+        data = saved[n % len(saved)]
+        result = FileResult.from_dict(data["result"])
+        job = Job(sources / f"copy-{n:06d}.txt", outputs / f"copy-{n:06d}.txt")
+        job.source.write_bytes(result.source.read_bytes())
+        job.output.write_bytes((result.output or Path()).read_bytes())
+        store.put(FileManifests.key(data["signature"], job), data["signature"], result)
+    return count
+
+
+def split_articles(data: Path, folder: Path, size: int) -> int:
+    """The dataset as text files of *size* sentences each: articles, for ``files`` mode."""
+    folder.mkdir()
+    texts = [json.loads(line)["text"] for line in data.read_text(encoding="utf-8").splitlines()]
+    for n, start in enumerate(range(0, len(texts), size)):
+        (folder / f"article-{n:05d}.txt").write_text("\n".join(texts[start:start + size])
+                                                     + "\n", encoding="utf-8")
+    return -(-len(texts) // size)
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ from glossary.errors import ToolkitError
 from glossary.formats import FORMATS, load_glossary, save_glossary
 from glossary.matching import TermMatcher
 from glossary.model import Glossary, Term
+from tests.conftest import ROOT
 from tests.translate.test_format_contract import IdentityTranslator
 from translate.jobs import translate_documents
 from translate.pipeline import Options, TranslationPipeline
@@ -205,6 +206,34 @@ def test_subtitle_balance_follows_its_definition(words: list[str], lines: int) -
 
     text = " ".join(words)
     assert balance(text, lines) == _balance_by_definition(text, lines)
+
+
+sentence_text = st.lists(st.sampled_from(
+    [*"ab Mr.Dr,;:'’\"”?!…()-–0123\n", "The", "U.S.", "e.g.", " 06-NQ/TU", "No.", "1.5",
+     "people's", " "]), max_size=24).map("".join)
+
+
+@given(text=sentence_text)
+@settings(max_examples=300 if os.environ.get("CI") else 1000)
+def test_one_sentence_shortcut_agrees_with_pysbd(text: str) -> None:
+    from translate.documents import segment
+
+    if segment._one_sentence(text) and text.strip():
+        pieces = [p.strip() for p in segment._segmenter().segment(text) if p.strip()]
+        assert pieces == [text.strip()]
+
+
+def test_one_sentence_shortcut_agrees_with_pysbd_on_the_seed_articles() -> None:
+    from translate.documents import segment
+
+    lines = [line for article in (ROOT / "seeds" / "articles").glob("*.txt")
+             for line in article.read_text(encoding="utf-8").splitlines()]
+    sentences = [s for line in lines for s in segment.split_sentences(line)]
+    shortcut = [s for s in sentences if segment._one_sentence(s)]
+    assert len(shortcut) > 40
+    for sentence in shortcut:
+        assert [p.strip() for p in segment._segmenter().segment(sentence) if p.strip()] == \
+            [sentence]
 
 
 def _seed_documents() -> dict[str, bytes]:

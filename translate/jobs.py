@@ -10,9 +10,9 @@ reported and the others are still done.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from glossary.checks import Issue, Segment, Severity
 from glossary.errors import ToolkitError
@@ -36,6 +36,26 @@ class FileResult:
     pairs: list[Segment] = field(default_factory=list)   # unit source and translation
     #: Per translated piece (sentence): (line, source, translation, quality estimate).
     qualities: list[tuple[int, str, str, Quality]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """What :meth:`from_dict` reads back: a file translated on another machine (``--engine
+        ray --distribute files``) reports to the driver, and is kept for a resumed run."""
+        return {"source": str(self.source),
+                "output": None if self.output is None else str(self.output),
+                "segments": self.segments, "terms_required": self.terms_required,
+                "issues": [i.to_dict() for i in self.issues], "error": self.error,
+                "pairs": [asdict(p) for p in self.pairs],
+                "qualities": [[line, s, t, q.to_dict()] for line, s, t, q in self.qualities]}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> FileResult:
+        return cls(Path(data["source"]), None if data["output"] is None else Path(data["output"]),
+                   int(data["segments"]), int(data["terms_required"]),
+                   [Issue.from_dict(i) for i in data["issues"]], data["error"],
+                   [Segment(**{**p, "flags": tuple(p["flags"]), "waived": tuple(p["waived"])})
+                    for p in data["pairs"]],
+                   [(int(line), s, t, Quality.from_dict(q))
+                    for line, s, t, q in data["qualities"]])
 
     def label_counts(self) -> dict[str, int]:
         """Segments per quality label (``good``, ``review``, ``bad``)."""

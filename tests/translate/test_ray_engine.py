@@ -204,3 +204,31 @@ def test_a_family_model_on_the_cluster_matches_local(cluster: str, tmp_path: Pat
     assert ray.returncode == 0, ray.stderr
     assert (tmp_path / "ray" / JOB[0].name).read_bytes() == \
         (tmp_path / "local" / JOB[0].name).read_bytes()
+
+
+def test_files_mode_translates_whole_files_on_the_actors_and_resumes(
+        cluster: str, local_output: Path, tmp_path: Path) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for article in JOB:
+        (inputs / article.name).write_bytes(article.read_bytes())
+    (inputs / "broken.xlf").write_text("<xliff version='1.2'><file>", encoding="utf-8")
+    out = tmp_path / "ray"
+    args = (inputs, "--out", out, "--engine", "ray", "--ray-address", cluster,
+            "--distribute", "files", "--batch-size", "4")
+    result = _translate(*args)
+    assert result.returncode == 2, result.stderr        # the broken file, named
+    assert "broken.xlf" in result.stderr
+    assert "2 file(s) translated on the cluster" in result.stderr, result.stderr
+    for article in JOB:       # one group of files: the local run's bytes
+        assert (out / article.name).read_bytes() == (local_output / article.name).read_bytes()
+    again = _translate(*args)
+    assert "0 file(s) translated on the cluster" in again.stderr, again.stderr
+    assert "2 resumed" in again.stderr
+    changed = inputs / JOB[0].name
+    changed.write_text(changed.read_text(encoding="utf-8") + "\nThe meeting ended.\n",
+                       encoding="utf-8")
+    third = _translate(*args)
+    assert "1 file(s) translated on the cluster" in third.stderr, third.stderr
+    assert (out / JOB[0].name).read_text(encoding="utf-8").count("\n") > \
+        (local_output / JOB[0].name).read_text(encoding="utf-8").count("\n")

@@ -8,6 +8,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, replace
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -49,11 +50,19 @@ from translate.cli.common import (
 from translate.documents.inputs import MAX_INPUT_MIB, Job, Plan, plan_jobs
 from translate.engines import check_engine
 from translate.engines.ray_engine import MANIFEST_DIR, ManifestStore, RayExecutor, WorkerConfig
+from translate.engines.ray_files import RayFileExecutor
 from translate.jobs import Executor, FileResult, translate_documents
 from translate.models import ResolvedModel
 from translate.pipeline import DEFAULT_BEAM, TranslationPipeline
 from translate.quality.estimate import Label, Quality
 from translate.settings import cache_path
+
+
+class Distribute(StrEnum):
+    """What ``--engine ray`` hands to its actors."""
+
+    batches = "batches"
+    files = "files"
 
 
 def _summary(results: list[FileResult], pipeline: TranslationPipeline) -> dict[str, object]:
@@ -134,6 +143,11 @@ def translate(
         "--engine", help="Where to decode: local, or ray (a Ray cluster; the ray extra).")
     ] = "local",
     ray_address: RayAddress = None,
+    distribute: Annotated[Distribute, typer.Option(
+        "--distribute", help="Ray: 'batches' (the driver reads and splits the documents, the "
+        "actors decode its batches: output identical to a local run) or 'files' (each actor "
+        "reads, translates and writes whole files: for archives of many files).")
+    ] = Distribute.batches,
     actors: Annotated[int, typer.Option(
         "--actors", min=0, max=4096, help="Ray: model actors (0: one per --threads CPUs of the "
         "cluster).")] = 0,
@@ -185,7 +199,8 @@ def translate(
                     report=report, report_html=report_html, quiet=quiet or from_stdin,
                     min_quality=floor, fail_on=fail_on,
                     cluster=None if engine == "local" else
-                    Cluster(ray_address, actors, (out_dir or (output or Path()).parent)))
+                    Cluster(ray_address, actors, (out_dir or (output or Path()).parent),
+                            distribute))
         if from_stdin and plan.jobs[0].output.exists():
             sys.stdout.write(plan.jobs[0].output.read_text(encoding="utf-8"))
     raise typer.Exit(code)
@@ -199,13 +214,14 @@ class Cluster:
     address: str | None
     actors: int
     out: Path
+    distribute: Distribute = Distribute.batches
 
     @property
     def manifests(self) -> Path:
         return self.out / MANIFEST_DIR
 
-    def executor(self, config: EngineConfig, resolved: ResolvedModel,
-                 glossary: Glossary) -> RayExecutor:
+    def executor(self, config: EngineConfig, resolved: ResolvedModel, glossary: Glossary,
+                 memory: dict[str, str]) -> RayExecutor | RayFileExecutor:
         if not Path(resolved.location).is_dir():
             raise ConfigError(f"--engine ray needs the model on disk; {resolved.name} is "
                               "not (run `termtrans models pull` first)")
@@ -217,7 +233,11 @@ class Cluster:
         except OSError as exc:
             raise ConfigError(f"{self.out}: output location not writable: "
                               f"{exc.strerror or exc}") from None
-        worker = WorkerConfig(replace(config, threads=config.threads or 1), resolved, glossary)
+        worker = WorkerConfig(replace(config, threads=config.threads or 1), resolved, glossary,
+                              tuple(memory.items()))
+        if self.distribute is Distribute.files:
+            return RayFileExecutor(worker, address=self.address, actors=self.actors,
+                                   folder=self.manifests)
         return RayExecutor(worker, address=self.address, actors=self.actors)
 
 
@@ -245,7 +265,8 @@ def _run(plan: Plan, terms: Glossary, glossary: list[Path] | None, memory: dict[
     if resolved.notice:
         err.print(f"termtrans: warning: {resolved.notice}", markup=False)
     # a cluster job keeps its progress in manifests beside the output, not in the cache
-    executor = cluster.executor(config, resolved, terms) if cluster is not None else None
+    executor = cluster.executor(config, resolved, terms, memory) if cluster is not None \
+        else None
     store = TranslationCache(cache) if cache is not None and cluster is None else None
     if store is not None and store.rebuilt_from is not None:
         err.print(f"termtrans: warning: cache {store.path} was unusable; moved to "
@@ -259,6 +280,11 @@ def _run(plan: Plan, terms: Glossary, glossary: list[Path] | None, memory: dict[
     try:
         results = _translate_with_progress(plan, pipeline, overwrite, quiet, executor)
     except KeyboardInterrupt:
+        if isinstance(executor, RayFileExecutor):
+            err.print(f"termtrans: interrupted; {executor.manifests.count()} file(s) are done "
+                      f"(reports in {executor.manifests.folder}) and re-running the same "
+                      "command resumes from there", markup=False)
+            return EXIT_INTERRUPTED
         if manifests is not None:
             err.print(f"termtrans: interrupted; {manifests.count()} batch(es) are saved in "
                       f"{manifests.folder} and re-running the same command resumes from "
@@ -272,8 +298,15 @@ def _run(plan: Plan, terms: Glossary, glossary: list[Path] | None, memory: dict[
     finally:
         if store is not None:
             store.close()
-    failed = _print_results(results, pipeline, quiet, min_quality, fail_on)
-    if executor is not None and manifests is not None and not quiet:
+    files_mode = isinstance(executor, RayFileExecutor)
+    failed = _print_results(results, pipeline, quiet, min_quality, fail_on,
+                            counted=not files_mode)
+    if isinstance(executor, RayFileExecutor) and not quiet:
+        err.print(f"ray: {executor.translated} file(s) translated on the cluster "
+                  f"({sum(r.segments for r in results)} segment(s)), {executor.resumed} "
+                  f"resumed from {executor.manifests.folder}; {pipeline.signature}",
+                  markup=False)
+    elif isinstance(executor, RayExecutor) and manifests is not None and not quiet:
         err.print(f"ray: {executor.decoded} batch(es) decoded on the cluster, "
                   f"{pipeline.stats.resumed_batches} resumed from {manifests.folder}",
                   markup=False)
@@ -310,7 +343,11 @@ PROGRESS_EVERY = 30.0
 
 
 def _translate_with_progress(plan: Plan, pipeline: TranslationPipeline, overwrite: bool,
-                             quiet: bool, executor: Executor | None) -> list[FileResult]:
+                             quiet: bool, executor: Executor | RayFileExecutor | None
+                             ) -> list[FileResult]:
+    if isinstance(executor, RayFileExecutor):
+        return executor.run(plan, pipeline.signature, overwrite=overwrite,
+                            progress=None if quiet else _log_files)
     if quiet:
         return translate_documents(plan, pipeline, overwrite=overwrite, executor=executor)
     if not sys.stderr.isatty() or os.environ.get("CI"):
@@ -338,9 +375,14 @@ def _translate_with_progress(plan: Plan, pipeline: TranslationPipeline, overwrit
                                    executor=executor)
 
 
+def _log_files(done: int, total: int) -> None:
+    if done == total or done % 100 == 0:
+        stderr().print(f"termtrans: {done}/{total} files translated", markup=False)
+
+
 def _print_results(results: list[FileResult], pipeline: TranslationPipeline,
                    quiet: bool, min_quality: Label | None = None,
-                   fail_on: FailOn = FailOn.warning) -> bool:
+                   fail_on: FailOn = FailOn.warning, *, counted: bool = True) -> bool:
     """One line per file and per issue (and per segment below *min_quality*); whether
     any of them fails the run (*fail_on*)."""
     err = stderr()
@@ -375,7 +417,7 @@ def _print_results(results: list[FileResult], pipeline: TranslationPipeline,
             "python -m translate.quality.calibrate --model MODEL --write)")
         err.print("quality estimate: good = read it, review = post-edit it, bad = retranslate "
                   f"it; --report-json lists each segment's score{note}", markup=False)
-    if not quiet:
+    if not quiet and counted:     # this process's pipeline translated them
         stats = pipeline.stats
         retried = (f"; {stats.retried} retried guarded, {stats.repaired} repaired"
                    if stats.retried else "")

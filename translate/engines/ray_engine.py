@@ -66,6 +66,9 @@ class WorkerConfig:
     engine: EngineConfig
     model: ResolvedModel
     glossary: Glossary
+    #: the translation memory (``--tm``): the driver's pipeline applies it in batch mode,
+    #: the actors in file mode
+    memory: tuple[tuple[str, str], ...] = ()
 
 
 def connect(address: str | None) -> Any:

@@ -1,0 +1,163 @@
+"""``--engine ray --distribute files``: whole files on the actors; the driver hands them out.
+
+In the default mode (``batches``, :mod:`translate.engines.ray_engine`) the driver reads,
+segments, batches and writes every document, so the cluster's output is byte for byte a
+local run's; that single process is also where the cluster path stops scaling
+(``bench/bench_ray.py``: about ten nodes for an archive of a million articles). Here each
+actor reads, segments, translates and writes whole files itself, with a pipeline of its own
+(translation memory, sentences repeated within its files, constraints, verification, the
+quality estimate), and saves each finished file's report as a manifest in
+``.termtrans-ray/files/``. The driver lists the files, skips those whose manifest matches
+(so an interrupted job resumes file by file), hands out the rest a few at a time, and
+collects the reports: it touches no sentence.
+
+A file's output is a local run's over the same group of files. It can differ from a local
+run of the whole job where a sentence repeated across groups meets other batch neighbours
+(CTranslate2 int8 may break a tie differently); use ``batches`` where byte-identity with a
+local run matters, ``files`` for archives.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from glossary.errors import ClusterError, ToolkitError
+from glossary.textio import atomic_write
+from translate.build import build_pipeline, load_model
+from translate.documents.inputs import Job, Plan
+from translate.engines.ray_engine import (
+    WorkerConfig,
+    _first_line,
+    check_model_on_nodes,
+    connect,
+)
+from translate.jobs import FileResult, translate_documents
+
+#: Files per actor call: enough to share batches between short files, few enough that a
+#: killed actor loses little and the pool stays balanced.
+FILES_PER_TASK = 4
+FILES_DIR = "files"
+
+
+class FileManifests:
+    """One JSON manifest per translated file, keyed by the run's signature and the input as
+    it is now (path, size, modification time) and where its output goes."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    @staticmethod
+    def key(signature: str, job: Job) -> str:
+        stat = job.source.stat()
+        payload = "\0".join((signature, str(job.source.resolve()), str(stat.st_size),
+                             str(stat.st_mtime_ns), str(job.output)))
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
+
+    def get(self, key: str, signature: str, job: Job) -> FileResult | None:
+        """The saved report of a file whose output is still there, for this very run setup."""
+        try:
+            data = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
+            if data["signature"] != signature or not job.output.is_file():
+                return None
+            return FileResult.from_dict(data["result"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None            # absent or damaged: translated again
+
+    def count(self) -> int:
+        """Files reported so far (what an interrupted job keeps)."""
+        return len(list(self.folder.glob("*.json")))
+
+    def put(self, key: str, signature: str, result: FileResult) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with atomic_write(self.folder / f"{key}.json") as handle:
+            json.dump({"signature": signature, "result": result.to_dict()}, handle,
+                      ensure_ascii=False)
+
+
+class FileActor:
+    """One model per actor; ``__call__`` translates Ray Data rows of files, whole."""
+
+    def __init__(self, config: WorkerConfig, folder: str, overwrite: bool) -> None:
+        self.pipeline = build_pipeline(config.engine, config.glossary,
+                                       model=load_model(config.engine, config.model),
+                                       memory=dict(config.memory))
+        self.manifests = FileManifests(Path(folder))
+        self.overwrite = overwrite
+
+    def __call__(self, rows: dict[str, Any]) -> dict[str, list[str]]:
+        keys = [str(k) for k in rows["key"]]
+        jobs = [Job(Path(s), Path(o)) for s, o in zip(rows["source"], rows["output"],
+                                                       strict=True)]
+        results = translate_documents(Plan(jobs), self.pipeline, overwrite=self.overwrite)
+        signature = self.pipeline.signature
+        for key, result in zip(keys, results, strict=True):
+            if result.error is None:     # a failed file is tried again by the next run
+                self.manifests.put(key, signature, result)
+        return {"key": keys, "result": [json.dumps(r.to_dict(), ensure_ascii=False)
+                                        for r in results]}
+
+
+class RayFileExecutor:
+    """Runs a planned job file by file on a Ray actor pool (see the module docstring)."""
+
+    name = "ray-files"
+
+    def __init__(self, config: WorkerConfig, *, address: str | None, actors: int,
+                 folder: Path) -> None:
+        self.config = config
+        self.address = address
+        self.actors = actors
+        self.manifests = FileManifests(folder / FILES_DIR)
+        #: Files translated on the cluster in this run, and taken from manifests.
+        self.translated = 0
+        self.resumed = 0
+
+    def run(self, plan: Plan, signature: str, *, overwrite: bool,
+            progress: Callable[[int, int], None] | None = None) -> list[FileResult]:
+        """Every planned file's result, in the plan's order (the plan's errors first)."""
+        results: dict[int, FileResult] = {}
+        todo: list[tuple[int, str, Job]] = []
+        for n, job in enumerate(plan.jobs):
+            key = FileManifests.key(signature, job)
+            saved = self.manifests.get(key, signature, job)
+            if saved is None:
+                todo.append((n, key, job))
+            else:
+                results[n] = saved
+        self.resumed = len(results)
+        if todo:
+            self._translate(todo, results, overwrite, progress, len(plan.jobs))
+        return [FileResult(Path(e.path), error=str(e)) for e in plan.errors] + \
+            [results[n] for n in range(len(plan.jobs))]
+
+    def _translate(self, todo: list[tuple[int, str, Job]], results: dict[int, FileResult],
+                   overwrite: bool, progress: Callable[[int, int], None] | None,
+                   total: int) -> None:
+        ray = connect(self.address)
+        check_model_on_nodes(ray, self.config.model.location)
+        per_actor = max(1, self.config.engine.threads)
+        actors = self.actors or max(1, int(ray.cluster_resources().get("CPU", 1)) // per_actor)
+        index = {key: n for n, key, _ in todo}
+        items = [{"key": key, "source": str(job.source), "output": str(job.output)}
+                 for _, key, job in todo]
+        tasks = -(-len(items) // FILES_PER_TASK)
+        dataset = ray.data.from_items(items, override_num_blocks=tasks).map_batches(
+            FileActor, fn_constructor_args=(self.config, str(self.manifests.folder),
+                                            overwrite),
+            batch_size=FILES_PER_TASK, compute=ray.data.ActorPoolStrategy(
+                size=min(actors, tasks)), num_cpus=per_actor)
+        try:
+            for row in dataset.iter_rows():
+                result = FileResult.from_dict(json.loads(row["result"]))
+                results[index[row["key"]]] = result
+                self.translated += result.error is None
+                if progress is not None:
+                    progress(len(results), total)
+        except ToolkitError:
+            raise
+        except (ray.exceptions.RayError, RuntimeError) as exc:
+            raise ClusterError(f"the Ray job failed: {_first_line(exc)}") from None
