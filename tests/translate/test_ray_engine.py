@@ -225,10 +225,29 @@ def test_files_mode_translates_whole_files_on_the_actors_and_resumes(
     again = _translate(*args)
     assert "0 file(s) translated on the cluster" in again.stderr, again.stderr
     assert "2 resumed" in again.stderr
-    changed = inputs / JOB[0].name
-    changed.write_text(changed.read_text(encoding="utf-8") + "\nThe meeting ended.\n",
-                       encoding="utf-8")
-    third = _translate(*args)
-    assert "1 file(s) translated on the cluster" in third.stderr, third.stderr
-    assert (out / JOB[0].name).read_text(encoding="utf-8").count("\n") > \
-        (local_output / JOB[0].name).read_text(encoding="utf-8").count("\n")
+
+
+def test_a_file_manifest_is_used_only_for_the_same_input_setup_and_output(
+        tmp_path: Path) -> None:
+    from translate.documents.inputs import Job
+    from translate.engines.ray_files import FileManifests
+    from translate.jobs import FileResult
+
+    source, output = tmp_path / "a.txt", tmp_path / "out" / "a.txt"
+    source.write_text("The meeting ended.\n", encoding="utf-8")
+    job = Job(source, output)
+    store = FileManifests(tmp_path / "manifests")
+    key = FileManifests.key("sig", job)
+    store.put(key, "sig", FileResult(source, output, segments=1))
+    assert store.get(key, "sig", job) is None            # its output is gone
+    output.parent.mkdir()
+    output.write_text("Cuộc họp kết thúc.\n", encoding="utf-8")
+    saved = store.get(key, "sig", job)
+    assert saved is not None and saved.segments == 1 and saved.output == output
+    assert store.get(key, "other signature", job) is None
+    assert FileManifests.key("other signature", job) != key
+    assert FileManifests.key("sig", Job(source, tmp_path / "elsewhere.txt")) != key
+    source.write_text("The meeting ended.\nIt rained.\n", encoding="utf-8")   # changed input
+    assert FileManifests.key("sig", job) != key
+    (store.folder / f"{key}.json").write_text("{damaged", encoding="utf-8")
+    assert store.get(key, "sig", job) is None
