@@ -197,3 +197,23 @@ def test_vocabulary_map_is_refused_for_another_family(tiny_family_models: dict[s
     result = run_cli("models", "vmap", tiny_family_models["m2m100"], "--source-text", text,
                      "--target-text", text)
     assert result.returncode == 2 and "vocabulary maps are for MarianMT" in result.stderr
+
+
+@pytest.mark.parametrize(("family", "options"), [
+    ("nllb", {"src_lang": "eng_Latn"}), ("m2m100", {"src_lang": "en"}), ("madlad", {})])
+def test_source_tokens_are_the_family_tokenizers(tiny_family_models: dict[str, Path],
+                                                 tmp_path: Path, family: str,
+                                                 options: dict[str, str]) -> None:
+    # what the model was trained on: transformers' tokenizer of the family, language code
+    # (NLLB, M2M-100) or target tag (MADLAD-400, tokenised with the text) included
+    from transformers import AutoTokenizer
+
+    directory = tiny_family_models[family]
+    tokenizer = AutoTokenizer.from_pretrained(str(directory), **options)
+    fast = CTranslate2Translator(directory, cache_root=tmp_path)
+    for text in ("The people's heart-and-mind posture is strong.",
+                 "Resolution No. 06-NQ/TU was issued in Hà Giang in 2024."):
+        tagged = FAMILIES[family].source_tag + text
+        expected = tokenizer.convert_ids_to_tokens(tokenizer(tagged).input_ids)
+        assert fast.source_length(text) == len(expected)
+        assert fast._source_pieces(text) == expected

@@ -241,7 +241,8 @@ class CTranslate2Translator(Translator):
         if pieces is None:
             if len(self._piece_cache) > 100_000:
                 self._piece_cache.clear()
-            pieces = [*self.family.source_prefix, *self._sp_source.encode(text, out_type=str),
+            pieces = [*self.family.source_prefix,
+                      *self._sp_source.encode(self.family.source_tag + text, out_type=str),
                       "</s>"]
             self._piece_cache[text] = pieces
         return pieces

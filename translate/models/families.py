@@ -36,7 +36,7 @@ class Family:
     target_spm: str
     #: files besides the weights that must be present
     required: tuple[str, ...]
-    #: tokens put before the source pieces (a language code or a target-language tag)
+    #: tokens put before the source pieces (the source language's code)
     source_prefix: tuple[str, ...]
     #: tokens the decoder is forced to start with (the target language's code)
     target_prefix: tuple[str, ...]
@@ -46,6 +46,9 @@ class Family:
     backends: tuple[str, ...]
     #: the licence of the family's published weights ("" where it depends on the model)
     license: str = ""
+    #: text put before the source before it is tokenised (MADLAD-400's target-language tag:
+    #: its tokenizer reads "<2vi> " + text, tag and all, as the model was trained)
+    source_tag: str = ""
 
     @property
     def non_commercial(self) -> bool:
@@ -54,7 +57,8 @@ class Family:
     @property
     def language_tokens(self) -> tuple[str, ...]:
         """The tokens the vocabulary must hold for English→Vietnamese."""
-        return (*self.source_prefix, *self.target_prefix)
+        return (*self.source_prefix, *self.target_prefix,
+                *([self.source_tag.strip()] if self.source_tag else []))
 
     def is_special(self, piece: str) -> bool:
         return re.fullmatch(self.special_pattern, piece) is not None
@@ -72,8 +76,8 @@ FAMILIES: dict[str, Family] = {family.name: family for family in (
            ("config.json", "sentencepiece.bpe.model", "vocab.json"), ("__en__",), ("__vi__",),
            r"<s>|<pad>|</s>|__[a-z]{2,3}__|madeupword\d+", ("ctranslate2",), "MIT"),
     Family("madlad", "MADLAD-400 (T5)", "t5", "spiece.model", "spiece.model",
-           ("config.json", "spiece.model"), ("<2vi>",), (),
-           r"<pad>|</s>|<2[^>]+>|<extra_id_\d+>", ("ctranslate2",), "Apache-2.0"),
+           ("config.json", "spiece.model"), (), (),
+           r"<pad>|</s>|<2[^>]+>|<extra_id_\d+>", ("ctranslate2",), "Apache-2.0", "<2vi> "),
 )}
 
 
