@@ -36,6 +36,24 @@ class FileResult:
     pairs: list[Segment] = field(default_factory=list)   # unit source and translation
     #: Per translated piece (sentence): (line, source, translation, quality estimate).
     qualities: list[tuple[int, str, str, Quality]] = field(default_factory=list)
+    #: Counts kept by :meth:`compact` in place of the per-line lists it drops.
+    summary: tuple[int, dict[str, int]] | None = None
+
+    @property
+    def lines(self) -> int:
+        """Lines (units) of the document translated."""
+        return self.summary[0] if self.summary is not None else len(self.pairs)
+
+    @property
+    def estimated(self) -> bool:
+        """Whether its segments have a quality estimate."""
+        return bool(self.qualities) or (self.summary is not None and any(self.summary[1].values()))
+
+    def compact(self) -> FileResult:
+        """The result without its per-line texts (the counts kept): what a cluster driver
+        holds per file of an archive when no report asks for the lines."""
+        return replace(self, pairs=[], qualities=[],
+                       summary=(self.lines, self.label_counts()))
 
     def to_dict(self) -> dict[str, Any]:
         """What :meth:`from_dict` reads back: a file translated on another machine (``--engine
@@ -45,7 +63,8 @@ class FileResult:
                 "segments": self.segments, "terms_required": self.terms_required,
                 "issues": [i.to_dict() for i in self.issues], "error": self.error,
                 "pairs": [asdict(p) for p in self.pairs],
-                "qualities": [[line, s, t, q.to_dict()] for line, s, t, q in self.qualities]}
+                "qualities": [[line, s, t, q.to_dict()] for line, s, t, q in self.qualities],
+                "summary": None if self.summary is None else list(self.summary)}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> FileResult:
@@ -55,10 +74,14 @@ class FileResult:
                    [Segment(**{**p, "flags": tuple(p["flags"]), "waived": tuple(p["waived"])})
                     for p in data["pairs"]],
                    [(int(line), s, t, Quality.from_dict(q))
-                    for line, s, t, q in data["qualities"]])
+                    for line, s, t, q in data["qualities"]],
+                   None if data.get("summary") is None
+                   else (int(data["summary"][0]), dict(data["summary"][1])))
 
     def label_counts(self) -> dict[str, int]:
         """Segments per quality label (``good``, ``review``, ``bad``)."""
+        if self.summary is not None:
+            return dict(self.summary[1])
         counts = {str(label): 0 for label in sorted(Label, reverse=True)}
         for _, _, _, quality in self.qualities:
             counts[str(quality.label)] += 1

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -222,13 +223,22 @@ def test_files_mode_translates_whole_files_on_the_actors_and_resumes(
     assert "2 file(s) translated on the cluster" in result.stderr, result.stderr
     for article in JOB:       # one group of files: the local run's bytes
         assert (out / article.name).read_bytes() == (local_output / article.name).read_bytes()
-    again = _translate(*args)
+        lines = len(article.read_text(encoding="utf-8").splitlines())
+        # the driver kept counts only, and printed them
+        assert re.search(rf"{article.name}: {lines} line\(s\), \d+ segment\(s\).*"
+                         r"quality: \d+ good", result.stderr), result.stderr
+    again = _translate(*args, "--report-json", tmp_path / "report.json")
     assert "0 file(s) translated on the cluster" in again.stderr, again.stderr
     assert "2 resumed" in again.stderr
+    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    files = {Path(f["input"]).name: f for f in report["files"]}
+    assert all(len(files[a.name]["segment_quality"]) == files[a.name]["segments"] > 0
+               for a in JOB)        # a report asks for every line: read from the manifests
 
 
 def test_a_file_manifest_is_used_only_for_the_same_input_setup_and_output(
         tmp_path: Path) -> None:
+    from glossary.checks import Segment
     from translate.documents.inputs import Job
     from translate.engines.ray_files import FileManifests
     from translate.jobs import FileResult
@@ -239,6 +249,10 @@ def test_a_file_manifest_is_used_only_for_the_same_input_setup_and_output(
     store = FileManifests(tmp_path / "manifests")
     key = FileManifests.key("sig", job)
     store.put(key, "sig", FileResult(source, output, segments=1))
+    compact = FileResult(source, output, segments=2, pairs=[Segment("o", 1, "a", "b")]
+                         ).compact()
+    assert compact.lines == 1 and not compact.pairs
+    assert FileResult.from_dict(compact.to_dict()) == compact
     assert store.get(key, "sig", job) is None            # its output is gone
     output.parent.mkdir()
     output.write_text("Cuộc họp kết thúc.\n", encoding="utf-8")

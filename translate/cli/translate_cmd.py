@@ -74,7 +74,7 @@ def _summary(results: list[FileResult], pipeline: TranslationPipeline) -> dict[s
         "files": [{"input": str(r.source), "output": str(r.output) if r.output else None,
                    "segments": r.segments, "terms_required": r.terms_required,
                    "issues": [i.to_dict() for i in r.issues], "error": r.error,
-                   "quality": r.label_counts() if r.qualities else None,
+                   "quality": r.label_counts() if r.estimated else None,
                    "segment_quality": [{"line": line, "source": source, "translation": text,
                                         "quality": quality.to_dict()}
                                        for line, source, text, quality in r.qualities]}
@@ -221,7 +221,7 @@ class Cluster:
         return self.out / MANIFEST_DIR
 
     def executor(self, config: EngineConfig, resolved: ResolvedModel, glossary: Glossary,
-                 memory: dict[str, str]) -> RayExecutor | RayFileExecutor:
+                 memory: dict[str, str], *, detail: bool) -> RayExecutor | RayFileExecutor:
         if not Path(resolved.location).is_dir():
             raise ConfigError(f"--engine ray needs the model on disk; {resolved.name} is "
                               "not (run `termtrans models pull` first)")
@@ -237,7 +237,7 @@ class Cluster:
                               tuple(memory.items()))
         if self.distribute is Distribute.files:
             return RayFileExecutor(worker, address=self.address, actors=self.actors,
-                                   folder=self.manifests)
+                                   folder=self.manifests, detail=detail)
         return RayExecutor(worker, address=self.address, actors=self.actors)
 
 
@@ -265,8 +265,10 @@ def _run(plan: Plan, terms: Glossary, glossary: list[Path] | None, memory: dict[
     if resolved.notice:
         err.print(f"termtrans: warning: {resolved.notice}", markup=False)
     # a cluster job keeps its progress in manifests beside the output, not in the cache
-    executor = cluster.executor(config, resolved, terms, memory) if cluster is not None \
-        else None
+    # a report or --min-quality reads every line; otherwise a cluster driver keeps counts
+    detail = report is not None or report_html is not None or min_quality is not None
+    executor = cluster.executor(config, resolved, terms, memory, detail=detail) \
+        if cluster is not None else None
     store = TranslationCache(cache) if cache is not None and cluster is None else None
     if store is not None and store.rebuilt_from is not None:
         err.print(f"termtrans: warning: cache {store.path} was unusable; moved to "
@@ -404,13 +406,13 @@ def _print_results(results: list[FileResult], pipeline: TranslationPipeline,
         if not quiet:
             counts = result.label_counts()
             estimated = (f"; quality: {counts['good']} good, {counts['review']} review, "
-                         f"{counts['bad']} bad" if result.qualities else "")
+                         f"{counts['bad']} bad" if result.estimated else "")
             # lines are what the HTML report lists; segments are the sentences decoded
-            err.print(f"{result.source} → {result.output}: {len(result.pairs)} line(s), "
+            err.print(f"{result.source} → {result.output}: {result.lines} line(s), "
                       f"{result.segments} segment(s), "
                       f"{result.terms_required} required term(s)/code(s), "
                       f"{len(result.issues)} verification issue(s){estimated}", markup=False)
-    if not quiet and any(r.qualities for r in results):
+    if not quiet and any(r.estimated for r in results):
         estimator = pipeline.estimator
         note = "" if estimator.calibrated else (
             f" (calibrated for {estimator.calibration.model}, not for this model: "

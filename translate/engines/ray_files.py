@@ -81,12 +81,14 @@ class FileManifests:
 class FileActor:
     """One model per actor; ``__call__`` translates Ray Data rows of files, whole."""
 
-    def __init__(self, config: WorkerConfig, folder: str, overwrite: bool) -> None:
+    def __init__(self, config: WorkerConfig, folder: str, overwrite: bool,
+                 detail: bool) -> None:
         self.pipeline = build_pipeline(config.engine, config.glossary,
                                        model=load_model(config.engine, config.model),
                                        memory=dict(config.memory))
         self.manifests = FileManifests(Path(folder))
         self.overwrite = overwrite
+        self.detail = detail
 
     def __call__(self, rows: dict[str, Any]) -> dict[str, list[str]]:
         keys = [str(k) for k in rows["key"]]
@@ -97,8 +99,9 @@ class FileActor:
         for key, result in zip(keys, results, strict=True):
             if result.error is None:     # a failed file is tried again by the next run
                 self.manifests.put(key, signature, result)
-        return {"key": keys, "result": [json.dumps(r.to_dict(), ensure_ascii=False)
-                                        for r in results]}
+        return {"key": keys, "result": [
+            json.dumps((r if self.detail else r.compact()).to_dict(), ensure_ascii=False)
+            for r in results]}
 
 
 class RayFileExecutor:
@@ -107,8 +110,11 @@ class RayFileExecutor:
     name = "ray-files"
 
     def __init__(self, config: WorkerConfig, *, address: str | None, actors: int,
-                 folder: Path) -> None:
+                 folder: Path, detail: bool = False) -> None:
         self.config = config
+        #: Whether the driver keeps each file's lines (a report or --min-quality reads them);
+        #: otherwise only its counts and issues, so its memory does not grow with the text.
+        self.detail = detail
         self.address = address
         self.actors = actors
         self.manifests = FileManifests(folder / FILES_DIR)
@@ -127,7 +133,7 @@ class RayFileExecutor:
             if saved is None:
                 todo.append((n, key, job))
             else:
-                results[n] = saved
+                results[n] = saved if self.detail else saved.compact()
         self.resumed = len(results)
         if todo:
             self._translate(todo, results, overwrite, progress, len(plan.jobs))
@@ -147,7 +153,7 @@ class RayFileExecutor:
         tasks = -(-len(items) // FILES_PER_TASK)
         dataset = ray.data.from_items(items, override_num_blocks=tasks).map_batches(
             FileActor, fn_constructor_args=(self.config, str(self.manifests.folder),
-                                            overwrite),
+                                            overwrite, self.detail),
             batch_size=FILES_PER_TASK, compute=ray.data.ActorPoolStrategy(
                 size=min(actors, tasks)), num_cpus=per_actor)
         try:

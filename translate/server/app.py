@@ -244,7 +244,7 @@ async def translate_file(request: Request) -> JSONResponse:
                                                  name=urllib.parse.quote(name, safe=""))),
         "segments": result.segments,
         "issues": [replace(i, file=stored.source.name).to_dict() for i in result.issues],
-        "quality": result.label_counts() if result.qualities else None})
+        "quality": result.label_counts() if result.estimated else None})
 
 
 async def download_file(request: Request) -> Response:
