@@ -1,4 +1,5 @@
-"""MarianMT through CTranslate2 (int8 on CPU), with the same term guarantee.
+"""MarianMT, NLLB-200, M2M-100 and MADLAD-400 through CTranslate2 (int8 on CPU), with the
+same term guarantee.
 
 CTranslate2 has no lexical constraints (its issues #739, #1893), and its
 decoder cannot be stepped from Python under beam search, so the exact
@@ -40,6 +41,13 @@ padded), so repair, scoring and the exact stage are unaffected. Unprefixed
 decoding only maps the end and start token, ``</s>``; it is right while
 that is id 0, the first candidate of every batch — true of MarianMT
 vocabularies, and checked: another model is decoded without the map.
+
+The other model families (:mod:`translate.models.families`) differ only at the edges:
+the source is tokenised with the family's sentencepiece model and language token, and the
+decoder is forced to start with the target language's code (``vie_Latn``, ``__vi__``).
+That code is put at the head of every target prefix — plain pass, repair, scoring, the
+exact search's steps — and taken off every output and score, so the three stages above
+work on the translation alone, whatever the family.
 
 ``stats`` counts how many sentences each stage settled, so the benchmark can
 report what the fast path really did.
@@ -105,7 +113,8 @@ RETRY_REPETITION_PENALTY = 1.2
 
 
 class CTranslate2Translator(Translator):
-    """A MarianMT directory converted (once, cached) to CTranslate2 and run on CPU."""
+    """A model directory of any supported family, converted (once, cached) to CTranslate2
+    and run on CPU."""
 
     #: 64 sentences make 8 chunks of DECODE_CHUNK, 4 per worker: 1.15x the tokens/s of 16
     #: (chunks of 4) with constraints on the demo model; 128 gained nothing more (measured
