@@ -324,7 +324,7 @@ def test_any_json_body_gets_an_answer_never_a_500(server: Server, body: dict[str
 
 def test_a_family_model_serves_with_the_glossary(tmp_path: Path,
                                                  tiny_family_models: dict[str, Path]) -> None:
-    running = start_server(tmp_path, "--model", tiny_family_models["m2m100"], "--backend",
+    running = start_server(tmp_path, "--model", tiny_family_models["nllb"], "--backend",
                            "ctranslate2", "-g", SEED_GLOSSARY)
     try:
         answer = running.post("/translate", {"q": ["Prestigious people met.", "Hello."],
@@ -332,5 +332,9 @@ def test_a_family_model_serves_with_the_glossary(tmp_path: Path,
         assert answer.status == 200, answer.body
         first, _ = answer.json()["translatedText"]
         assert "người có uy tín" in first.lower()
+        # the licence is said where operators look: the health answer and the start-up log
+        notice = running.get("/health").json()["model_notice"]
+        assert "CC-BY-NC-4.0: non-commercial use only" in notice
+        assert '"event": "model_notice"' in running.log.read_text(encoding="utf-8")
     finally:
         running.stop()

@@ -322,6 +322,7 @@ async def health(request: Request) -> JSONResponse:
     server: Server = request.app.state.server
     service = server.service
     return JSONResponse({"status": "ok", "version": __version__, "model": service.model_id,
+                         "model_notice": service.model_notice,
                          "glossary_terms": len(server.glossary), "batches": service.batches,
                          "sentences": service.sentences,
                          "parallel_batches": service.lanes,
@@ -401,6 +402,10 @@ def create_app(settings: ServerSettings, service: TranslationService | None = No
         await server.service.start()
         log.info(json.dumps({"event": "ready", "model": server.service.model_id,
                              "glossary_terms": len(server.glossary)}))
+        if server.service.model_notice:     # a demo model, a non-commercial licence
+            log.warning(json.dumps({"event": "model_notice",
+                                    "notice": server.service.model_notice},
+                                   ensure_ascii=False))
         try:
             yield
         finally:
