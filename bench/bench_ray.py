@@ -163,7 +163,7 @@ def replicate(articles: Path, out: Path, folder: Path, count: int) -> int:
         job = Job(sources / f"copy-{n:06d}.txt", outputs / f"copy-{n:06d}.txt")
         job.source.write_bytes(result.source.read_bytes())
         job.output.write_bytes((result.output or Path()).read_bytes())
-        store.put(FileManifests.key(data["signature"], job), data["signature"], result)
+        store.put(FileManifests.key(data["signature"], job), data["signature"], job, result)
     return count
 
 

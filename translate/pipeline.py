@@ -42,7 +42,7 @@ GUARANTEED_CHECKS = ("missing_term", "forbidden_variant", "code_mismatch", "numb
                      "placeholder_mismatch", "date_mismatch")
 #: …and what only verification can see: what the model added (a repeated term's tail, an
 #: invented code or number) and the shape of its own words.
-VERIFY_CHECKS = (*GUARANTEED_CHECKS, "duplicated_term", "repetition", "no_words")
+VERIFY_CHECKS = (*GUARANTEED_CHECKS, "duplicated_term", "repetition", "no_words", "untranslated")
 
 
 def breaks_guarantee(kind: str, source_term: str) -> bool:

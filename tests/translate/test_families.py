@@ -217,3 +217,19 @@ def test_source_tokens_are_the_family_tokenizers(tiny_family_models: dict[str, P
         expected = tokenizer.convert_ids_to_tokens(tokenizer(tagged).input_ids)
         assert fast.source_length(text) == len(expected)
         assert fast._source_pieces(text) == expected
+
+
+def test_models_info_names_a_damaged_directory(tiny_family_models: dict[str, Path],
+                                               tmp_path: Path) -> None:
+    copy = tmp_path / "nllb"
+    shutil.copytree(tiny_family_models["nllb"], copy)
+    (copy / "sentencepiece.bpe.model").unlink()
+    result = run_cli("models", "info", copy)
+    assert result.returncode == 1
+    assert "files: damaged:" in result.stdout and "sentencepiece.bpe.model" in result.stdout
+
+
+def test_distributing_files_needs_the_ray_engine(tmp_path: Path) -> None:
+    result = run_cli("translate", ARTICLE, "-o", tmp_path / "out.txt", "--distribute", "files")
+    assert result.returncode == 2 and "needs --engine ray" in result.stderr
+    assert not (tmp_path / "out.txt").exists()

@@ -254,3 +254,22 @@ def test_seed_terms_enforced_verified_and_resumable(fmt: str, tmp_path: Path,
         assert '<html lang="vi">' in text and "<code>id=42</code>" in text
         assert "<script>var t = '<p>no</p>';</script>" in text
         assert re.search(r'title="[^"]+"', text)
+
+
+class EmptyTranslator(IdentityTranslator):
+    """Returns nothing: a model that stops at once (random weights, a broken checkpoint)."""
+
+    def translate(self, sources: Sequence[str], targets: Sequence[Sequence[tuple[str, str]]],
+                  *, beam: int = 4, strict: bool = False) -> list[Output]:
+        return [Output("", 0, True) for _ in sources]
+
+
+def test_an_empty_translation_is_reported_not_passed(tmp_path: Path) -> None:
+    source = tmp_path / "a.txt"
+    source.write_text("The meeting ended.\nThe village elders met again.", encoding="utf-8")
+    pipeline = TranslationPipeline(EmptyTranslator(), Glossary(()), model_id="empty",
+                                   options=Options(quality=False))
+    (result,) = translate_documents([source], pipeline, out_dir=tmp_path / "out")
+    assert [(i.kind, i.line) for i in result.issues] == [("untranslated", 1),
+                                                         ("untranslated", 2)]
+    assert "the translation is empty" in result.issues[0].message

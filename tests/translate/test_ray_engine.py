@@ -248,7 +248,7 @@ def test_a_file_manifest_is_used_only_for_the_same_input_setup_and_output(
     job = Job(source, output)
     store = FileManifests(tmp_path / "manifests")
     key = FileManifests.key("sig", job)
-    store.put(key, "sig", FileResult(source, output, segments=1))
+    store.put(key, "sig", job, FileResult(source, output, segments=1))
     compact = FileResult(source, output, segments=2, pairs=[Segment("o", 1, "a", "b")]
                          ).compact()
     assert compact.lines == 1 and not compact.pairs
@@ -262,6 +262,6 @@ def test_a_file_manifest_is_used_only_for_the_same_input_setup_and_output(
     assert FileManifests.key("other signature", job) != key
     assert FileManifests.key("sig", Job(source, tmp_path / "elsewhere.txt")) != key
     source.write_text("The meeting ended.\nIt rained.\n", encoding="utf-8")   # changed input
-    assert FileManifests.key("sig", job) != key
+    assert FileManifests.key("sig", job) == key and store.get(key, "sig", job) is None
     (store.folder / f"{key}.json").write_text("{damaged", encoding="utf-8")
     assert store.get(key, "sig", job) is None

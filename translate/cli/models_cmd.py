@@ -58,7 +58,9 @@ def list_models(lock: LockOption = None) -> None:
     for entry in models.entries.values():
         directory = _directory(models, entry)
         family = FAMILIES[entry.family or "marian"]
-        table.add_row(entry.name, family.title, entry.license or family.license or "?",
+        license = entry.license or family.license or "?"
+        table.add_row(entry.name, family.title,
+                      f"{license} (non-commercial)" if "-NC" in license else license,
                       entry.size or "?", entry.quality or "?",
                       "yes" if directory is not None and directory.is_dir() else
                       f"no: termtrans models pull {entry.name}" if entry.source == "hub"
@@ -97,9 +99,26 @@ def info(name: Annotated[str, typer.Argument(help="A models.lock name or a model
               "no: glossary terms are enforced by the decoder alone"),
              ("installed", str(directory) if directory is not None and directory.is_dir()
               else "no")]
+    damaged = _damage(directory)
+    if damaged:
+        rows.append(("files", f"damaged: {damaged}"))
     out = stdout()
     for key, value in rows:
         out.print(f"{key}: {value}", markup=False)
+    if damaged:
+        raise typer.Exit(EXIT_FAILED)
+
+
+def _damage(directory: Path | None) -> str | None:
+    """Why an installed model directory cannot be loaded, if it cannot (what translate would
+    refuse it for)."""
+    if directory is None or not directory.is_dir():
+        return None
+    try:
+        check_model_directory(directory)
+    except ModelError as exc:
+        return str(exc)
+    return None
 
 
 @app.command("verify")

@@ -174,6 +174,9 @@ def translate(
     from_stdin = [str(i) for i in inputs] == ["-"]
     if "-" in map(str, inputs) and not from_stdin:
         raise ConfigError("'-' (stdin) cannot be mixed with file inputs")
+    if distribute is Distribute.files and check_engine(engine) != "ray":
+        raise ConfigError("--distribute files hands whole files to Ray actors: it needs "
+                          "--engine ray")
     if check_engine(engine) == "ray" and (from_stdin or (out_dir is None and output is None)):
         raise ConfigError("--engine ray writes to --out DIR or -o FILE (not stdout): its "
                           "progress is kept beside the output")
@@ -305,9 +308,8 @@ def _run(plan: Plan, terms: Glossary, glossary: list[Path] | None, memory: dict[
                             counted=not files_mode)
     if isinstance(executor, RayFileExecutor) and not quiet:
         err.print(f"ray: {executor.translated} file(s) translated on the cluster "
-                  f"({sum(r.segments for r in results)} segment(s)), {executor.resumed} "
-                  f"resumed from {executor.manifests.folder}; {pipeline.signature}",
-                  markup=False)
+                  f"({executor.segments} segment(s)), {executor.resumed} resumed from "
+                  f"{executor.manifests.folder}; {pipeline.signature}", markup=False)
     elif isinstance(executor, RayExecutor) and manifests is not None and not quiet:
         err.print(f"ray: {executor.decoded} batch(es) decoded on the cluster, "
                   f"{pipeline.stats.resumed_batches} resumed from {manifests.folder}",
@@ -379,7 +381,7 @@ def _translate_with_progress(plan: Plan, pipeline: TranslationPipeline, overwrit
 
 def _log_files(done: int, total: int) -> None:
     if done == total or done % 100 == 0:
-        stderr().print(f"termtrans: {done}/{total} files translated", markup=False)
+        stderr().print(f"termtrans: {done}/{total} files done", markup=False)
 
 
 def _print_results(results: list[FileResult], pipeline: TranslationPipeline,

@@ -44,24 +44,30 @@ FILES_DIR = "files"
 
 
 class FileManifests:
-    """One JSON manifest per translated file, keyed by the run's signature and the input as
-    it is now (path, size, modification time) and where its output goes."""
+    """One JSON manifest per translated file, keyed by the run's signature, the input's path
+    and where its output goes; it records the input's size and modification time, so a
+    changed input is translated again and its manifest replaced, not piled up."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
 
     @staticmethod
     def key(signature: str, job: Job) -> str:
-        stat = job.source.stat()
-        payload = "\0".join((signature, str(job.source.resolve()), str(stat.st_size),
-                             str(stat.st_mtime_ns), str(job.output)))
+        payload = "\0".join((signature, str(job.source.resolve()), str(job.output)))
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
 
+    @staticmethod
+    def _stamp(job: Job) -> list[int]:
+        stat = job.source.stat()
+        return [stat.st_size, stat.st_mtime_ns]
+
     def get(self, key: str, signature: str, job: Job) -> FileResult | None:
-        """The saved report of a file whose output is still there, for this very run setup."""
+        """The saved report of a file unchanged since, whose output is still there, for this
+        very run setup."""
         try:
             data = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
-            if data["signature"] != signature or not job.output.is_file():
+            if data["signature"] != signature or data["input"] != self._stamp(job) \
+                    or not job.output.is_file():
                 return None
             return FileResult.from_dict(data["result"])
         except (OSError, ValueError, KeyError, TypeError):
@@ -71,11 +77,11 @@ class FileManifests:
         """Files reported so far (what an interrupted job keeps)."""
         return len(list(self.folder.glob("*.json")))
 
-    def put(self, key: str, signature: str, result: FileResult) -> None:
+    def put(self, key: str, signature: str, job: Job, result: FileResult) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         with atomic_write(self.folder / f"{key}.json") as handle:
-            json.dump({"signature": signature, "result": result.to_dict()}, handle,
-                      ensure_ascii=False)
+            json.dump({"signature": signature, "input": self._stamp(job),
+                       "result": result.to_dict()}, handle, ensure_ascii=False)
 
 
 class FileActor:
@@ -96,9 +102,9 @@ class FileActor:
                                                        strict=True)]
         results = translate_documents(Plan(jobs), self.pipeline, overwrite=self.overwrite)
         signature = self.pipeline.signature
-        for key, result in zip(keys, results, strict=True):
+        for key, job, result in zip(keys, jobs, results, strict=True):
             if result.error is None:     # a failed file is tried again by the next run
-                self.manifests.put(key, signature, result)
+                self.manifests.put(key, signature, job, result)
         return {"key": keys, "result": [
             json.dumps((r if self.detail else r.compact()).to_dict(), ensure_ascii=False)
             for r in results]}
@@ -118,8 +124,10 @@ class RayFileExecutor:
         self.address = address
         self.actors = actors
         self.manifests = FileManifests(folder / FILES_DIR)
-        #: Files translated on the cluster in this run, and taken from manifests.
+        #: Files translated on the cluster in this run (and their segments), and files
+        #: taken from manifests.
         self.translated = 0
+        self.segments = 0
         self.resumed = 0
 
     def run(self, plan: Plan, signature: str, *, overwrite: bool,
@@ -161,6 +169,7 @@ class RayFileExecutor:
                 result = FileResult.from_dict(json.loads(row["result"]))
                 results[index[row["key"]]] = result
                 self.translated += result.error is None
+                self.segments += result.segments
                 if progress is not None:
                     progress(len(results), total)
         except ToolkitError:
