@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import FIXTURES, SEED_GLOSSARY, run_cli
 
 PAIR = (FIXTURES / "seed_check" / "source.en", FIXTURES / "seed_check" / "damaged.vi")
@@ -68,3 +70,12 @@ def test_every_help_fits_80_columns() -> None:
         result = run_cli(*command, "--help", env={"COLUMNS": "80"})
         assert result.returncode == 0, result.stderr
         assert max(len(line) for line in result.stdout.splitlines()) <= 80, command
+
+
+@pytest.mark.parametrize("command", [[], ["translate"], ["check"], ["serve"], ["models", "list"],
+                                     ["glossary", "validate"], ["tm", "export"]])
+def test_help_shows_no_type_beside_a_flag(command: list[str]) -> None:
+    # a flag takes no value: "--no-cache <bool>" read as if it did
+    result = run_cli(*command, "--help")
+    assert result.returncode == 0, result.stderr
+    assert "--help" in result.stdout and "<bool>" not in result.stdout

@@ -9,9 +9,10 @@ import typer
 from translate.cli import check as check_cmd
 from translate.cli import glossary_cmd, models_cmd, serve_cmd, tm_cmd, translate_cmd
 from translate.cli import score as score_cmd
+from translate.cli.common import App
 from translate.version import __version__
 
-app = typer.Typer(
+app = App(
     name="termtrans",
     help="English→Vietnamese translation and terminology toolkit.",
     no_args_is_help=True,

@@ -184,3 +184,36 @@ class FailOn(StrEnum):
     def fails(self, severity: Severity | None) -> bool:
         return (self is not FailOn.never and severity is not None
                 and severity >= Severity.parse(self.value))
+
+
+def _flags_without_type(params: list[Any]) -> list[Any]:
+    for param in params:
+        if getattr(param, "is_flag", False) and param.metavar is None:
+            param.metavar = ""
+    return params
+
+
+class FlagCommand(typer.core.TyperCommand):
+    """A command whose flags show no type in ``--help``: typer 0.29 writes ``<bool>`` beside
+    ``--no-cache`` or ``--quiet``, which reads as if they took a value."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _flags_without_type(super().get_params(ctx))
+
+
+class FlagGroup(typer.core.TyperGroup):
+    """The same for a group's own options (``--version``, ``--debug``)."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _flags_without_type(super().get_params(ctx))
+
+
+class App(typer.Typer):
+    """``typer.Typer`` whose commands and groups are :class:`FlagCommand` and :class:`FlagGroup`."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(cls=FlagGroup, **options)
+
+    def command(self, *args: Any, **options: Any) -> Any:
+        options.setdefault("cls", FlagCommand)
+        return super().command(*args, **options)

@@ -12,13 +12,14 @@ from glossary.errors import GlossaryError, ToolkitError
 from glossary.formats import FORMATS, get_format, load_glossary, save_glossary
 from translate.cli.common import (
     EXIT_FAILED,
+    App,
     handle_errors,
     refuse_overwrite,
     stderr,
     stdout,
 )
 
-app = typer.Typer(help="Validate, list and convert glossary files.", no_args_is_help=True)
+app = App(help="Validate, list and convert glossary files.", no_args_is_help=True)
 
 
 @app.command()

@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from glossary.errors import ConfigError, ModelError
-from translate.cli.common import EXIT_FAILED, handle_errors, stderr, stdout
+from translate.cli.common import EXIT_FAILED, App, handle_errors, stderr, stdout
 from translate.models import cached_snapshot, resolve_model
 from translate.models.convert import (
     COMPUTE_TYPES,
@@ -30,7 +30,7 @@ from translate.models.vmap import ALWAYS, PER_SOURCE, write_vocabulary_map
 from translate.models.vocab import term_annotation
 from translate.settings import lock_path
 
-app = typer.Typer(help="List, verify, download and pin models (models.lock).",
+app = App(help="List, verify, download and pin models (models.lock).",
                   no_args_is_help=True)
 LockOption = Annotated[Path | None, typer.Option("--lock", help="models.lock to use.")]
 

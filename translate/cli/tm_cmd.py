@@ -11,12 +11,12 @@ from glossary.errors import ConfigError
 from glossary.textio import atomic_write
 from glossary.tmx import MemoryUnit, write_tmx
 from translate.cache import TranslationCache
-from translate.cli.common import handle_errors, stderr
+from translate.cli.common import App, handle_errors, stderr
 from translate.settings import cache_path
 from translate.signature import Signature
 from translate.version import __version__
 
-app = typer.Typer(help="Translation memories (TMX).", no_args_is_help=True)
+app = App(help="Translation memories (TMX).", no_args_is_help=True)
 
 
 @app.command("export")
