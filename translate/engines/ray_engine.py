@@ -87,7 +87,7 @@ def connect(address: str | None) -> Any:
                      configure_logging=False)
         except (ConnectionError, RuntimeError, ValueError) as exc:
             raise ClusterError(f"cannot join the Ray cluster at {address or 'this machine'}: "
-                               f"{_first_line(exc)}") from None
+                               f"{first_line(exc)}") from None
     context = ray.data.DataContext.get_current()
     context.enable_progress_bars = False
     context.print_on_execution_start = False
@@ -107,7 +107,7 @@ def _reachable(address: str) -> None:
                            ) from None
 
 
-def _first_line(exc: BaseException) -> str:
+def first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[-1 if text.startswith("ray::") else 0] if text else type(exc).__name__
 
@@ -180,25 +180,35 @@ class RayExecutor:
 
     def decode_batches(self, pipeline: TranslationPipeline, batches: list[list[str]]
                        ) -> Iterator[tuple[int, BatchResult]]:
-        ray = connect(self.address)
-        check_model_on_nodes(ray, self.config.model.location)
-        per_actor = max(1, self.config.engine.threads)
-        actors = self.actors or max(1, int(ray.cluster_resources().get("CPU", 1)) // per_actor)
         items = [{"key": str(n), "batch": json.dumps(b, ensure_ascii=False)}
                  for n, b in enumerate(batches)]
-        # Ray Data restarts a dead actor and retries its batch (its defaults: no limit)
-        dataset = ray.data.from_items(items, override_num_blocks=len(items)).map_batches(
-            TranslateActor, fn_constructor_args=(self.config,), batch_size=1,
-            compute=ray.data.ActorPoolStrategy(size=min(actors, len(items))),
-            num_cpus=per_actor)
-        try:
-            for row in dataset.iter_rows():
-                self.decoded += 1
-                yield int(row["key"]), BatchResult.from_dict(json.loads(row["result"]))
-        except ToolkitError:
-            raise
-        except (ray.exceptions.RayError, RuntimeError) as exc:
-            raise ClusterError(f"the Ray job failed: {_first_line(exc)}") from None
+        for row in actor_rows(self.config, self.address, self.actors, items, TranslateActor,
+                              (self.config,), 1):
+            self.decoded += 1
+            yield int(row["key"]), BatchResult.from_dict(json.loads(row["result"]))
+
+
+def actor_rows(config: WorkerConfig, address: str | None, actors: int,
+               items: list[dict[str, str]], actor: type, arguments: tuple[Any, ...],
+               batch_size: int) -> Iterator[dict[str, Any]]:
+    """*items* mapped *batch_size* at a time by a pool of *actor* (built with *arguments*,
+    one model each) on the cluster, as its rows come back; ``--actors`` 0 means one per
+    ``--threads`` CPUs. Ray Data restarts a dead actor and retries its batch (its defaults:
+    no limit); a job that fails anyway is a :class:`ClusterError`."""
+    ray = connect(address)
+    check_model_on_nodes(ray, config.model.location)
+    per_actor = max(1, config.engine.threads)
+    pool = actors or max(1, int(ray.cluster_resources().get("CPU", 1)) // per_actor)
+    blocks = -(-len(items) // batch_size)
+    dataset = ray.data.from_items(items, override_num_blocks=blocks).map_batches(
+        actor, fn_constructor_args=arguments, batch_size=batch_size,
+        compute=ray.data.ActorPoolStrategy(size=min(pool, blocks)), num_cpus=per_actor)
+    try:
+        yield from dataset.iter_rows()
+    except ToolkitError:
+        raise
+    except (ray.exceptions.RayError, RuntimeError) as exc:
+        raise ClusterError(f"the Ray job failed: {first_line(exc)}") from None
 
 
 class ManifestStore:
@@ -265,7 +275,7 @@ def ray_check_runner(address: str | None) -> Callable[
                 analyses.extend(part_analyses)
                 issues.extend(part_issues)
         except ray.exceptions.RayError as exc:
-            raise ClusterError(f"the Ray check failed: {_first_line(exc)}") from None
+            raise ClusterError(f"the Ray check failed: {first_line(exc)}") from None
         return analyses, issues
 
     return run

@@ -25,16 +25,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from glossary.errors import ClusterError, ToolkitError
 from glossary.textio import atomic_write
 from translate.build import build_pipeline, load_model
 from translate.documents.inputs import Job, Plan
-from translate.engines.ray_engine import (
-    WorkerConfig,
-    _first_line,
-    check_model_on_nodes,
-    connect,
-)
+from translate.engines.ray_engine import WorkerConfig, actor_rows
 from translate.jobs import FileResult, translate_documents
 
 #: Files per actor call: enough to share batches between short files, few enough that a
@@ -151,28 +145,15 @@ class RayFileExecutor:
     def _translate(self, todo: list[tuple[int, str, Job]], results: dict[int, FileResult],
                    overwrite: bool, progress: Callable[[int, int], None] | None,
                    total: int) -> None:
-        ray = connect(self.address)
-        check_model_on_nodes(ray, self.config.model.location)
-        per_actor = max(1, self.config.engine.threads)
-        actors = self.actors or max(1, int(ray.cluster_resources().get("CPU", 1)) // per_actor)
         index = {key: n for n, key, _ in todo}
         items = [{"key": key, "source": str(job.source), "output": str(job.output)}
                  for _, key, job in todo]
-        tasks = -(-len(items) // FILES_PER_TASK)
-        dataset = ray.data.from_items(items, override_num_blocks=tasks).map_batches(
-            FileActor, fn_constructor_args=(self.config, str(self.manifests.folder),
-                                            overwrite, self.detail),
-            batch_size=FILES_PER_TASK, compute=ray.data.ActorPoolStrategy(
-                size=min(actors, tasks)), num_cpus=per_actor)
-        try:
-            for row in dataset.iter_rows():
-                result = FileResult.from_dict(json.loads(row["result"]))
-                results[index[row["key"]]] = result
-                self.translated += result.error is None
-                self.segments += result.segments
-                if progress is not None:
-                    progress(len(results), total)
-        except ToolkitError:
-            raise
-        except (ray.exceptions.RayError, RuntimeError) as exc:
-            raise ClusterError(f"the Ray job failed: {_first_line(exc)}") from None
+        arguments = (self.config, str(self.manifests.folder), overwrite, self.detail)
+        for row in actor_rows(self.config, self.address, self.actors, items, FileActor,
+                              arguments, FILES_PER_TASK):
+            result = FileResult.from_dict(json.loads(row["result"]))
+            results[index[row["key"]]] = result
+            self.translated += result.error is None
+            self.segments += result.segments
+            if progress is not None:
+                progress(len(results), total)
