@@ -233,3 +233,24 @@ def test_distributing_files_needs_the_ray_engine(tmp_path: Path) -> None:
     result = run_cli("translate", ARTICLE, "-o", tmp_path / "out.txt", "--distribute", "files")
     assert result.returncode == 2 and "needs --engine ray" in result.stderr
     assert not (tmp_path / "out.txt").exists()
+
+
+def test_a_sharded_checkpoint_is_locked_and_checked_shard_by_shard(
+        tiny_family_models: dict[str, Path], tmp_path: Path) -> None:
+    copy = tmp_path / "madlad"
+    shutil.copytree(tiny_family_models["madlad"], copy)
+    shard = "model-00001-of-00001.safetensors"
+    (copy / "model.safetensors").rename(copy / shard)
+    index = copy / "model.safetensors.index.json"
+    index.write_text(json.dumps({"weight_map": {"shared.weight": shard}}), encoding="utf-8")
+    assert {index.name, shard} <= set(model_files(copy))
+    check_model_directory(copy)
+    (copy / shard).write_bytes((copy / shard).read_bytes()[:100])        # cut short
+    with pytest.raises(ModelError, match=f"{shard}: damaged model file"):
+        check_model_directory(copy)
+    (copy / shard).unlink()
+    with pytest.raises(ModelError, match=f"missing {shard}"):
+        model_files(copy)
+    index.write_text("{}", encoding="utf-8")
+    with pytest.raises(ModelError, match="index.json: damaged model file: no weight_map"):
+        model_files(copy)

@@ -18,7 +18,7 @@ from translate.models.convert import (
     converted_model,
     verify_conversion,
 )
-from translate.models.families import FAMILIES, detect_family
+from translate.models.families import FAMILIES, detect_family, non_commercial
 from translate.models.files import (
     LockEntry,
     ModelsLock,
@@ -60,7 +60,7 @@ def list_models(lock: LockOption = None) -> None:
         family = FAMILIES[entry.family or "marian"]
         license = entry.license or family.license or "?"
         table.add_row(entry.name, family.title,
-                      f"{license} (non-commercial)" if "-NC" in license else license,
+                      f"{license} (non-commercial)" if non_commercial(license) else license,
                       entry.size or "?", entry.quality or "?",
                       "yes" if directory is not None and directory.is_dir() else
                       f"no: termtrans models pull {entry.name}" if entry.source == "hub"
@@ -77,13 +77,16 @@ def info(name: Annotated[str, typer.Argument(help="A models.lock name or a model
     path = lock_path(lock)
     models = ModelsLock.read(path) if path.is_file() else ModelsLock(path, {})
     entry = models.entries.get(name)
-    directory = _directory(models, entry) if entry else Path(name) if Path(name).is_dir() \
-        else None
-    if entry is None and directory is None:
+    if entry is not None:
+        directory = _directory(models, entry)
+    elif Path(name).is_dir():
+        directory = Path(name)
+    else:
         raise ConfigError(f"unknown model '{name}': not a directory, not in {path} "
                           f"(known: {', '.join(models.entries) or 'none'})")
-    family = detect_family(directory) if directory is not None and directory.is_dir() \
-        else FAMILIES[entry.family or "marian"] if entry else FAMILIES["marian"]
+    installed = directory is not None and directory.is_dir()
+    family = detect_family(directory) if directory is not None and installed \
+        else FAMILIES[(entry.family if entry else "") or "marian"]
     rows = [("name", entry.name if entry else name)]
     if entry:
         rows += [("source", f"{entry.hub_id}@{entry.revision or 'unpinned (pinned on pull)'}"
@@ -97,8 +100,7 @@ def info(name: Annotated[str, typer.Argument(help="A models.lock name or a model
              ("language tokens", " ".join(family.language_tokens) or "none (one direction)"),
              ("inline term annotations", "yes (trained with them)" if annotation else
               "no: glossary terms are enforced by the decoder alone"),
-             ("installed", str(directory) if directory is not None and directory.is_dir()
-              else "no")]
+             ("installed", str(directory) if installed else "no")]
     damaged = _damage(directory)
     if damaged:
         rows.append(("files", f"damaged: {damaged}"))

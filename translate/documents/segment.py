@@ -143,7 +143,8 @@ def _find_piece(text: str, piece: str, pos: int) -> tuple[int, int] | None:
     most of a large job's writing time). No loose match can start inside that whitespace,
     and where the verbatim piece matches there the loose pattern matches the same span.
     """
-    start = pos + len(text[pos:pos + 64]) - len(text[pos:pos + 64].lstrip())
+    ahead = text[pos:pos + 64]
+    start = pos + len(ahead) - len(ahead.lstrip())
     if piece and not text[start:start + 1].isspace() and text.startswith(piece, start):
         return start, start + len(piece)
     words = piece.split()

@@ -52,7 +52,7 @@ class Family:
 
     @property
     def non_commercial(self) -> bool:
-        return "-NC" in self.license
+        return non_commercial(self.license)
 
     @property
     def language_tokens(self) -> tuple[str, ...]:
@@ -79,6 +79,11 @@ FAMILIES: dict[str, Family] = {family.name: family for family in (
            ("config.json", "spiece.model"), (), (),
            r"<pad>|</s>|<2[^>]+>|<extra_id_\d+>", ("ctranslate2",), "Apache-2.0", "<2vi> "),
 )}
+
+
+def non_commercial(license: str) -> bool:
+    """Whether a licence identifier forbids commercial use (CC BY-NC and its variants)."""
+    return "-NC" in license
 
 
 def read_model_json(path: Path) -> dict[str, object]:

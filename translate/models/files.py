@@ -41,11 +41,10 @@ def _weights(directory: Path) -> list[str]:
     for index in SHARD_INDEXES:
         path = directory / index
         if path.is_file():
-            try:
-                shards = json.loads(path.read_text(encoding="utf-8"))["weight_map"].values()
-            except (ValueError, KeyError, AttributeError, TypeError):
-                raise ModelError(f"{path}: damaged model file: no weight_map") from None
-            return [index, *sorted(set(shards))]
+            shards = read_model_json(path).get("weight_map")
+            if not isinstance(shards, dict):
+                raise ModelError(f"{path}: damaged model file: no weight_map")
+            return [index, *sorted(set(map(str, shards.values())))]
     return []
 
 
