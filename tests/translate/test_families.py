@@ -252,5 +252,5 @@ def test_a_sharded_checkpoint_is_locked_and_checked_shard_by_shard(
     with pytest.raises(ModelError, match=f"missing {shard}"):
         model_files(copy)
     index.write_text("{}", encoding="utf-8")
-    with pytest.raises(ModelError, match="index.json: damaged model file: no weight_map"):
+    with pytest.raises(ModelError, match=r"index\.json: damaged model file: no weight_map"):
         model_files(copy)
