@@ -2,7 +2,7 @@
 ToolkitError, identity translation reproduces documents, matcher invariants hold, no spelling
 of an input path is accepted as an output.
 
-CI runs each with a bounded budget (TERMTRANS_FUZZ_EXAMPLES, default 150 examples; a
+CI runs each with a bounded budget (TERMTRANS_FUZZ_EXAMPLES, default 100 examples; a
 nightly profile can set thousands). Fixed seed (derandomize): the same examples each run.
 """
 
@@ -27,7 +27,7 @@ from tests.translate.test_format_contract import IdentityTranslator
 from translate.jobs import translate_documents
 from translate.pipeline import Options, TranslationPipeline
 
-EXAMPLES = int(os.environ.get("TERMTRANS_FUZZ_EXAMPLES", "150"))
+EXAMPLES = int(os.environ.get("TERMTRANS_FUZZ_EXAMPLES", "100"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 SUFFIX = {"tsv": ".tsv", "csv": ".csv", "tbx": ".tbx", "po": ".po", "tmx": ".tmx"}

@@ -22,7 +22,7 @@ LONG = ("On 5 March 2024 the 1,436 households of the 12 border communes received
 
 @pytest.mark.slow
 def test_timeouts_answer_503_and_abandoned_work_is_never_decoded(tmp_path: Path) -> None:
-    # one lane, kept busy by a request far longer than the budget (over 10 s of decoding
+    # one lane, kept busy by a request far longer than the budget (over 5 s of decoding
     # with the tiny model; its answer is a 503 after 2 s, its batch still runs to the end)
     server = start_server(tmp_path, "-g", SEED_GLOSSARY, "--data-dir", tmp_path / "data",
                           "--no-cache", "--parallel-batches", "1", "--batch-window", "0",
@@ -30,7 +30,7 @@ def test_timeouts_answer_503_and_abandoned_work_is_never_decoded(tmp_path: Path)
                           "--batch-limit", "2000", "--body-limit", "10000000")
     try:
         busy: dict[str, Any] = {}
-        heavy = [f"{LONG[:-1]} (item {n})." for n in range(300)]   # one sentence each
+        heavy = [f"{LONG[:-1]} (item {n})." for n in range(150)]   # one sentence each
         worker = threading.Thread(target=lambda: busy.update(
             answer=server.post("/translate", {"q": heavy})))
         worker.start()

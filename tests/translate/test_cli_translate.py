@@ -154,10 +154,11 @@ def test_cache_from_an_older_schema_is_rebuilt(tmp_path: Path) -> None:
 def test_kill_9_then_resume_gives_identical_output(tmp_path: Path) -> None:
     """SIGKILL mid-run: no half-written output; the re-run only does what is left."""
     articles = [ARTICLES[2], ARTICLES[3]]   # short, in batches of 2: enough to stop halfway
-    args = [sys.executable, "-m", "translate", "translate", *map(str, articles), "-g",
-            str(SEED_GLOSSARY), "--beam", "2", "--batch-size", "2", *TINY]
-    reference = subprocess.run([*args, "--out", str(tmp_path / "ref"), "--cache",
-                                str(tmp_path / "ref.sqlite")], capture_output=True, text=True)
+    options = [*map(str, articles), "-g", str(SEED_GLOSSARY), "--beam", "2", "--batch-size",
+               "2", *TINY]
+    args = [sys.executable, "-m", "translate", "translate", *options]
+    reference = run_cli("translate", *options, "--out", tmp_path / "ref", "--cache",
+                        tmp_path / "ref.sqlite")
     assert reference.returncode == 0, reference.stderr
     line = next(x for x in reference.stderr.splitlines() if x.startswith("translated "))
     total = int(line.split()[1])

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, SEED_GLOSSARY, patience
+from tests.conftest import run_cli as run_cli_in_process
 from tests.conftest import run_cli_process as run_cli
 from translate.pipeline import breaks_guarantee
 
@@ -56,7 +57,8 @@ def _translate(*args: str | Path) -> subprocess.CompletedProcess[str]:
 @pytest.fixture(scope="module")
 def local_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("local")
-    result = _translate(*JOB, "--out", out, "--no-cache", "--batch-size", "4")
+    result = run_cli_in_process("translate", *JOB, "--out", out, "--no-cache", "--batch-size",
+                                "4", "-g", SEED_GLOSSARY, "--fail-on", "never")
     assert result.returncode == 0, result.stderr
     return out
 
@@ -74,9 +76,6 @@ def test_cluster_output_is_the_local_output(cluster: str, local_output: Path,
                 if breaks_guarantee(i["kind"], i["source_term"])]
     assert all(sum(f["quality"].values()) == f["segments"] for f in report["files"])
     assert "batch(es) decoded on the cluster, 0 resumed" in result.stderr
-    again = _translate(*JOB, "--out", out, "--engine", "ray", "--ray-address",
-                       cluster, "--batch-size", "4")
-    assert again.returncode == 0 and "0 batch(es) decoded on the cluster" in again.stderr
 
 
 def _wait_for(condition, timeout: float = 300) -> None:  # type: ignore[no-untyped-def]
