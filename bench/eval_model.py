@@ -12,7 +12,9 @@ Test sets (from ../shared/data, never trained on):
     tests/fixtures/seed_check with their reference translations
     (clean.vi) — the sentences where the glossary matters.
 Each set is translated with the seed glossary enforced and without it; hypotheses,
-references and `termtrans score` JSON go to --out. Also prints term success on all
+references and `termtrans score` JSON go to --out. VLSP and FLORES are also translated
+clause by clause, as document lines are (long sentences cut at the segmenter's piece
+length), and both outputs are scored by source length. Also prints term success on all
 seed-article sentences and output tokens/s at the chosen beam.
 """
 
@@ -98,6 +100,43 @@ def first_pass_rate(translator: object, sources: list[str], glossary: object,
           f" the rest were repaired)")
 
 
+#: Source-length buckets (words) for the long-sentence table: the seed articles' sentences
+#: are mostly in the last two.
+BUCKETS = ((1, 15), (16, 30), (31, 45), (46, 10_000))
+
+
+def by_length(name: str, src: list[str], refs: list[str], outputs: dict[str, list[str]]
+              ) -> None:
+    """chrF++ of each output by source length: whether long sentences fall apart, and
+    whether translating them clause by clause (as documents are) helps."""
+    from sacrebleu.metrics import CHRF
+
+    chrf = CHRF(word_order=2)
+    print(f"\n{name}: chrF++ by source length (words)")
+    print("| words | sentences | " + " | ".join(outputs) + " |")
+    print("|---|---:|" + "---:|" * len(outputs))
+    for low, high in BUCKETS:
+        keep = [i for i, s in enumerate(src) if low <= len(s.split()) <= high]
+        if not keep:
+            continue
+        scores = [chrf.corpus_score([hyps[i] for i in keep], [[refs[i] for i in keep]]).score
+                  for hyps in outputs.values()]
+        label = f"{low}–{high}" if high < 10_000 else f"{low}+"
+        print(f"| {label} | {len(keep)} | " + " | ".join(f"{x:.2f}" for x in scores) + " |")
+
+
+def clause_by_clause(pipeline: object, segmenter: object, src: list[str]) -> list[str]:
+    """Each sentence translated as a document line is: cut into the segmenter's pieces,
+    the pieces translated, the outputs joined with the line's own spacing."""
+    from translate.documents.segment import join_pieces
+
+    pieces = [segmenter.pieces(s) for s in src]  # type: ignore[attr-defined]
+    flat = [p for ps in pieces for p in ps]
+    texts = iter(h.text for h in pipeline.translate(flat))  # type: ignore[attr-defined]
+    return [join_pieces(s, ps, [next(texts) for _ in ps]) for s, ps in zip(src, pieces,
+                                                                            strict=True)]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", default=None)
@@ -124,6 +163,7 @@ def main() -> None:
     glossary = load_glossary(ROOT / "seeds" / "glossary.tsv")
     args.out.mkdir(parents=True, exist_ok=True)
     rows = []
+    outputs: dict[str, list[str]] = {}
     for name, (src, ref) in test_sets().items():
         files = {"ref": args.out / f"{name}.ref.vi", "src": args.out / f"{name}.src.en"}
         files["ref"].write_text("\n".join(ref) + "\n", encoding="utf-8")
@@ -136,6 +176,8 @@ def main() -> None:
             seconds = time.perf_counter() - start
             hyp_path = args.out / f"{name}.{label}.vi"
             hyp_path.write_text("\n".join(h.text for h in hyps) + "\n", encoding="utf-8")
+            if label == "glossary":
+                outputs[name] = [h.text for h in hyps]
             scored = subprocess.run(
                 [sys.executable, "-m", "translate", "score", "-i", str(hyp_path),
                  "-r", str(files["ref"]), "--src", str(files["src"]),
@@ -150,7 +192,18 @@ def main() -> None:
             print(f"{name:15} {label:9} done in {seconds:.1f} s", flush=True)
 
     matcher = TermMatcher(glossary)
-    segmenter = Segmenter.for_model(translator)      # as documents are split
+    segmenter = Segmenter.for_model(translator, matcher)      # as documents are split
+    enforced = TranslationPipeline(translator, glossary, model_id=resolved.model_id,
+                                   options=Options(beam=args.beam))
+    for name in ("vlsp20-news", "flores-dev"):
+        if name not in outputs:
+            continue
+        src, ref = test_sets()[name]
+        clauses = clause_by_clause(enforced, segmenter, src)
+        (args.out / f"{name}.clauses.vi").write_text("\n".join(clauses) + "\n",
+                                                    encoding="utf-8")
+        by_length(name, src, ref, {"whole sentence": outputs[name],
+                                   "clause by clause": clauses})
     seed = [piece for a in sorted((ROOT / "seeds" / "articles").glob("*.txt"))
             for line in a.read_text(encoding="utf-8").splitlines()
             for piece in segmenter.pieces(line)]
