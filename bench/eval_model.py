@@ -115,13 +115,13 @@ def by_length(name: str, src: list[str], refs: list[str], outputs: dict[str, lis
     print(f"\n{name}: chrF++ by source length (words)")
     print("| words | sentences | " + " | ".join(outputs) + " |")
     print("|---|---:|" + "---:|" * len(outputs))
-    for low, high in BUCKETS:
+    for low, high in (*BUCKETS, (0, 10_000)):
         keep = [i for i, s in enumerate(src) if low <= len(s.split()) <= high]
         if not keep:
             continue
         scores = [chrf.corpus_score([hyps[i] for i in keep], [[refs[i] for i in keep]]).score
                   for hyps in outputs.values()]
-        label = f"{low}–{high}" if high < 10_000 else f"{low}+"
+        label = "all" if low == 0 else f"{low}–{high}" if high < 10_000 else f"{low}+"
         print(f"| {label} | {len(keep)} | " + " | ".join(f"{x:.2f}" for x in scores) + " |")
 
 
