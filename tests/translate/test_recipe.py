@@ -77,7 +77,8 @@ def test_missing_corpus_file_is_named_with_its_key(tmp_path: Path, data: Path) -
 
 def test_unknown_recipe_name_lists_the_shipped_ones() -> None:
     with pytest.raises(RecipeError,
-                       match="shipped: en-vi-demo, en-vi-demo-v1, en-vi-demo-v3, smoke"):
+                       match="shipped: en-vi-demo, en-vi-demo-v1, en-vi-demo-v3, "
+                             "en-vi-demo-v4, smoke"):
         load_recipe("en-vi-dmeo")
 
 
@@ -157,6 +158,56 @@ def test_init_from_another_architecture_or_vocabulary_is_refused(tmp_path: Path)
     (tmp_path / "same" / "vocab.json").unlink()
     with pytest.raises(RecipeError, match=r"model directory \(missing vocab\.json\)"):
         check_init(smoke, tmp_path / "same")
+
+
+def _smoke_with(tmp_path: Path, model: str) -> Path:
+    """The smoke recipe with its [model] table replaced by *model*."""
+    text = (RECIPES / "smoke.toml").read_text(encoding="utf-8")
+    head, rest = text.split("[model]\n", 1)
+    tail = rest.split("\n\n", 1)[1] if "\n\n" in rest else ""
+    return write(tmp_path / "grown.toml", f"{head}[model]\n{model}\n\n{tail}")
+
+
+def test_a_deeper_decoder_grows_from_a_model_only_when_the_recipe_says_so(
+        tmp_path: Path) -> None:
+    base = "d_model = 32\nencoder_layers = 2\ndecoder_layers = 2\nheads = 2\nffn = 64"
+    shallow = _model_dir(tmp_path / "shallow")                   # 1 decoder layer
+    with pytest.raises(RecipeError, match=r"its decoder_layers 1 differ from recipe .*"
+                                          r"'s decoder_layers 2$"):
+        check_init(load_recipe(str(_smoke_with(tmp_path, base))), shallow)
+    grow = load_recipe(str(_smoke_with(tmp_path, base + "\ngrow = true")))
+    assert check_init(grow, shallow)
+    deeper = _model_dir(tmp_path / "deeper", decoder_layers=3)     # never shrunk
+    with pytest.raises(RecipeError, match=r"its decoder_layers 3 differ"):
+        check_init(grow, deeper)
+    with pytest.raises(RecipeError, match=r"model\.grow: expected bool"):
+        load_recipe(str(_smoke_with(tmp_path, base + '\ngrow = "yes"')))
+    # off, grow is not part of a recipe's identity: runs made before it existed resume
+    assert "grow" not in load_recipe("smoke").identity()["model"]
+    assert grow.identity()["model"]["grow"] is True
+
+
+def test_grown_decoder_keeps_every_weight_and_copies_the_top_layer() -> None:
+    import torch
+    from transformers import MarianConfig, MarianMTModel
+
+    from translate.train.__main__ import grow_decoder
+
+    torch.manual_seed(0)
+    model = MarianMTModel(MarianConfig(vocab_size=50, d_model=16, encoder_layers=1,
+                                       decoder_layers=2, encoder_attention_heads=2,
+                                       decoder_attention_heads=2, encoder_ffn_dim=32,
+                                       decoder_ffn_dim=32, pad_token_id=49,
+                                       decoder_start_token_id=49))
+    grown = grow_decoder(model, 4)
+    assert grown.config.decoder_layers == 4 and model.config.decoder_layers == 2
+    old, new = model.state_dict(), grown.state_dict()
+    assert all(torch.equal(old[k], new[k]) for k in old)
+    for layer in (2, 3):
+        for key in [k for k in old if k.startswith("model.decoder.layers.1.")]:
+            twin = key.replace("layers.1.", f"layers.{layer}.")
+            assert torch.equal(new[twin], old[key])
+            assert new[twin].data_ptr() != old[key].data_ptr()     # trained apart
 
 
 def test_a_run_directory_started_from_other_weights_is_refused(tmp_path: Path,

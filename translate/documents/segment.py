@@ -44,7 +44,8 @@ WINDOW = 3000
 #: are such lines, and pysbd was most of a large job's planning time.
 _CUT_CHARS = re.compile(r"[.!?。．！？…\n\r\u2028\u2029()\[\]\-•*\"“”«»‘]"
                         r"|(?<![^\W\d_])['’]|['’](?![^\W\d_])")
-_TAIL = re.compile(r"\s*[.!?。．！？…]?\s*\Z")
+#: The final punctuation, with spaces before it but no line break (pysbd cuts "a\n." in two).
+_TAIL = re.compile(r"[^\S\n\r\v\f\x1c-\x1e\x85\u2028\u2029]*[.!?。．！？…]?\s*\Z")
 
 
 def _one_sentence(text: str) -> bool:

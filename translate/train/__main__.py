@@ -87,7 +87,8 @@ def check_init(recipe: Recipe, init: Path) -> str:
     ours = {"vocab": recipe.vocab.size, "d_model": spec.d_model,
             "encoder_layers": spec.encoder_layers, "decoder_layers": spec.decoder_layers,
             "heads": spec.heads, "ffn": spec.ffn}
-    differ = [k for k in ours if ours[k] != theirs[k]]
+    differ = [k for k in ours if ours[k] != theirs[k]
+              and not (k == "decoder_layers" and spec.grow and theirs[k] < ours[k])]
     if differ:
         raise RecipeError(
             f"--init-from {init}: its {', '.join(f'{k} {theirs[k]}' for k in differ)} "
@@ -262,6 +263,26 @@ def save_torch(path: Path, state: Any) -> None:
     os.replace(tmp, path)
 
 
+def grow_decoder(model: Any, layers: int) -> Any:
+    """*model* with *layers* decoder layers: its own, then copies of its top layer."""
+    import copy
+
+    from transformers import MarianMTModel
+
+    config = copy.deepcopy(model.config)
+    old = config.decoder_layers
+    config.decoder_layers = layers
+    grown = MarianMTModel(config)
+    state = model.state_dict()
+    top = f"model.decoder.layers.{old - 1}."
+    for n in range(old, layers):
+        state.update({k.replace(top, f"model.decoder.layers.{n}."): v.clone()
+                      for k, v in model.state_dict().items() if k.startswith(top)})
+    grown.load_state_dict(state, strict=True)
+    grown.generation_config = model.generation_config
+    return grown
+
+
 class Trainer:
     """One training run: the model, optimiser and run state, in named steps."""
 
@@ -318,6 +339,8 @@ class Trainer:
         pad, eos = tok.pad_token_id, tok.eos_token_id
         if weights is not None:
             model = MarianMTModel.from_pretrained(str(weights), dropout=spec.dropout)
+            if model.config.decoder_layers < spec.decoder_layers:     # checked: spec.grow
+                model = grow_decoder(model, spec.decoder_layers)
             model.train()
             return model
         config = MarianConfig(
@@ -345,8 +368,11 @@ class Trainer:
 
         checkpoint = self.run / "checkpoint.pt"
         if not checkpoint.is_file():
-            if self.init is not None:
-                scores = evaluate(self.model, self.tokenizer, self.dev_src, self.dev_ref)
+            if self.init is not None:    # the bar to beat: the --init-from model as it is
+                from transformers import MarianMTModel
+
+                start = MarianMTModel.from_pretrained(str(self.init))
+                scores = evaluate(start, self.tokenizer, self.dev_src, self.dev_ref)
                 self.state["best"] = scores["chrf"]
                 log(self.run, event="baseline", init=str(self.init), **scores)
             return

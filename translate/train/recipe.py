@@ -85,6 +85,10 @@ class ModelSpec:
     heads: int = 4
     ffn: int = 1024
     dropout: float = 0.1
+    #: ``--init-from`` a model with fewer decoder layers: keep its layers and start each
+    #: new top layer as a copy of the one below (stacking, Gong et al. 2019), so capacity
+    #: can be added without training from scratch. Any other difference is still refused.
+    grow: bool = False
 
 
 @dataclass(frozen=True)
@@ -143,7 +147,9 @@ class Recipe:
         """What determines the trained weights (the schedule is left out)."""
         return {"corpora": [asdict(c) for c in self.corpora], "filters": asdict(self.filters),
                 "terms": asdict(self.terms), "vocab": asdict(self.vocab),
-                "model": asdict(self.model), "optimisation": asdict(self.optimisation),
+                # grow is left out when off: run directories made before it existed resume
+                "model": {k: v for k, v in asdict(self.model).items() if k != "grow" or v},
+                "optimisation": asdict(self.optimisation),
                 "dev": asdict(self.dev)}
 
     def fingerprint(self) -> str:
