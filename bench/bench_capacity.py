@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_families import SENTENCE_TOKENS, child
+from bench_families import interleaved
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "models" / "en-vi-demo"
@@ -66,15 +66,7 @@ def main() -> None:
     args.work.mkdir(parents=True, exist_ok=True)
     models = {"shipped": SHIPPED, **{name: build(args.work, name, overrides)
                                      for name, overrides in VARIANTS.items()}}
-    cache = args.work / "conversions"
-    for model in models.values():
-        child(model, args.threads, cache)        # convert once, untimed
-    runs: dict[str, list[dict[str, float]]] = {name: [] for name in models}
-    for _ in range(args.rounds):
-        for name, model in models.items():
-            runs[name].append(child(model, args.threads, cache))
-    print(f"beam 4, {args.threads} threads, int8, {SENTENCE_TOKENS} target tokens per "
-          f"sentence, best of {args.rounds} rounds (alternating)")
+    runs = interleaved(models, args.threads, args.work / "conversions", args.rounds)
     best = {name: min(r["seconds"] / r["tokens"] for r in results) * 1000
             for name, results in runs.items()}
     for name, per_token in best.items():

@@ -84,6 +84,21 @@ def child(model: Path, threads: int, cache: Path) -> dict[str, float]:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+def interleaved(models: dict[str, Path], threads: int, cache: Path, rounds: int
+                ) -> dict[str, list[dict[str, float]]]:
+    """Each model measured once a round, in turn (the machine is noisy), after a first
+    untimed call that converts it; prints the conditions."""
+    for model in models.values():
+        child(model, threads, cache)
+    runs: dict[str, list[dict[str, float]]] = {name: [] for name in models}
+    for _ in range(rounds):
+        for name, model in models.items():
+            runs[name].append(child(model, threads, cache))
+    print(f"beam 4, {threads} threads, int8, {SENTENCE_TOKENS} target tokens per "
+          f"sentence, best of {rounds} rounds (alternating)")
+    return runs
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--work", type=Path, default=ROOT / "out" / "bench-families")
@@ -97,14 +112,7 @@ def main() -> None:
         return
     args.work.mkdir(parents=True, exist_ok=True)
     models = {"en-vi-demo": ROOT / "models" / "en-vi-demo", "nllb-600M-shaped": build(args.work)}
-    cache = args.work / "conversions"
-    child(models["nllb-600M-shaped"], args.threads, cache)        # convert once, untimed
-    runs: dict[str, list[dict[str, float]]] = {name: [] for name in models}
-    for _ in range(args.rounds):
-        for name, model in models.items():
-            runs[name].append(child(model, args.threads, cache))
-    print(f"beam 4, {args.threads} threads, int8, {SENTENCE_TOKENS} target tokens per "
-          f"sentence, best of {args.rounds} rounds (alternating)")
+    runs = interleaved(models, args.threads, args.work / "conversions", args.rounds)
     best = {}
     for name, results in runs.items():
         fastest = min(results, key=lambda r: r["seconds"])
