@@ -12,6 +12,7 @@ and a useful signal for verification and quality estimation.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 from glossary.normalize import split_tone
@@ -35,6 +36,29 @@ def is_syllable(word: str) -> bool:
     """
     base, _, _ = split_tone(word.lower())
     return _SYLLABLE.fullmatch(base) is not None
+
+
+#: The syllable shape with its marks removed, as English text writes Vietnamese names
+#: ("Nguyen", "Thanh Hoa", "Dien Bien"); a final k for the Central Highlands' names
+#: ("Dak Lak", "Kon Tum").
+_BARE_NUCLEUS = "|".join(dict.fromkeys(
+    unicodedata.normalize("NFD", n).encode("ascii", "ignore").decode()
+    for n in re.findall(r"\w+", _NUCLEUS.replace("[aăâeêioôơuưy]", ""))))
+_BARE_SYLLABLE = re.compile(rf"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?"
+                            rf"(?:{_BARE_NUCLEUS}|[aeiouy])(?:ng|nh|ch|[cmnptk])?")
+
+
+def fold(text: str) -> str:
+    """*text* without diacritics, đ as d, case-folded: how English text spells
+    Vietnamese names ("Thanh Hóa" and "Thanh Hoa" fold alike)."""
+    bare = "".join(c for c in unicodedata.normalize("NFD", text)
+                   if not unicodedata.combining(c))
+    return bare.replace("đ", "d").replace("Đ", "D").casefold()
+
+
+def is_bare_syllable(word: str) -> bool:
+    """Whether an ASCII *word* can be a Vietnamese syllable written without its marks."""
+    return word.isascii() and _BARE_SYLLABLE.fullmatch(word.lower()) is not None
 
 
 def words(text: str) -> list[str]:

@@ -42,7 +42,10 @@ GUARANTEED_CHECKS = ("missing_term", "forbidden_variant", "code_mismatch", "numb
                      "placeholder_mismatch", "date_mismatch")
 #: …and what only verification can see: what the model added (a repeated term's tail, an
 #: invented code or number) and the shape of its own words.
-VERIFY_CHECKS = (*GUARANTEED_CHECKS, "duplicated_term", "repetition", "no_words", "untranslated")
+VERIFY_CHECKS = (*GUARANTEED_CHECKS, "duplicated_term", "repetition", "no_words", "untranslated",
+                 "missing_name")
+#: Reported, not retried: a guarded decode cannot spell a name the model does not know.
+REPORT_ONLY = frozenset({"missing_name"})
 
 
 def breaks_guarantee(kind: str, source_term: str) -> bool:
@@ -171,6 +174,8 @@ class RunStats:
     resumed_batches: int = 0
     retried: int = 0
     repaired: int = 0
+    #: Empty or whitespace-only segments: kept as they are, not translated.
+    blank: int = 0
 
 
 def plan_targets(source: str, matcher: TermMatcher) -> list[tuple[str, str]]:
@@ -226,6 +231,7 @@ class TranslationPipeline:
         self.resumed_batches = 0
         self.retried = 0
         self.repaired = 0
+        self.blank = 0
 
     @property
     def signature(self) -> str:
@@ -239,7 +245,7 @@ class TranslationPipeline:
     def stats(self) -> RunStats:
         """The counters so far, as a value (reports read this, nothing writes it)."""
         return RunStats(self.translated, self.from_cache, self.from_memory,
-                        self.resumed_batches, self.retried, self.repaired)
+                        self.resumed_batches, self.retried, self.repaired, self.blank)
 
     @property
     def estimator(self) -> QualityEstimator:
@@ -296,7 +302,8 @@ class TranslationPipeline:
         found = [(_match_case(s, o.text, plan), o.tokens, o.constraints_met)
                  for s, o, plan in zip(sources, outputs, plans, strict=True)]
         issues = [self.verify(s, text) for s, (text, _, _) in zip(sources, found, strict=True)]
-        failed = [k for k, found_issues in enumerate(issues) if found_issues]
+        failed = [k for k, found_issues in enumerate(issues)
+                  if any(i.kind not in REPORT_ONLY for i in found_issues)]
         repaired = 0
         if not failed:
             return self._result(sources, plans, found, issues, 0, 0)
@@ -311,7 +318,7 @@ class TranslationPipeline:
             if after < _severity_key(issues[k]):
                 found[k] = (text, out.tokens, out.constraints_met)
                 issues[k] = retry_issues
-                repaired += after == (0, 0)
+                repaired += all(i.kind in REPORT_ONLY for i in retry_issues)
         return self._result(sources, plans, found, issues, len(failed), repaired)
 
     @staticmethod
@@ -362,6 +369,7 @@ class TranslationPipeline:
             work.results[i] = cached[keys[i]]
         self.from_memory += len(work.remembered)
         self.from_cache += len(reused)
+        self.blank += work.blank
         done_before = len(work.remembered) + len(reused) + work.blank
         if progress is not None and done_before:
             progress(done_before)

@@ -3,8 +3,8 @@
 Importing this package registers the built-in checks: ``missing_term``,
 ``forbidden_variant``, ``code_mismatch``, ``number_mismatch``,
 ``placeholder_mismatch``, ``duplicated_term``, ``inconsistent``, ``normalisation``,
-``tone_style``, ``untranslated``, ``misaligned``, ``date_mismatch``, ``repetition`` and
-``no_words``.
+``tone_style``, ``untranslated``, ``misaligned``, ``date_mismatch``, ``repetition``,
+``no_words`` and ``missing_name``.
 """
 
 from glossary.checks import (
@@ -12,6 +12,7 @@ from glossary.checks import (
     codes,
     consistency,
     fluency,
+    names,
     normalisation,
     placeholders,
     terms,
@@ -22,6 +23,7 @@ from glossary.checks.runner import Report, check_segments
 
 __all__ = [
     "REGISTRY", "Check", "Issue", "Report", "Segment", "SegmentAnalysis", "Severity", "TermHit",
-    "alignment", "analyse", "check_segments", "codes", "consistency", "fluency", "normalisation",
+    "alignment", "analyse", "check_segments", "codes", "consistency", "fluency", "names",
+    "normalisation",
     "placeholders", "resolve_checks", "terms",
 ]

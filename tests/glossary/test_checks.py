@@ -77,6 +77,33 @@ def test_segment_cases(source: str, target: str, kinds: list[str]) -> None:
     assert _check(source, target, GLOSSARY) == kinds
 
 
+@pytest.mark.parametrize(("source", "target", "kinds"), [
+    # a mangled or replaced name is reported; written with or without marks it is found
+    ("Troops of Thanh Hoa province helped.", "Bộ đội tỉnh Mỹ đã giúp.", ["missing_name"]),
+    ("Troops of Thanh Hoa province helped.", "Bộ đội tỉnh Thanh Hóa đã giúp.", []),
+    ("Troops of Thanh Hoa province helped.", "Bộ đội tỉnh Thanh Hoa đã giúp.", []),
+    ("Forces of Hoa Binh city", "Lực lượng của thành phố Binhnh", ["missing_name"]),
+    ("Dak Lak and Dien Bien", "Đắk Lắk và Điện Biên", []),
+    ("Comrade Nguyen Van An spoke.", "Đồng chí Nguyễn Văn An phát biểu.", []),
+    ("Comrade Nguyen Van An spoke.", "Đồng chí Nguyễn An phát biểu.", ["missing_name"]),
+    # a sentence's first English word is not part of the name; one word is not a name
+    ("In Ha Noi the meeting ended.", "Tại Hà Nội cuộc họp kết thúc.", []),
+    ("In Quang Ninh the work went on.", "Công việc vẫn tiếp tục.", ["missing_name"]),
+    ("Can hamlet was visited.", "Thôn đã được thăm.", []),
+    # English capitalised words that cannot be Vietnamese syllables are no name
+    ("The Border Guard Party Committee met.", "Đảng ủy Bộ đội Biên phòng họp.", []),
+])
+def test_vietnamese_names_must_reach_the_translation(source: str, target: str,
+                                                     kinds: list[str]) -> None:
+    assert _check(source, target, Glossary(())) == kinds
+
+
+def test_a_name_inside_a_glossary_term_is_left_to_the_term_checks() -> None:
+    terms = Glossary((Term(("Ha Noi Capital Command",), "Bộ Tư lệnh Thủ đô Hà Nội"),))
+    assert _check("The Ha Noi Capital Command met.", "Bộ Tư lệnh Thủ đô họp.", terms) == \
+        ["missing_term"]
+
+
 def test_repeated_term_partially_rendered_is_a_warning() -> None:
     report = check_segments([Segment("t", 1, "ethnic minorities and ethnic minorities",
                                      "dân tộc thiểu số")], GLOSSARY)

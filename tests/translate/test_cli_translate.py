@@ -206,3 +206,19 @@ def test_first_run_announces_the_one_time_conversion(tmp_path: Path) -> None:
     assert first.stderr.splitlines()[0] == note
     assert note not in again.stderr
     assert "|backend:ctranslate2-int8|" in again.stderr
+
+
+def test_the_summary_counts_repeated_segments_apart(tmp_path: Path) -> None:
+    """The run's last line adds up to the files' segment counts: a segment met again in
+    another file is translated once and said so."""
+    (tmp_path / "a.txt").write_text("The meeting ended.\nTroops of Thanh Hoa helped.\n",
+                                    encoding="utf-8")
+    (tmp_path / "b.txt").write_text("The meeting ended.\n", encoding="utf-8")
+    done = run_cli("translate", tmp_path / "a.txt", tmp_path / "b.txt", "--out",
+                   tmp_path / "out", "--no-cache", "--fail-on", "never")
+    assert done.returncode == 0, done.stderr
+    assert "a.txt: 2 line(s), 2 segment(s)" in done.stderr
+    assert "b.txt: 1 line(s), 1 segment(s)" in done.stderr
+    summary = done.stderr.strip().splitlines()[-1]
+    assert summary.startswith("translated 2 segment(s), 0 from cache, 1 repeated "
+                              "(translated once)"), summary

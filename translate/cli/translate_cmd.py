@@ -69,6 +69,7 @@ def _summary(results: list[FileResult], pipeline: TranslationPipeline) -> dict[s
     return {
         "signature": pipeline.signature,
         "segments_translated": pipeline.stats.translated,
+        "segments_blank": pipeline.stats.blank,
         "segments_from_cache": pipeline.stats.from_cache,
         "segments_from_memory": pipeline.stats.from_memory,
         "files": [{"input": str(r.source), "output": str(r.output) if r.output else None,
@@ -427,6 +428,12 @@ def _print_results(results: list[FileResult], pipeline: TranslationPipeline,
                    if stats.retried else "")
         remembered = (f", {stats.from_memory} from translation memory"
                       if pipeline.memory else "")
+        blank = f", {stats.blank} blank (kept as they are)" if stats.blank else ""
+        # a segment met again (in the same or another file) is translated once
+        repeats = sum(r.segments for r in results if not r.error) - (
+            stats.translated + stats.from_cache + stats.from_memory + stats.blank)
+        repeated = f", {repeats} repeated (translated once)" if repeats > 0 else ""
         err.print(f"translated {stats.translated} segment(s), {stats.from_cache} from "
-                  f"cache{remembered}{retried}; {pipeline.signature}", markup=False)
+                  f"cache{remembered}{blank}{repeated}{retried}; {pipeline.signature}",
+                  markup=False)
     return failed
