@@ -21,10 +21,13 @@ from glossary.vietnamese import fold, is_bare_syllable
 
 #: A capitalised word (a space or a hyphen may join it to the next).
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]*\b")
-#: English words of syllable shape that start sentences and titles ("In Ha Noi", "The
-#: Thanh Hoa…"): never the first word of a name.
-_LEADING = frozenset({"a", "an", "as", "at", "be", "by", "do", "go", "he", "in", "me", "my",
-                      "no", "on", "so", "the", "then", "this", "to", "we"})
+#: English words of syllable shape that start sentences and titles ("In Ha Noi", "But I",
+#: "King Tut"): never the first word of a name…
+_LEADING = frozenset({"a", "an", "as", "at", "be", "but", "by", "do", "go", "he", "hi", "i",
+                      "in", "king", "me", "my", "no", "on", "so", "the", "then", "this", "to",
+                      "we"})
+#: …and English geographic words of that shape after one ("Ha Long Bay" is "Vịnh Hạ Long").
+_TRAILING = frozenset({"bay"})
 
 
 def source_names(source: str) -> list[tuple[int, int]]:
@@ -44,6 +47,8 @@ def source_names(source: str) -> list[tuple[int, int]]:
     for run in runs:
         while run and run[0].group().lower() in _LEADING:
             run = run[1:]
+        while run and run[-1].group().lower() in _TRAILING:
+            run = run[:-1]
         if len(run) >= 2:
             spans.append((run[0].start(), run[-1].end()))
     return spans
@@ -51,6 +56,14 @@ def source_names(source: str) -> list[tuple[int, int]]:
 
 def _bare_words(text: str) -> str:
     return " " + " ".join(re.findall(r"[^\W\d_]+", fold(text))) + " "
+
+
+def _initials_in(name: str, target: str) -> bool:
+    """Whether *target* writes a name of three or more words by its initials ("Ho Chi
+    Minh" as "HCM", as Vietnamese news does)."""
+    words = re.split(r"[ -]", name)
+    initials = "".join(w[0] for w in words).upper()
+    return len(words) >= 3 and re.search(rf"\b{initials}\b", target) is not None
 
 
 @segment_check("missing_name", "a Vietnamese name of the source (\"Thanh Hoa\") is not in the "
@@ -63,7 +76,7 @@ def missing_name(analysis: SegmentAnalysis) -> Iterator[Issue]:
         if any(a < end and start < b for a, b in terms):
             continue            # a glossary term: the term checks judge it
         name = analysis.source[start:end]
-        if _bare_words(name) not in target:
+        if _bare_words(name) not in target and not _initials_in(name, analysis.target):
             yield Issue("missing_name", Severity.WARNING, seg.file, seg.line,
                         f"the name '{name}' is not in the translation", source_term=name,
                         source_span=(start, end))
