@@ -24,12 +24,14 @@ def test_smoke_training_resumes_exports_and_loads(tmp_path: Path) -> None:
     first = subprocess.run([*base, "--max-steps", "20"], capture_output=True, text=True,
                            timeout=300, cwd=ROOT)
     assert first.returncode == 0, first.stderr[-2000:]
+    kept = json.loads((run / "best" / "scores.json").read_text())["chrf"]
     second = subprocess.run([*base, "--max-steps", "30", "--export", str(export)],
                             capture_output=True, text=True, timeout=300, cwd=ROOT)
     assert second.returncode == 0, second.stderr[-2000:]
     events = [json.loads(line) for line in (run / "log.jsonl").read_text().splitlines()]
     resumed = [e for e in events if e["event"] == "resumed"]
     assert resumed and resumed[0]["step"] == 20
+    assert resumed[0]["best"] >= kept       # an average kept at the end raised the bar
     assert [e["step"] for e in events if e["event"] == "stopped"] == [20, 30]
     assert any(e["event"] == "eval" and "chrf" in e for e in events)
     averaged = [e for e in events if e["event"] == "averaged"]

@@ -380,6 +380,10 @@ class Trainer:
         self.model.load_state_dict(saved["model"])
         self.optim.load_state_dict(saved["optim"])
         self.state = {"evaluated": [], **saved["state"]}
+        kept = self.run / "best" / "scores.json"
+        if kept.is_file():    # an average kept after the last checkpoint raised the bar
+            best = json.loads(kept.read_text(encoding="utf-8")).get("chrf", -1.0)
+            self.state["best"] = max(self.state["best"], best)
         torch.set_rng_state(saved["rng"])
         log(self.run, event="resumed", **{k: v for k, v in self.state.items()
                                           if k != "evaluated"})
