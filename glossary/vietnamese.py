@@ -44,8 +44,8 @@ def is_syllable(word: str) -> bool:
 _BARE_NUCLEUS = "|".join(dict.fromkeys(
     unicodedata.normalize("NFD", n).encode("ascii", "ignore").decode()
     for n in re.findall(r"\w+", _NUCLEUS.replace("[aăâeêioôơuưy]", ""))))
-_BARE_SYLLABLE = re.compile(rf"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?"
-                            rf"(?:{_BARE_NUCLEUS}|[aeiouy])(?:ng|nh|ch|[cmnptk])?")
+_BARE_SYLLABLE = re.compile(rf"(?:{_INITIAL.replace('đ', '')})?(?:{_BARE_NUCLEUS}|[aeiouy])"
+                            rf"(?:{_FINAL}|k)?")
 
 
 def fold(text: str) -> str:
