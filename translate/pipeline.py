@@ -302,8 +302,7 @@ class TranslationPipeline:
         found = [(_match_case(s, o.text, plan), o.tokens, o.constraints_met)
                  for s, o, plan in zip(sources, outputs, plans, strict=True)]
         issues = [self.verify(s, text) for s, (text, _, _) in zip(sources, found, strict=True)]
-        failed = [k for k, found_issues in enumerate(issues)
-                  if any(i.kind not in REPORT_ONLY for i in found_issues)]
+        failed = [k for k, found_issues in enumerate(issues) if _worth_retrying(found_issues)]
         repaired = 0
         if not failed:
             return self._result(sources, plans, found, issues, 0, 0)
@@ -318,7 +317,7 @@ class TranslationPipeline:
             if after < _severity_key(issues[k]):
                 found[k] = (text, out.tokens, out.constraints_met)
                 issues[k] = retry_issues
-                repaired += all(i.kind in REPORT_ONLY for i in retry_issues)
+                repaired += not _worth_retrying(retry_issues)
         return self._result(sources, plans, found, issues, len(failed), repaired)
 
     @staticmethod
@@ -508,6 +507,11 @@ class _Work:
         text, tokens, _ = self.results[i]
         return Hypothesis(source, text, tuple(plan(source)), verify(source, text), tokens,
                           origin in reused, i in self.remembered)
+
+
+def _worth_retrying(issues: Sequence[Issue]) -> bool:
+    """Whether a guarded retry may mend one of *issues* (not a report-only kind)."""
+    return any(i.kind not in REPORT_ONLY for i in issues)
 
 
 def _severity_key(issues: Sequence[Issue]) -> tuple[int, int]:
