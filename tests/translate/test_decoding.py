@@ -14,6 +14,7 @@ import pytest
 
 from glossary.formats import load_glossary
 from glossary.matching import TermMatcher
+from glossary.model import Glossary, Term
 from tests.conftest import FIXTURES, SEED_GLOSSARY
 from translate.backends.base import Translator
 from translate.decoding.beam import Row, constrained_beam_search, top_k
@@ -90,6 +91,14 @@ def test_inline_annotation_for_term_aware_models(tiny_translator: Translator) ->
              ("prestigious people", "người có uy tín")])
         assert text == ("<t> Prestigious people <=> người có uy tín </t> under Resolution No. 5 "
                         "met <t> prestigious people <=> người có uy tín </t>.")
+        # plan_targets lists terms before amounts and months: each is placed where it is
+        source = "On February 5, 9.6 billion VND went to prestigious people."
+        plan = plan_targets(source, TermMatcher(Glossary(
+            (Term(("prestigious people",), "người có uy tín"),))))
+        assert plan[0][1] == "người có uy tín"
+        assert tiny_translator.annotate(source, plan) == (
+            "On <t> February <=> tháng 2 </t> 5, <t> 9.6 billion VND <=> 9.6 tỷ đồng </t> "
+            "went to <t> prestigious people <=> người có uy tín </t>.")
         (out,) = tiny_translator.translate(["Prestigious people met."],
                                            [[("Prestigious people", "người có uy tín")]])
         assert "người có uy tín" in out.text

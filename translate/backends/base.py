@@ -126,21 +126,31 @@ class Translator(ABC):
 
     def annotate(self, source: str, required: Sequence[tuple[str, str]]) -> str:
         """Append each required target after its source span, between the model's markers
-        (Dinu et al. 2019); identity spans (codes, numbers) are left as they are."""
+        (Dinu et al. 2019); identity spans (codes, numbers) are left as they are.
+
+        *required* lists glossary terms before amounts and months (:func:`plan_targets`
+        order), not in source order: each span is placed at its own next free occurrence,
+        so an amount before a term is annotated too."""
         if self.annotation is None:
             return source
         start_mark, sep, end_mark = self.annotation
+        placed: list[tuple[int, int, str]] = []
+        for span, target in required:
+            found = source.find(span)
+            while found >= 0 and any(found < e and s < found + len(span)
+                                     for s, e, _ in placed):
+                found = source.find(span, found + 1)
+            if found >= 0:
+                placed.append((found, found + len(span), target))
         pieces: list[str] = []
         at = 0
-        for span, target in required:
-            if span == target:
-                continue
-            found = source.find(span, at)
-            if found < 0:
-                continue
-            pieces.append(source[at:found])
-            pieces.append(f"{start_mark} {span} {sep} {target} {end_mark}")
-            at = found + len(span)
+        for start, end, target in sorted(placed):
+            pieces.append(source[at:start])
+            if source[start:end] == target:
+                pieces.append(target)
+            else:
+                pieces.append(f"{start_mark} {source[start:end]} {sep} {target} {end_mark}")
+            at = end
         pieces.append(source[at:])
         return "".join(pieces)
 
