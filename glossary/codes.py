@@ -135,6 +135,30 @@ def find_code_fragments(text: str) -> list[Code]:
     return out
 
 
+def stray_code_parts(source: str, target: str) -> list[Code]:
+    """Letter groups of the source's codes ("NQ" and "TU" of "06-NQ/TU") that stand in
+    *target* outside every code and code-shaped token, more often than they stand in
+    *source* outside its codes: the pieces a model scatters when it cannot copy a code
+    whole ("cộng đồng-NQ (TU)"), which have no slash to look code-shaped."""
+    source_codes = find_codes(source)
+    groups = sorted({g for c in source_codes for g in _UPPER_GROUP.findall(c.text)})
+    if not groups:
+        return []
+    target_codes = find_codes(target) + find_code_fragments(target)
+    out = []
+    for group in groups:
+        pattern = re.compile(rf"(?<![^\W\d_]){re.escape(group)}(?![^\W\d_])")
+        allowed = len(_outside(pattern, source, source_codes))
+        out += [Code(m.start(), m.end(), group)
+                for m in _outside(pattern, target, target_codes)[allowed:]]
+    return sorted(out, key=lambda c: c.start)
+
+
+def _outside(pattern: re.Pattern[str], text: str, codes: list[Code]) -> list[re.Match[str]]:
+    return [m for m in pattern.finditer(text)
+            if not any(c.start <= m.start() and m.end() <= c.end for c in codes)]
+
+
 def contains_code(text: str, code: str) -> bool:
     """Whether *code* occurs byte-exact in *text* as a whole token."""
     return re.search(rf"(?<!\w){re.escape(code)}(?!\w)", text) is not None

@@ -15,6 +15,7 @@ from glossary.codes import (
     find_code_fragments,
     find_codes,
     source_numbers,
+    stray_code_parts,
     target_numbers,
 )
 
@@ -57,6 +58,15 @@ def _added_codes(analysis: SegmentAnalysis, altered: list[str]) -> Iterator[Issu
                     f"code-like '{fragment.text}' in the translation is not in the source "
                     "(an invented code fragment)",
                     found=fragment.text, span=(fragment.start, fragment.end))
+    inside_altered = [(m.start(), m.end()) for found in altered
+                      for m in re.finditer(re.escape(found), analysis.target)]
+    for part in stray_code_parts(analysis.source, analysis.target):
+        if any(a <= part.start and part.end <= b for a, b in inside_altered):
+            continue
+        yield Issue("code_mismatch", Severity.ERROR, seg.file, seg.line,
+                    f"'{part.text}' of a source code stands alone in the translation, outside "
+                    "any code (an invented code fragment)",
+                    found=part.text, span=(part.start, part.end))
 
 
 def _missing_codes(analysis: SegmentAnalysis) -> Iterator[Issue]:

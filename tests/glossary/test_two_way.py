@@ -19,6 +19,10 @@ def kinds(source: str, target: str, flags: tuple[str, ...] = ()) -> list[tuple[s
 @pytest.mark.parametrize(("source", "target", "expected"), [
     ("Resolution No. 06-NQ/TU was issued.", "Nghị quyết số 06-NQ/TU 0/TU/TU/TU đã ban hành.",
      [("code_mismatch", "0/TU/TU/TU")]),
+    # the parts of a code, scattered without a slash
+    ("Under Resolution No. 06-NQ/TU of the TU committee.",
+     "Theo Nghị quyết số 06-NQ/TU cộng đồng-NQ (TU) của ủy ban TU.",
+     [("code_mismatch", "NQ"), ("code_mismatch", "TU")]),
     ("Decision N/1 was signed.", "Quyết định N/1/201/N đã ký.", [("number_mismatch", "201")]),
     ("| 120 |", "| 120 12 |", [("number_mismatch", "12")]),
     ("On 14 November 2024 they met.", "Ngày 14vv24 2024 họ gặp nhau.",
@@ -43,6 +47,7 @@ def test_invented_content_is_reported(source: str, target: str,
     ("It began at 10:23 a.m. local time.", "Nó bắt đầu lúc 10 giờ 23 phút giờ địa phương."),
     ("At 2.50am (0050 GMT) it stopped.", "Lúc 2:50 sáng (0:50 GMT) nó dừng."),
     ("Prestigious people met prestigious people.", "Người có uy tín gặp người có uy tín."),
+    ("Resolution No. 06-NQ/TU (NQ for short).", "Nghị quyết số 06-NQ/TU (viết tắt NQ)."),
 ])
 def test_faithful_translations_pass(source: str, target: str) -> None:
     assert kinds(source, target) == []

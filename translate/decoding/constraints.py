@@ -161,13 +161,15 @@ def fused_after(ids: Sequence[int], end: int, kinds: Sequence[int]) -> bool:
     return end < len(ids) and kinds[ids[end]] == JOINER
 
 
-#: Characters whose pieces the guarded search emits only inside a constraint: digits and
-#: format-string/markup characters, the items verification compares both ways.
-GUARDED_CHARS = frozenset("%{}<>")
+#: Characters whose pieces the guarded search emits only inside a constraint: digits,
+#: format-string/markup characters and the slash, the items verification compares both
+#: ways (a slash is what makes "tám-KL/TW" an invented code fragment; prose rarely needs
+#: one where the source has no code).
+GUARDED_CHARS = frozenset("%{}<>/")
 
 
 def guarded_ids(pieces: Sequence[str]) -> list[int]:
-    """Ids of pieces that hold a digit or a format/markup character.
+    """Ids of pieces that hold a digit, a format/markup character or a slash.
 
     In a guarded (strict) search they can only be produced as part of a
     constraint — a number, code or placeholder copied from the source — so the
