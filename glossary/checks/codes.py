@@ -10,6 +10,7 @@ from glossary.amounts import amount_problem, months_missing, source_amounts
 from glossary.checks.analysis import SegmentAnalysis
 from glossary.checks.base import Issue, Severity, segment_check
 from glossary.codes import (
+    Code,
     added_numbers,
     contains_code,
     find_code_fragments,
@@ -43,12 +44,17 @@ def _added_codes(analysis: SegmentAnalysis, altered: list[str]) -> Iterator[Issu
     seg = analysis.segment
     available = [c.text for c in find_codes(analysis.source)] + altered
     codes = find_codes(analysis.target)
+    in_source = [c.text for c in find_codes(analysis.source)]
     for code in codes:
         if code.text in available:
             available.remove(code.text)
             continue
-        yield Issue("code_mismatch", Severity.ERROR, seg.file, seg.line,
-                    f"code '{code.text}' in the translation is not in the source",
+        if code.text in in_source:
+            message = (f"code '{code.text}' is {_times(code.text, codes)} in the translation, "
+                       f"{_times(code.text, in_source)} in the source")
+        else:
+            message = f"code '{code.text}' in the translation is not in the source"
+        yield Issue("code_mismatch", Severity.ERROR, seg.file, seg.line, message,
                     found=code.text, span=(code.start, code.end))
     for fragment in find_code_fragments(analysis.target):
         if (fragment.text in analysis.source or fragment.text in altered
@@ -67,6 +73,11 @@ def _added_codes(analysis: SegmentAnalysis, altered: list[str]) -> Iterator[Issu
                     f"'{part.text}' of a source code stands alone in the translation, outside "
                     "any code (an invented code fragment)",
                     found=part.text, span=(part.start, part.end))
+
+
+def _times(text: str, codes: list[Code] | list[str]) -> str:
+    n = sum((c if isinstance(c, str) else c.text) == text for c in codes)
+    return "once" if n == 1 else f"{n} times"
 
 
 def _missing_codes(analysis: SegmentAnalysis) -> Iterator[Issue]:

@@ -77,6 +77,45 @@ def find_stutters(text: str, min_count: int = 2) -> list[Stutter]:
     return found
 
 
+_ITEM = re.compile(r"[^,;]+")
+
+
+def find_list_loops(text: str, min_count: int = 3) -> list[Stutter]:
+    """A 1–4-word phrase repeated as items of a comma or semicolon list ("các nhánh, các
+    nhánh, các nhánh"): a loop that :func:`find_stutters` cannot see through the commas.
+    The items around the copies count when they end (before) or start (after) with the
+    phrase. Two copies may be
+    rhetoric ("từng bước, từng bước"), so only *min_count* (3) or more are returned."""
+    items = [(m.start(), m.end(), [w.group() for w in _WORD.finditer(m.group())])
+             for m in _ITEM.finditer(text)]
+    keys = [" ".join(w).casefold() for _, _, w in items]
+    found: list[Stutter] = []
+    i = 1
+    while i < len(items):
+        size = len(items[i][2])
+        j = i
+        while j + 1 < len(items) and keys[j + 1] == keys[i]:
+            j += 1
+        before = [w.casefold() for w in items[i - 1][2][-size:]] if size else []
+        lead = i - 1 if " ".join(before) == keys[i] else i
+        after = ([w.casefold() for w in items[j + 1][2][:size]]
+                 if size and j + 1 < len(items) else [])
+        tail = j + 1 if " ".join(after) == keys[i] else j
+        count = tail - lead + 1
+        if 1 <= size <= MAX_NGRAM and count >= min_count:
+            first = list(_WORD.finditer(text, items[lead][0], items[lead][1]))[-size]
+            words = list(_WORD.finditer(text, items[tail][0], items[tail][1]))
+            last = words[size - 1] if tail > j else words[-1]
+            found.append(Stutter(first.start(), last.end(), " ".join(items[i][2]), count))
+        i = j + 1
+    return found
+
+
+def loops(text: str) -> list[Stutter]:
+    """Back-to-back repeats and list loops of *text*, in order."""
+    return sorted(find_stutters(text) + find_list_loops(text), key=lambda s: s.start)
+
+
 def _severity(stutter: Stutter) -> Severity | None:
     words = stutter.phrase.split()
     if stutter.count >= 3:
@@ -101,8 +140,8 @@ def _term_tail(analysis: SegmentAnalysis, stutter: Stutter) -> bool:
                              "source (a model stutter)")
 def repetition(analysis: SegmentAnalysis) -> Iterator[Issue]:
     seg = analysis.segment
-    in_source = max((s.count for s in find_stutters(analysis.source)), default=1)
-    for stutter in find_stutters(analysis.target):
+    in_source = max((s.count for s in loops(analysis.source)), default=1)
+    for stutter in loops(analysis.target):
         severity = _severity(stutter)
         if severity is None or stutter.count <= in_source or _term_tail(analysis, stutter):
             continue

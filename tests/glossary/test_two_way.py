@@ -29,6 +29,8 @@ def kinds(source: str, target: str, flags: tuple[str, ...] = ()) -> list[tuple[s
      [("date_mismatch", "14 November 2024"), ("number_mismatch", "24")]),
     ("It rose 9.6%.", "Nó tăng 9.6 9%.6.",
      [("number_mismatch", "9.6%"), ("number_mismatch", "9"), ("number_mismatch", "6")]),
+    ("The branches grew.", "Các nhánh, các nhánh, các nhánh phát triển.",
+     [("repetition", "Các nhánh, các nhánh, các nhánh")]),
     ("Prestigious people met.", "Người có uy tín có uy tín đã họp.",
      [("duplicated_term", "có uy tín")]),
 ])
@@ -48,6 +50,8 @@ def test_invented_content_is_reported(source: str, target: str,
     ("At 2.50am (0050 GMT) it stopped.", "Lúc 2:50 sáng (0:50 GMT) nó dừng."),
     ("Prestigious people met prestigious people.", "Người có uy tín gặp người có uy tín."),
     ("Resolution No. 06-NQ/TU (NQ for short).", "Nghị quyết số 06-NQ/TU (viết tắt NQ)."),
+    ("Step by step, step by step, step by step.", "Từng bước, từng bước, từng bước."),
+    ("They went step by step.", "Họ đi từng bước, từng bước."),
 ])
 def test_faithful_translations_pass(source: str, target: str) -> None:
     assert kinds(source, target) == []
@@ -78,3 +82,12 @@ def test_untranslated_and_shifted_lines() -> None:
                              for n, (s, t) in enumerate(rows, start=1)], GLOSSARY)
     found = {(i.line, i.kind) for i in report.issues}
     assert (3, "misaligned") in found and (4, "untranslated") in found
+
+
+def test_a_code_repeated_beyond_the_source_says_how_often() -> None:
+    report = check_segments([Segment("t.vi", 1, "Resolution No. 06-NQ/TU was issued.",
+                                     "Nghị quyết số 06-NQ/TU 06-NQ/TU đã ban hành.")], GLOSSARY)
+    (issue,) = report.issues
+    assert issue.message == ("code '06-NQ/TU' is 2 times in the translation, once in the "
+                             "source")
+    assert issue.span == (23, 31)

@@ -49,6 +49,9 @@ def test_weak_words_join_pieces_and_forced_pieces_are_left_out() -> None:
     ("The army met the press.", "Quân đội met the press.", (0, 0.0, 0.2, 0, None)),
     ("On Monday they met.", "Vào Monday họ gặp.", (0, 0.0, 0.2, 0, None)),
     ("Resolution No. 06-NQ/TU.", "Nghị quyết số 06-NQ/TU No-KL/TWL.", (0, 0.2, 0.0, 1, None)),
+    # a loop through commas, and the parts of a code scattered without a slash
+    ("The branches grew.", "Các nhánh, các nhánh, các nhánh phát triển.", (2, 0.0, 0.0, 0, None)),
+    ("Resolution No. 17-NQ/TU.", "Nghị quyết số-NQ (TU).", (0, 0.0, 0.0, 2, None)),
 ])
 def test_rule_signals(source: str, target: str,
                       expected: tuple[int, float, float, int, None]) -> None:

@@ -19,8 +19,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from glossary.checks.fluency import find_stutters
-from glossary.codes import find_code_fragments
+from glossary.checks.fluency import loops
+from glossary.codes import find_code_fragments, stray_code_parts
 from glossary.placeholders import find_placeholders
 from glossary.vietnamese import is_syllable, words
 from translate.backends.base import TokenScores
@@ -99,10 +99,10 @@ def rule_signals(source: str, target: str) -> tuple[int, float, float, int, floa
     """(loop, foreign_new, english_left, invented_codes, length_ratio) of one pair;
     placeholders ({pct}, %(title)s, tags) are not words of either side."""
     source, target = _without_placeholders(source), _without_placeholders(target)
-    in_source = max((s.count for s in find_stutters(source)), default=1)
-    loops = [s.count for s in find_stutters(target)
-             if s.count >= 3 or len(s.phrase.split()) > 1 or not is_syllable(s.phrase)]
-    loop = max(0, max(loops, default=1) - in_source)
+    in_source = max((s.count for s in loops(source)), default=1)
+    repeats = [s.count for s in loops(target)
+               if s.count >= 3 or len(s.phrase.split()) > 1 or not is_syllable(s.phrase)]
+    loop = max(0, max(repeats, default=1) - in_source)
     target_words = words(target)
     total = max(1, len(target_words))
     source_words = set(words(source))
@@ -111,7 +111,8 @@ def rule_signals(source: str, target: str) -> tuple[int, float, float, int, floa
     english = {w.lower() for w in _EN_WORD.findall(source)
                if w[:1].islower() or w.lower() in _CALENDAR}
     english_left = sum(w.lower() in english and not is_syllable(w) for w in target_words) / total
-    invented = sum(f.text not in source for f in find_code_fragments(target))
+    invented = (sum(f.text not in source for f in find_code_fragments(target))
+                + len(stray_code_parts(source, target)))
     ratio = len(target.strip()) / max(1, len(source.strip()))
     return loop, foreign_new, english_left, invented, ratio
 
