@@ -8,6 +8,7 @@ from glossary.checks.analysis import SegmentAnalysis
 from glossary.checks.base import Issue, Severity, segment_check
 from glossary.placeholders import (
     compare_placeholders,
+    find_placeholders,
     format_syntaxes,
     stray_directive_char,
     syntaxes_for_flags,
@@ -29,13 +30,22 @@ def placeholder_mismatch(analysis: SegmentAnalysis) -> Iterator[Issue]:
                     f"'{text}' in the translation is not in the source (as often)",
                     found=text, span=_span(analysis.target, text))
     declared = format_syntaxes(seg.flags)
+    kind = '/'.join(f for f in seg.flags if f.endswith('-format'))
+    if not declared and _has_brace_placeholder(analysis.source, syntaxes):
+        # undeclared, but "{name}" in the source makes it a brace-format string: a brace
+        # the translation adds ("{elcome, {name}!") breaks str.format all the same
+        declared, kind = ("brace",), "brace-format"
     at = stray_directive_char(analysis.target, declared)
     if at is not None and stray_directive_char(analysis.source, declared) is None:
         yield Issue("placeholder_mismatch", Severity.ERROR, seg.file, seg.line,
-                    f"stray '{analysis.target[at]}' at column {at + 1} of a "
-                    f"{'/'.join(f for f in seg.flags if f.endswith('-format'))} string: "
+                    f"stray '{analysis.target[at]}' at column {at + 1} of a {kind} string: "
                     "the program would fail to format it",
                     found=analysis.target[at], span=(at, at + 1))
+
+
+def _has_brace_placeholder(text: str, syntaxes: tuple[str, ...]) -> bool:
+    return "brace" in syntaxes and any(p.syntax == "brace"
+                                       for p in find_placeholders(text, syntaxes))
 
 
 def _span(text: str, part: str) -> tuple[int, int] | None:

@@ -29,6 +29,8 @@ def kinds(source: str, target: str, flags: tuple[str, ...] = ()) -> list[tuple[s
      [("date_mismatch", "14 November 2024"), ("number_mismatch", "24")]),
     ("It rose 9.6%.", "Nó tăng 9.6 9%.6.",
      [("number_mismatch", "9.6%"), ("number_mismatch", "9"), ("number_mismatch", "6")]),
+    # no format flag, but "{name}" makes it a brace-format string: str.format would fail
+    ("Welcome, {name}!", "{elcome, {name}!", [("placeholder_mismatch", "{")]),
     ("The branches grew.", "Các nhánh, các nhánh, các nhánh phát triển.",
      [("repetition", "Các nhánh, các nhánh, các nhánh")]),
     ("Prestigious people met.", "Người có uy tín có uy tín đã họp.",
