@@ -65,6 +65,18 @@ def test_output_onto_an_input_or_the_glossary_is_refused(tmp_path: Path) -> None
     assert same_dir.returncode == 2 and "output would overwrite the input" in same_dir.stderr
 
 
+def test_an_output_folder_that_is_a_file_is_refused_before_translating(tmp_path: Path) -> None:
+    source = write(tmp_path / "in.txt", "The army met.\n")
+    in_the_way = write(tmp_path / "notes", "an editor's notes\n")
+    for option in (("--out", in_the_way), ("--out", in_the_way / "vi"),
+                   ("-o", in_the_way / "in.txt")):
+        result = run_cli("translate", source, *option, *TINY)
+        assert result.returncode == 2, result.stderr
+        (line,) = result.stderr.splitlines()        # one line, before any translation
+        assert line.startswith(f"termtrans: error: {in_the_way}: is a file, not a directory")
+    assert in_the_way.read_text(encoding="utf-8") == "an editor's notes\n"
+
+
 def test_stdin_to_stdout_and_empty_stdin(tmp_path: Path) -> None:
     env = dict(os.environ, PYTHONIOENCODING="utf-8")
     args = [sys.executable, "-m", "translate", "translate", "-", *TINY]

@@ -99,6 +99,9 @@ def plan_jobs(inputs: Sequence[Path], *, out_dir: Path | None = None,
     likely as an earlier run's, so that input is refused (the batch goes on) unless *force*.
     A file over *max_mib* MiB is refused too (documents are read whole; --max-file-size).
     """
+    for folder in (out_dir, out_file.parent if out_file is not None else None):
+        if folder is not None:
+            _refuse_file_in_the_way(folder)
     files, skipped, errors = expand(inputs, include, exclude)
     kept = []
     for path, root in files:
@@ -124,6 +127,17 @@ def plan_jobs(inputs: Sequence[Path], *, out_dir: Path | None = None,
         else:
             jobs.append(Job(path, output))
     return Plan(jobs, skipped, errors)
+
+
+def _refuse_file_in_the_way(folder: Path) -> None:
+    """Refuse an output folder that a file stands in the way of (``--out notes.txt``), before
+    the model loads: otherwise every file is translated and then fails to be written."""
+    for place in (folder, *folder.parents):
+        if place.exists():
+            if not place.is_dir():
+                raise ConfigError(f"{place}: is a file, not a directory; the output folder "
+                                  f"{folder} cannot be made there")
+            return
 
 
 def _output(source: Path, root: Path | None, out_dir: Path | None, out_file: Path | None) -> Path:
