@@ -122,6 +122,11 @@ def test_translate_prints_label_counts_and_min_quality_fails(tmp_path: Path) -> 
     report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     rows = report["files"][0]["segment_quality"]
     assert [r["line"] for r in rows] == [1, 2]
+    labels = [r["quality"]["label"] for r in rows]     # the run's totals, in one line
+    issues = len(report["files"][0]["issues"])
+    assert (f"in all {labels.count('good')} good, {labels.count('review')} review, "
+            f"{labels.count('bad')} bad of 2 segment(s), {issues} verification issue(s)"
+            ) in done.stderr
     assert {"score", "label", "flags", "weak_words"} <= set(rows[0]["quality"])
     gated = run_cli("translate", article, *TINY, "-g", SEED_GLOSSARY, "-o", tmp_path / "p.txt",
                     "--fail-on", "never", "--min-quality", "good")

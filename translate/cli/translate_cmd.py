@@ -420,8 +420,14 @@ def _print_results(results: list[FileResult], pipeline: TranslationPipeline,
         note = "" if estimator.calibrated else (
             f" (calibrated for {estimator.calibration.model}, not for this model: "
             "python -m translate.quality.calibrate --model MODEL --write)")
+        done = [r for r in results if not r.error and r.estimated]
+        total = {label: sum(r.label_counts()[label] for r in done)
+                 for label in ("good", "review", "bad")}
         err.print("quality estimate: good = read it, review = post-edit it, bad = retranslate "
-                  f"it; --report-json lists each segment's score{note}", markup=False)
+                  f"it; in all {total['good']} good, {total['review']} review, {total['bad']} "
+                  f"bad of {sum(r.segments for r in done)} segment(s), "
+                  f"{sum(len(r.issues) for r in done)} verification issue(s); --report-json "
+                  f"lists each segment's score{note}", markup=False)
     if not quiet and counted:     # this process's pipeline translated them
         stats = pipeline.stats
         retried = (f"; {stats.retried} retried guarded, {stats.repaired} repaired"
