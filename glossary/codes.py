@@ -168,6 +168,23 @@ _NUMBER_RE = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*(?![\w])")
 _ORDINAL_RE = re.compile(r"\d+(?:st|nd|rd|th)\b", re.IGNORECASE)
 
 
+_MONTH_NAMES = ("January|February|March|April|May|June|July|August|September|October|"
+                "November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec")
+_ORDINAL_DAY = re.compile(rf"\b(?:{_MONTH_NAMES})\.?\s+(?P<after>\d{{1,2}})(?:st|nd|rd|th)\b"
+                          rf"|\b(?P<before>\d{{1,2}})(?:st|nd|rd|th)\s+(?:of\s+)?"
+                          rf"(?:{_MONTH_NAMES})\b")
+
+
+def ordinal_days(text: str) -> list[Code]:
+    """The digits of a date's day written as an ordinal ("May 17th", "17th of May"): a
+    number the translation must keep ("ngày 17"), although other ordinals are words."""
+    out = []
+    for m in _ORDINAL_DAY.finditer(text):
+        group = "after" if m.group("after") else "before"
+        out.append(Code(m.start(group), m.end(group), m.group(group)))
+    return out
+
+
 def find_numbers(text: str, exclude: list[Code] | None = None) -> list[Code]:
     """Find plain numbers (not ordinals, not inside codes) in *text*."""
     blocked = [(c.start, c.end) for c in exclude or []]
@@ -274,7 +291,9 @@ def source_numbers(text: str) -> list[NumberUnit]:
     blocked = [Code(t.start, t.end, t.text) for t in times] + find_codes(text)
     years = {m.start(2): m.group(1) + m.group(2) for m in _YEAR_SPAN.finditer(text)}
     units = list(times)
-    for n in find_numbers(text, blocked):
+    days = [d for d in ordinal_days(text)
+            if not any(b.start <= d.start < b.end for b in blocked)]
+    for n in sorted(find_numbers(text, blocked) + days, key=lambda c: c.start):
         readings = number_readings(n.text) | ({years[n.start]} if n.start in years else set())
         units.append(NumberUnit(n.start, n.end, n.text,
                                 frozenset(readings | _scaled(text, n.end, readings))))

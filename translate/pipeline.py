@@ -25,7 +25,7 @@ from typing import Any, Protocol
 
 from glossary.amounts import source_amounts, source_dates, vietnamese_amount
 from glossary.checks import REGISTRY, Issue, Segment, analyse
-from glossary.codes import find_codes, find_numbers
+from glossary.codes import find_codes, find_numbers, ordinal_days
 from glossary.matching import TermMatcher, concept_mentions
 from glossary.model import Glossary
 from glossary.placeholders import find_placeholders
@@ -197,7 +197,8 @@ def plan_targets(source: str, matcher: TermMatcher) -> list[tuple[str, str]]:
     protected = [(p.start, p.end, p.text, p.text) for p in find_placeholders(source)]
     codes = find_codes(source)
     protected += [(c.start, c.end, c.text, c.text) for c in codes]
-    protected += [(n.start, n.end, n.text, n.text) for n in find_numbers(source, codes)]
+    protected += [(n.start, n.end, n.text, n.text)
+                  for n in find_numbers(source, codes) + ordinal_days(source)]
     for group in (sorted(worded), sorted(protected)):
         for start, end, text, target in group:
             if free(start, end):

@@ -23,6 +23,8 @@ def kinds(source: str, target: str, flags: tuple[str, ...] = ()) -> list[tuple[s
     ("Under Resolution No. 06-NQ/TU of the TU committee.",
      "Theo Nghị quyết số 06-NQ/TU cộng đồng-NQ (TU) của ủy ban TU.",
      [("code_mismatch", "NQ"), ("code_mismatch", "TU")]),
+    ("It was issued on May 17th, 2021.", "Nó được ban hành ngày 5 tháng 5 năm 2021.",
+     [("number_mismatch", "5")]),     # 17 lost, 5 in its place: one issue
     ("Decision N/1 was signed.", "Quyết định N/1/201/N đã ký.", [("number_mismatch", "201")]),
     ("| 120 |", "| 120 12 |", [("number_mismatch", "12")]),
     ("On 14 November 2024 they met.", "Ngày 14vv24 2024 họ gặp nhau.",
@@ -54,6 +56,7 @@ def test_invented_content_is_reported(source: str, target: str,
     ("Resolution No. 06-NQ/TU (NQ for short).", "Nghị quyết số 06-NQ/TU (viết tắt NQ)."),
     ("Step by step, step by step, step by step.", "Từng bước, từng bước, từng bước."),
     ("They went step by step.", "Họ đi từng bước, từng bước."),
+    ("It was issued on the 17th of May.", "Nó được ban hành ngày 17 tháng Năm."),
 ])
 def test_faithful_translations_pass(source: str, target: str) -> None:
     assert kinds(source, target) == []

@@ -63,6 +63,11 @@ def test_plan_protects_codes_numbers_urls(glossary) -> None:
     assert ("https://example.org/a?b=1", "https://example.org/a?b=1") in plan
     assert ("Decree No. 21/2019/NĐ-CP", "Nghị định số 21/2019/NĐ-CP") in plan
     assert ("1,436", "1,436") in plan and ("9.6 billion", "9.6 tỷ") in plan   # an amount
+    # a date's day written as an ordinal is a number to keep ("ngày 17"); other ordinals
+    # ("the 13th Congress") are words
+    dated = plan_targets("Issued on May 17th by the 13th Congress.", TermMatcher(glossary))
+    assert ("17", "17") in dated and ("May", "tháng 5") in dated
+    assert not [pair for pair in dated if pair[0].startswith("13")]
 
 
 def test_signature_names_model_backend_beam_glossary(tiny_translator: Translator,
