@@ -221,6 +221,44 @@ def stray_directive_char(text: str, syntaxes: tuple[str, ...]) -> int | None:
     return None
 
 
+_VOID_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link",
+                        "meta", "param", "source", "track", "wbr"})
+_TAG_NAME = re.compile(r"<(/?)([A-Za-z][\w:-]*)")
+
+
+def crossed_tag(text: str) -> Placeholder | None:
+    """The first closing tag of *text* that closes another element than the innermost open
+    one (``<b>Lưu</i> và <i>Đóng</b>``): markup a browser or a document reader repairs
+    some other way than the author meant. Void and self-closed tags are left out."""
+    stack: list[str] = []
+    for tag in find_placeholders(text, ("tag",)):
+        m = _TAG_NAME.match(tag.text)
+        if m is None or tag.text.endswith("/>") or m.group(2).lower() in _VOID_TAGS:
+            continue
+        name = m.group(2).lower()
+        if not m.group(1):
+            stack.append(name)
+        elif stack and stack[-1] == name:
+            stack.pop()
+        elif name in stack:
+            return tag
+    return None
+
+
+#: Markdown's paired inline delimiters: emphasis and code spans.
+MARKDOWN_PAIRS = ("**", "__", "`")
+
+
+def unpaired_delimiter(source: str, target: str) -> str | None:
+    """A Markdown delimiter the source pairs and the translation leaves open
+    (``Dùng **chữ đậm``): the rest of the paragraph renders bold or as code."""
+    for mark in MARKDOWN_PAIRS:
+        count = source.count(mark)
+        if count and count % 2 == 0 and target.count(mark) % 2:
+            return mark
+    return None
+
+
 def format_syntaxes(flags: list[str] | tuple[str, ...]) -> tuple[str, ...]:
     """The format-string syntaxes a PO entry declares by its flags."""
     declared = {"c-format": "printf", "python-format": "printf", "php-format": "printf",

@@ -96,3 +96,22 @@ def test_a_code_repeated_beyond_the_source_says_how_often() -> None:
     assert issue.message == ("code '06-NQ/TU' is 2 times in the translation, once in the "
                              "source")
     assert issue.span == (23, 31)
+
+
+@pytest.mark.parametrize(("source", "target", "found"), [
+    ("Press <b>Save</b> and <i>Close</i>.", "Nhấn <b>Lưu</i> và <i>Đóng</b>.", "</b>"),
+    ("Use **bold** text.", "Dùng **chữ đậm văn bản.", "**"),
+    ("Run `ls -l` now.", "Chạy `ls -l ngay.", "`"),
+])
+def test_broken_markup_is_reported(source: str, target: str, found: str) -> None:
+    assert kinds(source, target) == [("placeholder_mismatch", found)]
+
+
+@pytest.mark.parametrize(("source", "target"), [
+    ("Press <b>Save</b> and <i>Close</i>.", "Nhấn <b>Lưu</b> và <i>Đóng</i>."),
+    ("A<br>B <img src=x> <p>one</p>", "A<br>B <img src=x> <p>một</p>"),
+    ("Use **bold** text.", "Dùng **chữ đậm** văn bản."),
+    ("The __init__ method", "Phương thức __init__"),
+])
+def test_well_formed_markup_passes(source: str, target: str) -> None:
+    assert [k for k in kinds(source, target) if k[0] == "placeholder_mismatch"] == []
