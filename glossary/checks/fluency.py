@@ -84,8 +84,8 @@ def find_list_loops(text: str, min_count: int = 3) -> list[Stutter]:
     """A 1–4-word phrase repeated as items of a comma or semicolon list ("các nhánh, các
     nhánh, các nhánh"): a loop that :func:`find_stutters` cannot see through the commas.
     The items around the copies count when they end (before) or start (after) with the
-    phrase. Two copies may be
-    rhetoric ("từng bước, từng bước"), so only *min_count* (3) or more are returned."""
+    phrase. Two copies may be rhetoric ("từng bước, từng bước"), so only *min_count* (3)
+    or more are returned."""
     items = [(m.start(), m.end(), [w.group() for w in _WORD.finditer(m.group())])
              for m in _ITEM.finditer(text)]
     keys = [" ".join(w).casefold() for _, _, w in items]
