@@ -10,7 +10,6 @@ from glossary.amounts import amount_problem, months_missing, source_amounts
 from glossary.checks.analysis import SegmentAnalysis
 from glossary.checks.base import Issue, Severity, segment_check
 from glossary.codes import (
-    Code,
     added_numbers,
     contains_code,
     find_code_fragments,
@@ -42,16 +41,17 @@ def _added_codes(analysis: SegmentAnalysis, altered: list[str]) -> Iterator[Issu
     """Codes in the translation that the source does not have (as many times); an
     altered code already reported as the *found* of a missing one is not reported again."""
     seg = analysis.segment
-    available = [c.text for c in find_codes(analysis.source)] + altered
-    codes = find_codes(analysis.target)
     in_source = [c.text for c in find_codes(analysis.source)]
+    available = in_source + altered
+    codes = find_codes(analysis.target)
+    in_target = [c.text for c in codes]
     for code in codes:
         if code.text in available:
             available.remove(code.text)
             continue
         if code.text in in_source:
-            message = (f"code '{code.text}' is {_times(code.text, codes)} in the translation, "
-                       f"{_times(code.text, in_source)} in the source")
+            message = (f"code '{code.text}' is {_times(in_target.count(code.text))} in the "
+                       f"translation, {_times(in_source.count(code.text))} in the source")
         else:
             message = f"code '{code.text}' in the translation is not in the source"
         yield Issue("code_mismatch", Severity.ERROR, seg.file, seg.line, message,
@@ -75,8 +75,7 @@ def _added_codes(analysis: SegmentAnalysis, altered: list[str]) -> Iterator[Issu
                     found=part.text, span=(part.start, part.end))
 
 
-def _times(text: str, codes: list[Code] | list[str]) -> str:
-    n = sum((c if isinstance(c, str) else c.text) == text for c in codes)
+def _times(n: int) -> str:
     return "once" if n == 1 else f"{n} times"
 
 
