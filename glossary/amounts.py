@@ -24,14 +24,22 @@ _SCALE_VI = (("nghìn tỷ", 1_000_000_000_000), ("nghìn tỉ", 1_000_000_000_0
              ("nghìn", 1_000), ("ngàn", 1_000), ("triệu", 1_000_000), ("tỷ", 1_000_000_000),
              ("tỉ", 1_000_000_000))
 _UNITS_EN = {"vnd": "VND", "dong": "VND", "đồng": "VND", "usd": "$", "dollars": "$",
-             "dollar": "$", "us dollars": "$", "percent": "%", "per cent": "%", "%": "%"}
+             "dollar": "$", "us dollars": "$", "percent": "%", "per cent": "%", "%": "%",
+             "hectares": "ha", "hectare": "ha", "ha": "ha", "tonnes": "t", "tons": "t",
+             "tonne": "t", "ton": "t", "kilometres": "km", "kilometers": "km",
+             "kilometre": "km", "kilometer": "km", "km": "km"}
 #: How a translation may write each unit ("$" stands for any dollar: US$, AU$, C$).
 UNITS_VI = {"VND": ("đồng", "VND", "VNĐ", "đ"),
             "$": ("USD", "AUD", "CAD", "đô la", "đô-la", "đôla", "đô", "$"),
-            "%": ("%", "phần trăm")}
+            "%": ("%", "phần trăm"),
+            "ha": ("ha", "héc-ta", "hécta", "héc ta", "hec-ta", "hecta", "hec ta"),
+            "t": ("tấn",),
+            "km": ("km", "ki-lô-mét", "ki lô mét", "kilômét", "kilô mét", "kilomet",
+                   "cây số")}
 _AMOUNT_EN = re.compile(
     rf"(?P<dollar>(?:US|AU|A|C|NZ|HK|S)?\$\s?)?(?P<num>{_NUM})(?:\s?(?P<scale>thousand|million|billion|trillion)\b)?"
-    r"(?:\s?(?P<unit>%|per cent\b|percent\b|VND\b|dong\b|đồng\b|USD\b|US dollars\b|dollars?\b))?",
+    r"(?:\s?(?P<unit>%|per cent\b|percent\b|VND\b|dong\b|đồng\b|USD\b|US dollars\b|dollars?\b"
+    r"|hectares?\b|ha\b|tonnes?\b|tons?\b|kilomet(?:re|er)s?\b|km\b))?",
     re.IGNORECASE)
 
 
@@ -50,7 +58,7 @@ class Amount:
 
 _SCALE_WORD_VI = {1_000: "nghìn", 1_000_000: "triệu", 1_000_000_000: "tỷ",
                   1_000_000_000_000: "nghìn tỷ"}
-_UNIT_WORD_VI = {"VND": "đồng", "$": "USD", "%": "%"}
+_UNIT_WORD_VI = {"VND": "đồng", "$": "USD", "%": "%", "ha": "ha", "t": "tấn", "km": "km"}
 
 
 def vietnamese_amount(amount: Amount, number: str) -> str:

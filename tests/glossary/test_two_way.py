@@ -25,6 +25,8 @@ def kinds(source: str, target: str, flags: tuple[str, ...] = ()) -> list[tuple[s
      [("code_mismatch", "NQ"), ("code_mismatch", "TU")]),
     ("It was issued on May 17th, 2021.", "Nó được ban hành ngày 5 tháng 5 năm 2021.",
      [("number_mismatch", "5")]),     # 17 lost, 5 in its place: one issue
+    ("Over 1,200 hectares were planted.", "Hơn 1.200 đã được trồng.",
+     [("number_mismatch", "1,200 hectares")]),          # a unit of measure lost
     ("Decision N/1 was signed.", "Quyết định N/1/201/N đã ký.", [("number_mismatch", "201")]),
     ("| 120 |", "| 120 12 |", [("number_mismatch", "12")]),
     ("On 14 November 2024 they met.", "Ngày 14vv24 2024 họ gặp nhau.",
@@ -57,6 +59,9 @@ def test_invented_content_is_reported(source: str, target: str,
     ("Step by step, step by step, step by step.", "Từng bước, từng bước, từng bước."),
     ("They went step by step.", "Họ đi từng bước, từng bước."),
     ("It was issued on the 17th of May.", "Nó được ban hành ngày 17 tháng Năm."),
+    ("Winds reached 95 kilometers per hour over 1,200 hectares.",
+     "Gió đạt 95 ki lô mét một giờ trên 1.200 héc-ta."),
+    ("They harvested 3 million tonnes.", "Họ thu hoạch 3 triệu tấn."),
 ])
 def test_faithful_translations_pass(source: str, target: str) -> None:
     assert kinds(source, target) == []
