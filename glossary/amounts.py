@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from glossary.codes import number_readings
+from glossary.codes import MONTH_NAMES_EN, MONTHS_EN, number_readings
 
 _NUM = r"\d+(?:[.,]\d+)*"
 _SCALE_EN = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
@@ -150,13 +150,8 @@ def amount_problem(amount: Amount, target: str) -> str | None:
     return None if best == "its value" else best
 
 
-_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august",
-           "september", "october", "november", "december"]
-_MONTH_ALT = "|".join([m.capitalize() for m in _MONTHS] + [m[:3].capitalize() + r"\.?"
-                                                           for m in _MONTHS if len(m) > 3]
-                      + ["Sept\\.?"])
 _DATE_EN = re.compile(rf"(?:\b(?P<day1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?)?"
-                      rf"\b(?P<month>{_MONTH_ALT})(?![a-z])"
+                      rf"\b(?P<month>{MONTH_NAMES_EN})(?![a-z])"
                       rf"(?:\s+(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?\b,?)?"
                       rf"(?:\s*,?\s+(?P<year>\d{{4}})\b)?")
 _MONTH_VI = ("một|giêng", "hai", "ba", "tư|bốn", "năm", "sáu", "bảy", "tám", "chín", "mười",
@@ -186,7 +181,7 @@ def source_dates(text: str) -> list[Date]:
         if not (day or m.group("year")):
             continue
         name = m.group("month").rstrip(".").lower()
-        month = next(k for k, full in enumerate(_MONTHS, 1) if full.startswith(name[:3]))
+        month = next(k for k, full in enumerate(MONTHS_EN, 1) if full.startswith(name[:3]))
         text = m.group().rstrip(", ")
         out.append(Date(m.start(), m.start() + len(text), text, month, day,
                         m.group("year") or "", m.start("month"), m.end("month")))

@@ -168,11 +168,16 @@ _NUMBER_RE = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*(?![\w])")
 _ORDINAL_RE = re.compile(r"\d+(?:st|nd|rd|th)\b", re.IGNORECASE)
 
 
-_MONTH_NAMES = ("January|February|March|April|May|June|July|August|September|October|"
-                "November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec")
-_ORDINAL_DAY = re.compile(rf"\b(?:{_MONTH_NAMES})\.?\s+(?P<after>\d{{1,2}})(?:st|nd|rd|th)\b"
+MONTHS_EN = ("january", "february", "march", "april", "may", "june", "july", "august",
+             "september", "october", "november", "december")
+#: English month names as a regular-expression alternation: full, and abbreviated with an
+#: optional dot ("Feb.", "Sept").
+MONTH_NAMES_EN = "|".join([m.capitalize() for m in MONTHS_EN]
+                          + [m[:3].capitalize() + r"\.?" for m in MONTHS_EN if len(m) > 3]
+                          + [r"Sept\.?"])
+_ORDINAL_DAY = re.compile(rf"\b(?:{MONTH_NAMES_EN})\s+(?P<after>\d{{1,2}})(?:st|nd|rd|th)\b"
                           rf"|\b(?P<before>\d{{1,2}})(?:st|nd|rd|th)\s+(?:of\s+)?"
-                          rf"(?:{_MONTH_NAMES})\b")
+                          rf"(?:{MONTH_NAMES_EN})\b")
 
 
 def ordinal_days(text: str) -> list[Code]:

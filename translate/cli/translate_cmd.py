@@ -421,8 +421,8 @@ def _print_results(results: list[FileResult], pipeline: TranslationPipeline,
             f" (calibrated for {estimator.calibration.model}, not for this model: "
             "python -m translate.quality.calibrate --model MODEL --write)")
         done = [r for r in results if not r.error and r.estimated]
-        total = {label: sum(r.label_counts()[label] for r in done)
-                 for label in ("good", "review", "bad")}
+        per_file = [r.label_counts() for r in done]
+        total = {label: sum(c[label] for c in per_file) for label in ("good", "review", "bad")}
         err.print("quality estimate: good = read it, review = post-edit it, bad = retranslate "
                   f"it; in all {total['good']} good, {total['review']} review, {total['bad']} "
                   f"bad of {sum(r.segments for r in done)} segment(s), "
